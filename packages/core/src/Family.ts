@@ -1,0 +1,114 @@
+/**
+ * Component families: what a distribution must provide to become the components of a mixture.
+ *
+ * A family is a weighted maximum-likelihood fit and little more: a batched log-density, mergeable
+ * sufficient statistics (an fp-ts `Monoid`, so statistics computed over chunks, workers or streams
+ * combine), and the estimate from statistics. {@link model} (in `Mixture`) turns any family into an
+ * EM model; the E-step, initialisation, restarts, information criteria, prediction, sampling and
+ * JSON are written once, there, for every family.
+ *
+ * @packageDocumentation
+ */
+import type { either as E, monoid as M } from 'fp-ts'
+import type { Dataset } from './Dataset.js'
+import type { EmError } from './Errors.js'
+import type { Rng } from './Rng.js'
+
+/**
+ * Why an estimate could not be made for a component (singular covariance, zero weighted sum, …).
+ * The mixture applies its collapse policy to `component`.
+ *
+ * @category Family
+ * @since 0.1.0
+ */
+export interface Degenerate {
+  /** The component (index into the statistics array) that could not be estimated. */
+  readonly component: number
+  /** One readable line that says what to do (e.g. "increase regularization or scale the data"). */
+  readonly message: string
+}
+
+/**
+ * A family of component distributions with weighted maximum likelihood.
+ *
+ * - `C`: one component's parameters (immutable; a family may cache derived factors inside it);
+ * - `S`: sufficient statistics of a weighted sample.
+ *
+ * Conventions: data are a {@link Dataset}; weights arrays hold one weight per row at an offset
+ * (`weights[offset + i]` for row i) and already include the sample weights; the log-density
+ * buffer is component-major (`out[j * n + i]` = log f(xᵢ | θⱼ)), so each component writes a
+ * contiguous run.
+ *
+ * @category Family
+ * @since 0.1.0
+ */
+export interface ComponentFamily<C, S> {
+  /** The `family` field of the model JSON, e.g. `"gaussian"`. */
+  readonly name: string
+  /** Extra top-level JSON fields that identify the variant, e.g. `{ covariance: 'full' }`; `{}` when none. */
+  readonly variant: Readonly<Record<string, string>>
+  /** Checks the data are in the support (e.g. x ≥ 0); `Left(InvalidData)` naming row and column otherwise. */
+  checkData(data: Dataset): E.Either<EmError, Dataset>
+  /**
+   * Batched log-densities: `out[j * data.n + i] = log f(xᵢ | components[j])` for every row i and
+   * component j (without {@link ComponentFamily.logBaseMeasure}, which the mixture adds once per row).
+   * The hot path: no allocation per row.
+   */
+  logDensityInto(data: Dataset, components: readonly C[], out: Float64Array): void
+  /**
+   * Optional per-row term log h(xᵢ) shared by every component (e.g. the multinomial coefficient):
+   * part of the log-likelihood, irrelevant to responsibilities, computed once per dataset.
+   */
+  logBaseMeasure?(data: Dataset): Float64Array
+  /** The statistics monoid for dimension d: `empty` is the statistics of no data, `concat` merges. */
+  statistics(d: number): M.Monoid<S>
+  /** Statistics of the rows of `data` weighted by `weights[offset + i]` (a fresh value). */
+  summarize(data: Dataset, weights: Float64Array, offset: number): S
+  /** The total weight Σ wᵢ held by the statistics. */
+  weight(stats: S): number
+  /**
+   * Weighted MLE of every component from its statistics (jointly, so a family with shared
+   * parameters, e.g. a tied covariance, estimates them together). `Left` names a component that
+   * cannot be estimated. Components with zero weight are never passed.
+   */
+  estimate(stats: readonly S[]): E.Either<Degenerate, C[]>
+  /**
+   * Optional log-prior log p(θ) of the components for MAP estimation (e.g. additive smoothing as
+   * a Dirichlet prior). When present, EM's monotone objective is log p(X | θ) + log p(θ), and the
+   * trace reports it.
+   */
+  logPrior?(components: readonly C[]): number
+  /** Free parameters of k components in dimension d (mixing weights excluded; the mixture adds k − 1). */
+  freeParameters(d: number, k: number): number
+  /** The dimension d of a component. */
+  dimension(component: C): number
+  /** Writes one draw from `component` into `out[offset … offset + d)`. */
+  sample(component: C, rng: Rng, out: Float64Array, offset: number): void
+  /** The components' JSON fields (e.g. `{ mean, covariance }`), in order. */
+  toJSON(components: readonly C[]): Array<Record<string, unknown>>
+  /** Components from their JSON fields, validated (dimension d); `Left(InvalidModel)` naming the component and field. */
+  fromJSON(components: readonly unknown[], d: number): E.Either<EmError, C[]>
+  /** All of a component's parameters as one flat list (finiteness checks, parameter distances). */
+  toVector(component: C): ArrayLike<number>
+  /** Checks components are admissible for dimension d (e.g. positive-definite covariance). */
+  validate(components: readonly C[], d: number): E.Either<EmError, readonly C[]>
+  /**
+   * Optional initial responsibilities (k × n, component-major) suited to the family, used by the
+   * `'family'` initialisation method (e.g. quantile seeding for skewed positive data).
+   */
+  initialResponsibilities?(data: Dataset, k: number, rng: Rng): Float64Array
+  /** The initialisation method used when none is given. Default `'kmeans++'`. */
+  readonly defaultInit?: InitMethod
+}
+
+/**
+ * How the mixture draws its starting parameters (all become responsibilities, then one M-step):
+ * - `'kmeans++'`: k-means++ seeding then Lloyd iterations on the raw values, hard assignment;
+ * - `'random'`: random responsibilities (each row uniform on the simplex);
+ * - `'random-rows'`: k distinct rows as centres, each row assigned to the nearest;
+ * - `'family'`: the family's own {@link ComponentFamily.initialResponsibilities}.
+ *
+ * @category Family
+ * @since 0.1.0
+ */
+export type InitMethod = 'kmeans++' | 'random' | 'random-rows' | 'family'

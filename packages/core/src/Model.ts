@@ -1,0 +1,106 @@
+/**
+ * The latent-variable model interface that the EM loop ({@link fit}) runs over.
+ *
+ * EM maximises log p(X | θ) = log Σ_Z p(X, Z | θ). A model supplies, for data `D` and parameters
+ * `P`: the posterior q(Z) = p(Z | X, θ) over the latent variables (type `Q`) together with
+ * log p(X | θ); a maximiser of Q(θ, θₖ) = E_q[log p(X, Z | θ)]; the complete-data log-likelihood
+ * for an assignment `Z` and its expectation under q; and the posterior's entropy H(q), so that
+ * log p(X | θ) = Q(θ, θ) + H(q) can be checked. Nothing here assumes a mixture: a hidden Markov
+ * model or a mixture of regressions implements the same interface.
+ *
+ * @packageDocumentation
+ */
+import type { either as E } from 'fp-ts'
+import type { EmError } from './Errors.js'
+import type { Rng } from './Rng.js'
+
+/**
+ * The result of an E-step: the posterior over the latent variables and the observed-data
+ * log-likelihood log p(X | θ) (the posterior's normaliser, so it comes in the same pass).
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface Posterior<Q> {
+  /** q(Z) = p(Z | X, θ), in the model's own representation. */
+  readonly posterior: Q
+  /** log p(X | θ), total over observations (natural log). */
+  readonly logLikelihood: number
+}
+
+/**
+ * Something worth knowing about a fit that is not an error: a log-likelihood decrease beyond
+ * rounding, a re-seeded or dropped component, a restart that failed.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface FitWarning {
+  /** What happened: `'logLikelihoodDecreased'`, `'componentReseeded'`, `'componentDropped'`, `'restartFailed'`, … */
+  readonly kind: string
+  /** The iteration (M-step number, 1-based) it happened at; 0 for initialisation. */
+  readonly iteration: number
+  /** One readable line. */
+  readonly message: string
+  /** The size of the event when it has one (e.g. the decrease of the log-likelihood). */
+  readonly size?: number
+  /** The component concerned, when there is one. */
+  readonly component?: number
+  /** The restart (0-based) it happened in. */
+  readonly restart?: number
+}
+
+/**
+ * What the loop hands to an M-step besides the data and posterior.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface StepContext<P> {
+  /** The M-step being computed (1-based). */
+  readonly iteration: number
+  /** The parameters θₖ the posterior was computed at. */
+  readonly previous: P
+  /** Randomness for M-steps that need it (e.g. re-seeding a collapsed component). */
+  readonly rng: Rng
+  /**
+   * Report a warning. An M-step that deliberately leaves plain EM at this step (re-seeding,
+   * dropping a component) must warn with `breaksMonotonicity: true`, so that a log-likelihood
+   * decrease at this step is not reported as an EM bug.
+   */
+  readonly warn: (warning: FitWarning, breaksMonotonicity?: boolean) => void
+}
+
+/**
+ * A latent-variable model that EM can fit.
+ *
+ * - `D`: the data (e.g. a {@link Dataset}, or a list of sequences);
+ * - `P`: the parameters θ;
+ * - `Q`: the posterior q(Z) (e.g. a responsibilities matrix, or forward–backward marginals);
+ * - `Z`: one complete assignment of the latent variables (e.g. a label per row).
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface Model<D, P, Q, Z = unknown> {
+  /** A short name for messages. */
+  readonly name: string
+  /** The number of observations n (Σ sample weights when there are weights): the divisor of the tolerance and BIC's n. */
+  observations(data: D): number
+  /** Checks that `params` are admissible for `data` (dimensions, simplex, positive definiteness…). */
+  validate(data: D, params: P): E.Either<EmError, P>
+  /** E-step: q(Z) = p(Z | X, θ) and log p(X | θ) in one pass. */
+  posterior(data: D, params: P): Posterior<Q>
+  /** M-step: argmax_θ Q(θ, θₖ) given q (for generalised EM: any θ that does not lower Q). */
+  maximize(data: D, posterior: Q, context: StepContext<P>): E.Either<EmError, P>
+  /** Q(θ, θₖ) = E_q[log p(X, Z | θ)], q the posterior at θₖ. Used by verification, never by the loop. */
+  expectedCompleteLogLikelihood(data: D, params: P, posterior: Q): number
+  /** log p(X, Z | θ) for one complete assignment Z. */
+  completeLogLikelihood(data: D, params: P, latent: Z): number
+  /** H(q) = −E_q[log q(Z)], so that log p(X | θ) = Q(θ, θ) + H(q) at q = p(Z | X, θ). */
+  entropy(data: D, posterior: Q): number
+  /** Number of free parameters (for BIC/AIC). */
+  freeParameters(params: P): number
+  /** Every parameter as one flat vector (for finiteness checks, parameter distances and perturbations). */
+  toVector(params: P): Float64Array
+}

@@ -1,0 +1,23 @@
+/**
+ * `@emkit/core`: the EM loop over an abstract latent-variable model, the mixture layer that turns
+ * any component family into such a model, datasets, seeded randomness and the flat linear-algebra
+ * kernels families build on.
+ *
+ * Modules are re-exported as namespaces so that code reads as a sentence:
+ * `Mixture.fit(Gaussian.family({ covariance: 'full' }), data, { k: 3 })`.
+ *
+ * @packageDocumentation
+ */
+export * as Dataset from './Dataset.js'
+export * as Em from './Em.js'
+export * as Errors from './Errors.js'
+export * as Family from './Family.js'
+export * as Linalg from './Linalg.js'
+export * as Mixture from './Mixture.js'
+export * as Rng from './Rng.js'
+export type { EmError } from './Errors.js'
+export { EmException } from './Errors.js'
+export type { Model, Posterior, StepContext, FitWarning } from './Model.js'
+export type { ComponentFamily, Degenerate, InitMethod } from './Family.js'
+export type { Fit, FitOptions, Progress, StopReason, Initializer } from './Em.js'
+export { fit, fitOrThrow } from './Em.js'

@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const packages = ['core', 'gaussian', 'exponential', 'multinomial', 'testkit', 'cli']
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the TypeScript sources, not the built dist/.
+    alias: Object.fromEntries(packages.map((p) => [`@emkit/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))])),
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
+    setupFiles: ['./vitest.setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+})
