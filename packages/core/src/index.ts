@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 export * as Dataset from './Dataset.js'
+export * as Datasets from './Datasets.js'
 export * as Em from './Em.js'
 export * as Errors from './Errors.js'
 export * as Family from './Family.js'
