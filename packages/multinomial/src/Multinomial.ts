@@ -1,0 +1,475 @@
+/*
+ * The multinomial component family: rows are count vectors over V categories (bag of words, read
+ * counts, votes); a component is a probability vector p = (p₁, …, p_V) on the simplex, and
+ *
+ *   log f(xᵢ | p) = log(nᵢ! / Πᵥ xᵢᵥ!) + Σᵥ xᵢᵥ log pᵥ,   nᵢ = Σᵥ xᵢᵥ.
+ *
+ * The coefficient is the family's `logBaseMeasure` (the same for every component, computed once
+ * per dataset, irrelevant to responsibilities, part of the reported log-likelihood).
+ */
+import type { ComponentFamily, Dataset, Degenerate, EmError, Mixture, Rng } from '@emkit/core'
+import { Errors } from '@emkit/core'
+import { either as E } from 'fp-ts'
+import type { monoid as M } from 'fp-ts'
+import { logFactorial, logGamma } from './internal/logGamma.js'
+
+/**
+ * One multinomial component: category probabilities (length V, ≥ 0, summing to 1) and their logs
+ * (cached; log 0 = −∞, used only where the count is positive, so 0·log 0 = 0).
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface Component {
+  /** p, length V, on the simplex. */
+  readonly probabilities: Float64Array
+  /** log p, length V (−∞ where p = 0). */
+  readonly logProbabilities: Float64Array
+}
+
+/**
+ * Sufficient statistics of a weighted sample: the total weight and the weighted count of every
+ * category. Additive, so statistics of chunks merge with the family's `statistics(V).concat`.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface Statistics {
+  /** W = Σᵢ wᵢ (rows with zero total count included). */
+  readonly weight: number
+  /** Cᵥ = Σᵢ wᵢ xᵢᵥ, length V. */
+  readonly counts: Float64Array
+}
+
+/**
+ * Options of {@link family}.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface Options {
+  /**
+   * Additive pseudo-count α ≥ 0 (finite). Default 0: the exact maximum-likelihood estimate
+   * pᵥ = Cᵥ / Σ C. With α > 0 the M-step is the MAP estimate under a symmetric Dirichlet(α + 1)
+   * prior on each component, pᵥ = (Cᵥ + α) / (Σ C + Vα), and EM's monotone objective (the `trace`
+   * and `logLikelihood` of a fit, and its BIC/AIC) is log p(X | θ) + log p(θ), prior included.
+   */
+  readonly smoothing?: number
+  /** Number of trials (the row total) of each sampled row; an integer ≥ 1. Default 1 (one-hot draws). */
+  readonly trials?: number
+}
+
+/**
+ * The multinomial family: {@link @emkit/core!ComponentFamily | ComponentFamily} plus the options it
+ * was built with.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export interface MultinomialFamily extends ComponentFamily<Component, Statistics> {
+  /** The additive pseudo-count α (0 = exact MLE). */
+  readonly smoothing: number
+  /** The row total of sampled rows. */
+  readonly trials: number
+}
+
+/** Relative tolerance on Σ p = 1 for given parameters. */
+const SIMPLEX_TOLERANCE = 1e-9
+
+/**
+ * A component from its probabilities (copied; logs cached). Throws an
+ * {@link @emkit/core!EmException | EmException} (`InvalidParameters`) when they are not finite,
+ * ≥ 0 and summing to 1 within 1e-9; use {@link validate} for an `Either`.
+ *
+ * @example
+ * ```ts
+ * const topic = Multinomial.component([0.5, 0.3, 0.2])
+ * ```
+ * @category Constructors
+ * @since 0.1.0
+ */
+export const component = (probabilities: ArrayLike<number>): Component => {
+  const p = Float64Array.from(probabilities)
+  const c = unsafeComponent(p)
+  const ok = validate([c], p.length)
+  if (E.isLeft(ok)) throw new Errors.EmException(ok.left)
+  return c
+}
+
+/**
+ * A component that takes ownership of `probabilities` without checking them.
+ *
+ * @category Constructors
+ * @since 0.1.0
+ */
+export const unsafeComponent = (probabilities: Float64Array): Component => {
+  const logProbabilities = new Float64Array(probabilities.length)
+  for (let v = 0; v < probabilities.length; v++) logProbabilities[v] = Math.log(probabilities[v]!)
+  return { probabilities, logProbabilities }
+}
+
+/**
+ * Checks that every value is a non-negative integer count (rows of zero total are valid).
+ *
+ * @returns `Right(data)`, or `Left(InvalidData)` naming the first offending row and column.
+ * @category Validation
+ * @since 0.1.0
+ */
+export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => {
+  const { n, d, values } = data
+  for (let i = 0; i < n; i++) {
+    for (let v = 0; v < d; v++) {
+      const x = values[i * d + v]!
+      if (!Number.isInteger(x) || x < 0) {
+        return E.left(
+          Errors.invalidData(`row ${i}, column ${v}: value is ${String(x)}; the multinomial family needs non-negative integer counts`, i, v),
+        )
+      }
+    }
+  }
+  return E.right(data)
+}
+
+/**
+ * log(nᵢ! / Πᵥ xᵢᵥ!) for every row (length n): the multinomial coefficient, with an accurate
+ * log-factorial (exact for counts ≤ 22, Stirling's series beyond). 0 for a row of zero total.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export const logCoefficients = (data: Dataset.Dataset): Float64Array => {
+  const { n, d, values } = data
+  const out = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    let total = 0
+    let denominator = 0
+    for (let v = 0; v < d; v++) {
+      const x = values[i * d + v]!
+      if (x === 0) continue
+      total += x
+      denominator += logFactorial(x)
+    }
+    out[i] = logFactorial(total) - denominator
+  }
+  return out
+}
+
+/**
+ * Batched log-densities without the coefficient: `out[j * n + i] = Σᵥ xᵢᵥ log pⱼᵥ`, skipping zero
+ * counts (so 0·log 0 = 0); −∞ when the row has a positive count where pⱼᵥ = 0, never NaN.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export const logDensityInto = (data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void => {
+  const { n, d, values } = data
+  for (let j = 0; j < components.length; j++) {
+    const logp = components[j]!.logProbabilities
+    const o = j * n
+    for (let i = 0; i < n; i++) {
+      const a = i * d
+      let s = 0
+      for (let v = 0; v < d; v++) {
+        const x = values[a + v]!
+        if (x !== 0) s += x * logp[v]!
+      }
+      out[o + i] = s
+    }
+  }
+}
+
+/**
+ * The statistics monoid for V categories: `empty` has weight 0 and zero counts; `concat` adds.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export const statistics = (d: number): M.Monoid<Statistics> => ({
+  empty: { weight: 0, counts: new Float64Array(d) },
+  concat: (a, b) => {
+    const counts = new Float64Array(a.counts.length)
+    for (let v = 0; v < counts.length; v++) counts[v] = a.counts[v]! + b.counts[v]!
+    return { weight: a.weight + b.weight, counts }
+  },
+})
+
+/**
+ * Statistics of the rows of `data` weighted by `weights[offset + i]`.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: number): Statistics => {
+  const { n, d, values } = data
+  const counts = new Float64Array(d)
+  let weight = 0
+  for (let i = 0; i < n; i++) {
+    const w = weights[offset + i]!
+    if (w === 0) continue
+    weight += w
+    const a = i * d
+    for (let v = 0; v < d; v++) {
+      const x = values[a + v]!
+      if (x !== 0) counts[v] = counts[v]! + w * x
+    }
+  }
+  return { weight, counts }
+}
+
+/**
+ * The weighted MLE (α = 0) or Dirichlet MAP (α > 0) of every component:
+ * pⱼᵥ = (Cⱼᵥ + α) / (Σᵥ Cⱼᵥ + Vα). With α = 0, a component whose rows hold no counts at all (only
+ * rows of zero total) has no estimate: it is reported as degenerate and the mixture's collapse
+ * policy applies.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export const estimate = (stats: readonly Statistics[], smoothing = 0): E.Either<Degenerate, Component[]> => {
+  const out: Component[] = []
+  for (let j = 0; j < stats.length; j++) {
+    const counts = stats[j]!.counts
+    const d = counts.length
+    let total = 0
+    for (let v = 0; v < d; v++) total += counts[v]!
+    const denominator = total + d * smoothing
+    if (!(denominator > 0) || !Number.isFinite(denominator)) {
+      return E.left({
+        component: j,
+        message: `its rows hold a total count of ${total}, so its category probabilities cannot be estimated (use smoothing > 0, or fewer components)`,
+      })
+    }
+    const p = new Float64Array(d)
+    const inv = 1 / denominator
+    for (let v = 0; v < d; v++) p[v] = (counts[v]! + smoothing) * inv
+    out.push(unsafeComponent(p))
+  }
+  return E.right(out)
+}
+
+/**
+ * Checks components for V = d categories: length d, every probability finite and ≥ 0 (> 0 when
+ * `smoothing` > 0, where the Dirichlet prior gives zero a zero density), summing to 1 within 1e-9.
+ *
+ * @returns `Right(components)`, or `Left(InvalidParameters)` naming the component.
+ * @category Validation
+ * @since 0.1.0
+ */
+export const validate = (components: readonly Component[], d: number, smoothing = 0): E.Either<EmError, readonly Component[]> => {
+  for (let j = 0; j < components.length; j++) {
+    const p = components[j]!.probabilities
+    const path = `components/${j}/probabilities`
+    if (p.length !== d) return E.left(Errors.invalidParameters(`component ${j} has ${p.length} probabilities, expected ${d}`, j, path))
+    let s = 0
+    for (let v = 0; v < d; v++) {
+      const x = p[v]!
+      if (!Number.isFinite(x) || x < 0 || (smoothing > 0 && x === 0)) {
+        const need = smoothing > 0 ? '> 0 when smoothing > 0' : 'finite and ≥ 0'
+        return E.left(Errors.invalidParameters(`component ${j}: probability ${v} is ${String(x)}; probabilities must be ${need}`, j, `${path}/${v}`))
+      }
+      s += x
+    }
+    if (!(Math.abs(s - 1) <= SIMPLEX_TOLERANCE * Math.max(1, Math.sqrt(d)))) {
+      return E.left(Errors.invalidParameters(`component ${j}: probabilities sum to ${s}, not 1`, j, path))
+    }
+  }
+  return E.right(components)
+}
+
+/**
+ * Checks that the mixture can produce every row of `data`: each row must have a component of
+ * positive weight that gives probability > 0 to every category the row counts. Without this check
+ * such a row has log-density −∞ (the fit then stops with a `NonFinite` error at iteration 0; scoring
+ * gives −∞); use it before scoring new data with a model fitted without smoothing.
+ *
+ * @returns `Right(data)`, or `Left(InvalidData)` naming the first such row and a column with a
+ *   positive count that the first live component cannot produce.
+ * @category Validation
+ * @since 0.1.0
+ */
+export const checkSupport = (params: Mixture.Params<Component>, data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => {
+  const { n, d, values } = data
+  const k = params.components.length
+  for (let i = 0; i < n; i++) {
+    let firstColumn = -1
+    let producible = false
+    for (let j = 0; j < k && !producible; j++) {
+      if (!(params.weights[j]! > 0)) continue
+      const p = params.components[j]!.probabilities
+      let bad = -1
+      for (let v = 0; v < d && bad < 0; v++) if (values[i * d + v]! > 0 && p[v] === 0) bad = v
+      if (bad < 0) producible = true
+      else if (firstColumn < 0) firstColumn = bad
+    }
+    if (!producible) {
+      return E.left(
+        Errors.invalidData(
+          `row ${i}, column ${firstColumn}: the row has counts in categories to which no component gives a positive probability, so its likelihood is 0 (fit with smoothing > 0)`,
+          i,
+          firstColumn < 0 ? undefined : firstColumn,
+        ),
+      )
+    }
+  }
+  return E.right(data)
+}
+
+/**
+ * log of the symmetric Dirichlet(α + 1) density of every component, summed:
+ * Σⱼ [log Γ(V(α + 1)) − V log Γ(α + 1) + α Σᵥ log pⱼᵥ]. This is the log-prior whose MAP estimate is
+ * additive smoothing by α; 0 when α = 0.
+ *
+ * @category Model
+ * @since 0.1.0
+ */
+export const logDirichlet = (components: readonly Component[], smoothing: number): number => {
+  if (smoothing === 0 || components.length === 0) return 0
+  const d = components[0]!.probabilities.length
+  const normaliser = logGamma(d * (smoothing + 1)) - d * logGamma(smoothing + 1)
+  let s = 0
+  for (let j = 0; j < components.length; j++) {
+    const logp = components[j]!.logProbabilities
+    let t = 0
+    for (let v = 0; v < d; v++) t += logp[v]!
+    s += normaliser + smoothing * t
+  }
+  return s
+}
+
+/**
+ * Writes one draw of `trials` categorical trials from `component` into `out[offset … offset + V)`.
+ *
+ * @category Sampling
+ * @since 0.1.0
+ */
+export const sample = (c: Component, rng: Rng.Rng, out: Float64Array, offset: number, trials = 1): void => {
+  const p = c.probabilities
+  const d = p.length
+  for (let v = 0; v < d; v++) out[offset + v] = 0
+  for (let t = 0; t < trials; t++) {
+    let u = rng.uniform()
+    let v = 0
+    while (v < d - 1 && (u >= p[v]! || p[v] === 0)) {
+      u -= p[v]!
+      v++
+    }
+    // Rounding can leave u ≥ the last probability: fall back to the last category with p > 0.
+    while (p[v] === 0 && v > 0) v--
+    out[offset + v] = out[offset + v]! + 1
+  }
+}
+
+/**
+ * Components as their JSON fields, `{ "probabilities": [p₁, …, p_V] }` each.
+ *
+ * @category JSON
+ * @since 0.1.0
+ */
+export const toJSON = (components: readonly Component[]): Array<Record<string, unknown>> =>
+  components.map((c) => ({ probabilities: Array.from(c.probabilities) }))
+
+/**
+ * Components from their JSON fields (`{ "probabilities": [...] }`, length V, finite, ≥ 0 (> 0 when
+ * smoothing > 0), summing to 1 within 1e-9).
+ *
+ * @returns `Right(components)`, or `Left(InvalidModel)` naming the component and field.
+ * @category JSON
+ * @since 0.1.0
+ */
+export const fromJSON = (components: readonly unknown[], d: number, smoothing = 0): E.Either<EmError, Component[]> => {
+  const out: Component[] = []
+  for (let j = 0; j < components.length; j++) {
+    const c: unknown = components[j]
+    const path = `components/${j}/probabilities`
+    if (typeof c !== 'object' || c === null || !Array.isArray((c as { probabilities?: unknown }).probabilities)) {
+      return E.left(Errors.invalidModel(`component ${j} needs a "probabilities" array`, path))
+    }
+    const raw = (c as { probabilities: unknown[] }).probabilities
+    if (raw.length !== d) return E.left(Errors.invalidModel(`component ${j}: "probabilities" has ${raw.length} entries, expected ${d}`, path))
+    const p = new Float64Array(d)
+    for (let v = 0; v < d; v++) {
+      const x = raw[v]
+      if (typeof x !== 'number') return E.left(Errors.invalidModel(`component ${j}: probability ${v} is ${JSON.stringify(x)}, not a number`, `${path}/${v}`))
+      p[v] = x
+    }
+    const comp = unsafeComponent(p)
+    const ok = validate([comp], d, smoothing)
+    if (E.isLeft(ok)) {
+      const e = ok.left
+      return E.left(Errors.invalidModel(e.message.replace('component 0', `component ${j}`), e._tag === 'InvalidParameters' && e.path !== undefined ? e.path.replace('components/0', `components/${j}`) : path))
+    }
+    out.push(comp)
+  }
+  return E.right(out)
+}
+
+/**
+ * The multinomial family, or `Left(InvalidOptions)` when `smoothing` is not finite and ≥ 0 or
+ * `trials` is not an integer ≥ 1.
+ *
+ * @example
+ * ```ts
+ * const f = Multinomial.fromOptions({ smoothing: 0.1 }) // Right(family)
+ * ```
+ * @category Model
+ * @since 0.1.0
+ */
+export const fromOptions = (options: Options = {}): E.Either<EmError, MultinomialFamily> => {
+  const smoothing = options.smoothing ?? 0
+  const trials = options.trials ?? 1
+  if (typeof smoothing !== 'number' || !Number.isFinite(smoothing) || smoothing < 0) {
+    return E.left(Errors.invalidOptions('smoothing', `smoothing must be a finite number ≥ 0, got ${String(smoothing)}`))
+  }
+  if (!Number.isInteger(trials) || trials < 1) return E.left(Errors.invalidOptions('trials', `trials must be an integer ≥ 1, got ${String(trials)}`))
+  const family: MultinomialFamily = {
+    name: 'multinomial',
+    variant: {},
+    smoothing,
+    trials,
+    checkData,
+    logDensityInto,
+    logBaseMeasure: logCoefficients,
+    statistics,
+    summarize,
+    weight: (s) => s.weight,
+    estimate: (stats) => estimate(stats, smoothing),
+    freeParameters: (d, k) => k * (d - 1),
+    dimension: (c) => c.probabilities.length,
+    sample: (c, rng, out, offset) => sample(c, rng, out, offset, trials),
+    toJSON,
+    fromJSON: (components, d) => fromJSON(components, d, smoothing),
+    toVector: (c) => c.probabilities,
+    validate: (components, d) => validate(components, d, smoothing),
+  }
+  // The prior hook only exists with smoothing, so that smoothing 0 reports the plain log-likelihood.
+  return E.right(smoothing > 0 ? { ...family, logPrior: (components: readonly Component[]) => logDirichlet(components, smoothing) } : family)
+}
+
+/**
+ * The multinomial family for `Mixture` (name `"multinomial"`, no variant fields).
+ *
+ * - support: non-negative integer counts, V = d ≥ 1 categories; rows of zero total are valid and
+ *   contribute 0 to the log-likelihood;
+ * - parameters: category probabilities per component; free parameters k·(V − 1) (the mixture adds
+ *   k − 1 mixing weights, so BIC/AIC count k·(V − 1) + k − 1);
+ * - log-likelihood: includes the multinomial coefficient log(nᵢ! / Πᵥ xᵢᵥ!) (the family's
+ *   `logBaseMeasure`), so reported log-likelihoods and BIC are true values;
+ * - `smoothing` α (default 0, exact MLE): with α > 0 the M-step is a Dirichlet(α + 1) MAP estimate
+ *   and the reported trace and log-likelihood are log p(X | θ) + log p(θ) (see {@link logDirichlet}),
+ *   the objective EM keeps non-decreasing.
+ *
+ * Throws an {@link @emkit/core!EmException | EmException} (`InvalidOptions`) for a bad option; use
+ * {@link fromOptions} for an `Either`.
+ *
+ * @example
+ * ```ts
+ * const fit = Mixture.fitOrThrow(Multinomial.family({ smoothing: 0.01 }), counts, { k: 3, restarts: 5, seed: 1 })
+ * ```
+ * @category Model
+ * @since 0.1.0
+ */
+export const family = (options: Options = {}): MultinomialFamily => {
+  const r = fromOptions(options)
+  if (E.isLeft(r)) throw new Errors.EmException(r.left)
+  return r.right
+}
