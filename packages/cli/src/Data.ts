@@ -1,0 +1,92 @@
+/**
+ * From a CSV table (or the embedded Old Faithful set) to a validated core `Dataset` for a family:
+ * support checks with messages that name file, row, line and column (a negative value for the
+ * exponential family, a non-integer or negative count for the multinomial), then the family's own
+ * checks.
+ *
+ * @packageDocumentation
+ */
+import type { Dataset as DatasetNs } from '@emkit/core'
+type Dataset = DatasetNs.Dataset
+import { Datasets, Mixture } from '@emkit/core'
+import { either as E } from 'fp-ts'
+import type { Table } from './Csv.js'
+import { cellPlace } from './Csv.js'
+import type { CliError } from './Failure.js'
+import { dataError } from './Failure.js'
+import type { AnyFamily, FamilyName } from './Families.js'
+
+/**
+ * The name of the embedded data set in messages.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export const FAITHFUL_NAME = 'Old Faithful (embedded)'
+
+/**
+ * The embedded Old Faithful data set (272 × 2: eruptions, waiting) as a {@link Table}.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export const faithfulTable = (): Table => {
+  const ds = Datasets.faithful
+  return {
+    file: FAITHFUL_NAME,
+    columns: ds.columns ?? ['eruptions', 'waiting'],
+    header: true,
+    n: ds.n,
+    d: ds.d,
+    values: Float64Array.from(ds.values),
+    lines: Int32Array.from({ length: ds.n }, (_, i) => i + 2),
+  }
+}
+
+/**
+ * Checks a table against a family's support, naming the first bad cell: values ≥ 0 for
+ * `exponential`; non-negative integer counts for `multinomial`.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export const checkSupport = (table: Table, family: FamilyName): E.Either<CliError, Table> => {
+  if (family === 'gaussian') return E.right(table)
+  const { n, d, values } = table
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < d; c++) {
+      const x = values[i * d + c]!
+      const at = (): string => cellPlace(table, i + 1, table.lines[i]!, c)
+      if (family === 'exponential' && x < 0) {
+        return E.left(dataError(`${at()}: negative value ${x}; the exponential family needs values ≥ 0`))
+      }
+      if (family === 'multinomial') {
+        if (!Number.isInteger(x)) return E.left(dataError(`${at()}: non-integer count ${x}; the multinomial family needs non-negative integer counts`))
+        if (x < 0) return E.left(dataError(`${at()}: negative count ${x}; the multinomial family needs non-negative integer counts`))
+      }
+    }
+  }
+  return E.right(table)
+}
+
+/**
+ * The core dataset of a table, checked for `k` components of `family` (support, k ≤ n, the
+ * family's own checks); failures name the file and, where known, the row and column.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export const toDataset = (table: Table, family: AnyFamily, k: number | undefined): E.Either<CliError, Dataset> => {
+  const ds: Dataset = { n: table.n, d: table.d, values: table.values, columns: table.columns }
+  const r = k === undefined ? family.checkData(ds) : Mixture.checkData(family, ds, k)
+  if (E.isLeft(r)) {
+    const e = r.left
+    if (e._tag === 'InvalidData' && e.row !== undefined) {
+      const line = table.lines[e.row] ?? e.row + 1
+      const where = e.column !== undefined ? cellPlace(table, e.row + 1, line, e.column) : `${table.file}: row ${e.row + 1} (line ${line})`
+      return E.left(dataError(`${where}: ${e.message}`))
+    }
+    return E.left(dataError(`${table.file}: ${e.message}`))
+  }
+  return E.right(ds)
+}

@@ -1,0 +1,363 @@
+/**
+ * Pictures of a fit, as Vega-Lite specifications rendered to SVG in Node (no canvas, no browser):
+ *
+ * - 1-D data: a density histogram of the data, each weighted component density πⱼ f(x | θⱼ) and
+ *   the mixture density over it;
+ * - 2-D data: the points coloured by most likely component, each component's centre and, for
+ *   Gaussians, its 1σ and 2σ covariance ellipses;
+ * - d > 2: the same on the first two principal components (Gaussian means and covariances
+ *   projected with them);
+ * - always: the log-likelihood trace per iteration;
+ * - for `select`: the criterion against k, one line per covariance structure, the best circled.
+ *
+ * The functions here only build specifications (plain data, unit-tested); {@link renderSvg} draws
+ * one with Vega.
+ *
+ * @packageDocumentation
+ */
+import type { Dataset as DatasetNs } from '@emkit/core'
+type Dataset = DatasetNs.Dataset
+import { Mixture } from '@emkit/core'
+import * as vega from 'vega'
+import * as vl from 'vega-lite'
+import type { AnyFamily } from './Families.js'
+import { ellipse, principalComponents, project, projectCovariance } from './Geometry.js'
+
+/**
+ * A Vega-Lite specification (plain JSON).
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export type VlSpec = Record<string, unknown>
+
+/**
+ * What the model pictures need: the family, parameters, the data it was fitted on (with column
+ * names) and the trace.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export interface ModelPlotInput {
+  readonly family: AnyFamily
+  readonly params: Mixture.Params<unknown>
+  readonly data: Dataset
+  readonly columns: readonly string[]
+  /** The log-likelihood trace (`trace[t]` after t M-steps); may be empty for an unfitted model. */
+  readonly trace: readonly number[]
+  /** A title, e.g. `gaussian/full, k = 2`. */
+  readonly title: string
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json'
+const WIDTH = 420
+const HEIGHT = 320
+const componentName = (j: number): string => `component ${j}`
+const colour = (k: number): Record<string, unknown> => ({
+  field: 'component',
+  type: 'nominal',
+  title: 'component',
+  scale: { domain: Array.from({ length: k }, (_, j) => componentName(j)), scheme: 'tableau10' },
+})
+
+const isNumberArray = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => typeof v === 'number')
+const isMatrix = (x: unknown): x is number[][] => Array.isArray(x) && x.every(isNumberArray)
+
+/**
+ * Each component's centre (its mean where the family has one: Gaussian `mean`, exponential 1/rate;
+ * otherwise the responsibility-weighted mean of the data) and, for Gaussians, its full covariance.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const componentGeometry = (input: Pick<ModelPlotInput, 'family' | 'params' | 'data'>): Array<{ centre: number[]; covariance?: number[][] }> => {
+  const { family, params, data } = input
+  const json = family.toJSON(params.components)
+  let resp: Mixture.Responsibilities | undefined
+  return json.map((c, j) => {
+    const covariance = isMatrix(c['covariance']) ? c['covariance'] : undefined
+    let centre: number[]
+    if (isNumberArray(c['mean'])) centre = c['mean']
+    else if (isNumberArray(c['rate'])) centre = c['rate'].map((r) => 1 / r)
+    else {
+      resp ??= Mixture.responsibilities(family, data, params)
+      centre = new Array<number>(data.d).fill(0)
+      let w = 0
+      for (let i = 0; i < data.n; i++) {
+        const g = resp.values[j * data.n + i]!
+        w += g
+        for (let c2 = 0; c2 < data.d; c2++) centre[c2]! += g * data.values[i * data.d + c2]!
+      }
+      centre = centre.map((s) => (w > 0 ? s / w : NaN))
+    }
+    return covariance === undefined ? { centre } : { centre, covariance }
+  })
+}
+
+/**
+ * The 1-D picture: density histogram, weighted component densities and the mixture density.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const densitySpec = (input: ModelPlotInput, gridSize = 240): VlSpec => {
+  const { family, params, data } = input
+  const k = params.components.length
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < data.n; i++) {
+    lo = Math.min(lo, data.values[i]!)
+    hi = Math.max(hi, data.values[i]!)
+  }
+  const pad = 0.05 * (hi - lo || 1)
+  const allNonNegative = lo >= 0
+  const a = allNonNegative ? Math.max(0, lo - pad) : lo - pad
+  const b = hi + pad
+  const grid = new Float64Array(gridSize)
+  for (let t = 0; t < gridSize; t++) grid[t] = a + ((b - a) * t) / (gridSize - 1)
+  const gridData: Dataset = { n: gridSize, d: 1, values: grid }
+  const logF = new Float64Array(k * gridSize)
+  family.logDensityInto(gridData, params.components, logF)
+  const base = family.logBaseMeasure?.(gridData)
+  const curves: Array<Record<string, unknown>> = []
+  const mixture = new Float64Array(gridSize)
+  for (let j = 0; j < k; j++) {
+    for (let t = 0; t < gridSize; t++) {
+      const lf = logF[j * gridSize + t]! + (base === undefined ? 0 : base[t]!)
+      const y = Number.isFinite(lf) ? params.weights[j]! * Math.exp(lf) : 0
+      mixture[t] = mixture[t]! + y
+      curves.push({ x: grid[t]!, density: y, component: componentName(j) })
+    }
+  }
+  const mix = Array.from(grid, (x, t) => ({ x, density: mixture[t]!, curve: 'mixture' }))
+  const points = Array.from(data.values, (x) => ({ x }))
+  const name = input.columns[0] ?? 'x'
+  return {
+    title: `${input.title}: data and mixture density`,
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      {
+        data: { values: points },
+        transform: [
+          { bin: { maxbins: 40 }, field: 'x', as: 'bin' },
+          { aggregate: [{ op: 'count', as: 'count' }], groupby: ['bin', 'bin_end'] },
+          { calculate: `datum.count / (${data.n} * (datum.bin_end - datum.bin))`, as: 'density' },
+        ],
+        mark: { type: 'rect', color: '#c8c8c8', stroke: '#ffffff', strokeWidth: 0.5 },
+        encoding: {
+          x: { field: 'bin', type: 'quantitative', title: name },
+          x2: { field: 'bin_end' },
+          y: { field: 'density', type: 'quantitative', title: 'density' },
+        },
+      },
+      {
+        data: { values: curves },
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' },
+          y: { field: 'density', type: 'quantitative' },
+          color: colour(k),
+        },
+      },
+      {
+        data: { values: mix },
+        mark: { type: 'line', strokeWidth: 2.5, color: '#222222', strokeDash: [6, 3] },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' },
+          y: { field: 'density', type: 'quantitative' },
+          detail: { field: 'curve', type: 'nominal' },
+        },
+      },
+    ],
+  }
+}
+
+/**
+ * The 2-D picture (or, for d > 2, on the first two principal components): points coloured by most
+ * likely component, component centres, and 1σ / 2σ ellipses for Gaussian components.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const scatterSpec = (input: ModelPlotInput): VlSpec => {
+  const { family, params, data } = input
+  const k = params.components.length
+  const labels = Mixture.predict(family, params, data)
+  const geometry = componentGeometry(input)
+  let xTitle = input.columns[0] ?? 'x1'
+  let yTitle = input.columns[1] ?? 'x2'
+  let toPlane = (x: ArrayLike<number>): number[] => [x[0]!, x[1]!]
+  let covPlane = (c: number[][]): number[][] => [
+    [c[0]![0]!, c[0]![1]!],
+    [c[1]![0]!, c[1]![1]!],
+  ]
+  let subtitle = ''
+  if (data.d > 2) {
+    const pca = principalComponents(data.values, data.n, data.d, 2)
+    toPlane = (x) => project(x, pca.mean, pca.directions)
+    covPlane = (c) => projectCovariance(c, pca.directions)
+    xTitle = `PC1 (${(100 * pca.explained[0]!).toFixed(1)}% of variance)`
+    yTitle = `PC2 (${(100 * pca.explained[1]!).toFixed(1)}% of variance)`
+    subtitle = `first two principal components of ${data.d} columns`
+  }
+  const points: Array<Record<string, unknown>> = []
+  for (let i = 0; i < data.n; i++) {
+    const [x, y] = toPlane(data.values.subarray(i * data.d, (i + 1) * data.d))
+    points.push({ x, y, component: componentName(labels[i]!) })
+  }
+  const centres = geometry.map((g, j) => {
+    const [x, y] = toPlane(g.centre)
+    return { x, y, component: componentName(j), weight: params.weights[j]! }
+  })
+  const ellipses: Array<Record<string, unknown>> = []
+  geometry.forEach((g, j) => {
+    if (g.covariance === undefined) return
+    const m = toPlane(g.centre)
+    const c = covPlane(g.covariance)
+    for (const s of [1, 2]) {
+      ellipse(m, c, s).forEach(([x, y], t) => ellipses.push({ x, y, order: t, component: componentName(j), sigma: `${s}σ`, curve: `${j}-${s}` }))
+    }
+  })
+  const layers: VlSpec[] = [
+    {
+      data: { values: points },
+      mark: { type: 'point', filled: true, size: 22, opacity: 0.65 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
+        y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
+        color: colour(k),
+      },
+    },
+  ]
+  if (ellipses.length > 0) {
+    layers.push({
+      data: { values: ellipses },
+      mark: { type: 'line', strokeWidth: 1.6, interpolate: 'linear' },
+      encoding: {
+        x: { field: 'x', type: 'quantitative' },
+        y: { field: 'y', type: 'quantitative' },
+        color: colour(k),
+        detail: { field: 'curve', type: 'nominal' },
+        order: { field: 'order', type: 'quantitative' },
+        strokeDash: { field: 'sigma', type: 'nominal', title: 'ellipse', scale: { domain: ['1σ', '2σ'], range: [[1, 0], [5, 3]] } },
+      },
+    })
+  }
+  layers.push({
+    data: { values: centres },
+    mark: { type: 'point', shape: 'cross', size: 260, filled: true, stroke: '#111111', strokeWidth: 1, opacity: 1 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative' },
+      y: { field: 'y', type: 'quantitative' },
+      color: colour(k),
+      tooltip: [{ field: 'component' }, { field: 'weight', format: '.3f' }],
+    },
+  })
+  const title: Record<string, unknown> = { text: `${input.title}: data by most likely component` }
+  if (subtitle !== '') title['subtitle'] = subtitle
+  return { title, width: WIDTH, height: HEIGHT, layer: layers }
+}
+
+/**
+ * The data picture appropriate to the dimension: {@link densitySpec} for d = 1, else
+ * {@link scatterSpec}.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const dataSpec = (input: ModelPlotInput): VlSpec => (input.data.d === 1 ? densitySpec(input) : scatterSpec(input))
+
+/**
+ * The log-likelihood trace per iteration (entry 0 at the starting parameters).
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const traceSpec = (trace: readonly number[], title = 'log-likelihood per iteration'): VlSpec => ({
+  title,
+  width: WIDTH,
+  height: HEIGHT,
+  data: { values: trace.map((ll, t) => ({ iteration: t, logLikelihood: ll })) },
+  mark: { type: 'line', point: true, color: '#4c78a8' },
+  encoding: {
+    x: { field: 'iteration', type: 'quantitative', title: 'iteration (M-steps)', axis: { tickMinStep: 1 } },
+    y: { field: 'logLikelihood', type: 'quantitative', title: 'log-likelihood', scale: { zero: false } },
+  },
+})
+
+/**
+ * One fitted cell of a `select` grid.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export interface SelectPoint {
+  /** Structure label (`full`, `diag`, … or the family name). */
+  readonly structure: string
+  /** Number of components. */
+  readonly k: number
+  /** The criterion's value (smaller is better). */
+  readonly value: number
+  /** Whether this cell is the best by the criterion. */
+  readonly best: boolean
+}
+
+/**
+ * The criterion against k, one line per structure, the best cell circled.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const selectSpec = (points: readonly SelectPoint[], criterion: string): VlSpec => ({
+  title: `${criterion.toUpperCase()} against k (smaller is better)`,
+  width: WIDTH,
+  height: HEIGHT,
+  layer: [
+    {
+      data: { values: points.map((p) => ({ ...p })) },
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'k', type: 'quantitative', title: 'k (components)', axis: { tickMinStep: 1 } },
+        y: { field: 'value', type: 'quantitative', title: criterion.toUpperCase(), scale: { zero: false } },
+        color: { field: 'structure', type: 'nominal', title: 'structure', scale: { scheme: 'tableau10' } },
+      },
+    },
+    {
+      data: { values: points.filter((p) => p.best).map((p) => ({ ...p, label: `best: ${p.structure}, k = ${p.k}` })) },
+      layer: [
+        { mark: { type: 'point', shape: 'circle', size: 400, filled: false, stroke: '#d62728', strokeWidth: 2.5 } },
+        { mark: { type: 'text', dy: -18, color: '#d62728', fontWeight: 'bold' }, encoding: { text: { field: 'label' } } },
+      ],
+      encoding: { x: { field: 'k', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' } },
+    },
+  ],
+})
+
+/**
+ * Puts charts side by side in one specification (independent scales and legends).
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const sideBySide = (charts: readonly VlSpec[]): VlSpec => ({
+  hconcat: charts,
+  resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } },
+})
+
+/**
+ * Renders a Vega-Lite specification to an SVG string, in Node, with no canvas.
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const renderSvg = async (spec: VlSpec): Promise<string> => {
+  const top = { $schema: SCHEMA, background: 'white', padding: 12, config: { font: 'Helvetica, Arial, sans-serif' }, ...spec }
+  const compiled = vl.compile(top as unknown as vl.TopLevelSpec)
+  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' })
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}
