@@ -277,3 +277,28 @@ export const logDensity = (c: Component, x: ArrayLike<number>): number => {
   for (let t = 0; t < d; t++) q += z[t]! * z[t]!
   return -d * Linalg.HALF_LOG_2PI + c.logDetPrecisionCholesky - 0.5 * q
 }
+
+/**
+ * Whether a fitted component has collapsed onto the regularisation floor: some conditional variance
+ * (a squared diagonal entry Lᵣᵣ² of its covariance's Cholesky factor, which is ≥ the smallest
+ * eigenvalue of Σ) is below `factor · regularization`. Such a component sits on tied or duplicated
+ * values (integer-valued data are the usual cause) and buys a spike of likelihood that BIC rewards:
+ * model selection should set such fits aside, as mclust does with singular fits.
+ *
+ * @param regularization - the family's regularisation (e.g. 1e-6); with 0 nothing is flagged.
+ * @param factor - how close to the floor counts as on it. Default 100.
+ * @example
+ * ```ts
+ * const spiky = fit.params.components.some((c) => Gaussian.isDegenerate(c, 1e-6))
+ * ```
+ * @category Components
+ * @since 0.1.0
+ */
+export const isDegenerate = (c: Component, regularization: number, factor = 100): boolean => {
+  const d = c.mean.length
+  for (let r = 0; r < d; r++) {
+    const l = c.choleskyFactor[r * d + r]!
+    if (l * l < factor * regularization) return true
+  }
+  return false
+}
