@@ -287,6 +287,7 @@ describe('support and typed errors', () => {
     }
     expect(E.isLeft(Multinomial.fromOptions({ trials: 0 }))).toBe(true)
     expect(Multinomial.family().smoothing).toBe(0)
+    expect(Multinomial.family().defaultInit).toBe('random')
     expect(Multinomial.family().logPrior).toBeUndefined()
     expect(Multinomial.family({ smoothing: 0.5 }).logPrior).toBeDefined()
   })
