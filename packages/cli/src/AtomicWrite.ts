@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { either as E } from 'fp-ts'
 import type { CliError } from './Failure.js'
@@ -26,6 +26,10 @@ export const temporaryPath = (path: string): string =>
  * Writes `contents` to `path` atomically (temporary file, fsync, rename). On failure the temporary
  * file is removed and the target is untouched.
  *
+ * A symbolic link is followed (its target is replaced, not the link). A target that exists and is
+ * not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) cannot be replaced by a rename and
+ * is written to directly; a directory is an error.
+ *
  * @example
  * ```ts
  * writeFileAtomic('model.json', JSON.stringify(json)) // Right(undefined)
@@ -33,7 +37,25 @@ export const temporaryPath = (path: string): string =>
  * @category Output
  * @since 0.1.0
  */
-export const writeFileAtomic = (path: string, contents: string): E.Either<CliError, void> => {
+export const writeFileAtomic = (path0: string, contents: string): E.Either<CliError, void> => {
+  let path = path0
+  let special = false
+  try {
+    const st = statSync(path0) // follows links
+    if (st.isDirectory()) return E.left(dataError(`cannot write ${path0}: it is a directory`))
+    special = !st.isFile()
+    if (!special) path = realpathSync(path0)
+  } catch {
+    // does not exist yet: write at the name given
+  }
+  if (special) {
+    try {
+      writeFileSync(path0, contents)
+      return E.right(undefined)
+    } catch (e) {
+      return E.left(dataError(`cannot write ${path0}: ${e instanceof Error ? e.message : String(e)}`))
+    }
+  }
   const tmp = temporaryPath(path)
   let fd: number | undefined
   try {
@@ -55,6 +77,6 @@ export const writeFileAtomic = (path: string, contents: string): E.Either<CliErr
     rmSync(tmp, { force: true })
     const code = (e as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e)
-    return E.left(dataError(`cannot write ${path}: ${why}`))
+    return E.left(dataError(`cannot write ${path0}: ${why}`))
   }
 }

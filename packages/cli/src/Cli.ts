@@ -200,7 +200,9 @@ const renderPicture = async (
   charts: ReadonlyArray<{ heading: string; spec: VlSpec }>,
   tables: readonly ReportTable[],
 ): Promise<string> => {
-  if (/\.svg$/i.test(path)) return renderSvg(charts.length === 1 ? charts[0]!.spec : sideBySide(charts.map((c) => c.spec)))
+  // An SVG holds the first two pictures side by side (the data and the trace, or the criterion and
+  // the best model); the HTML report holds them all.
+  if (/\.svg$/i.test(path)) return renderSvg(charts.length === 1 ? charts[0]!.spec : sideBySide(charts.slice(0, 2).map((c) => c.spec)))
   const figures: Array<{ heading: string; svg: string }> = []
   for (const c of charts) figures.push({ heading: c.heading, svg: await renderSvg(c.spec) })
   return htmlReport({ title, subtitle, figures, tables })
@@ -452,6 +454,7 @@ const scoreCommand = (io: Io, registry: Registry, modelPath: string, dataPath: s
 
 interface SampleFlags {
   n: number
+  trials?: number
   seed?: number
   labels?: boolean
   out?: string
@@ -459,7 +462,11 @@ interface SampleFlags {
 
 const sampleCommand = (io: Io, registry: Registry, modelPath: string, flags: SampleFlags): void => {
   const model = loadModel(modelPath, {}, registry)
-  const s = Mixture.sample(model.family, model.params, flags.n, flags.seed ?? 0)
+  if (flags.trials !== undefined && model.spec.family !== 'multinomial') {
+    throw new CliFailure(usageError(`--trials applies to multinomial models only; ${modelPath} is a ${label(model.spec)} model`))
+  }
+  const family = flags.trials === undefined ? model.family : orFail(registry({ ...model.spec, trials: flags.trials }))
+  const s = Mixture.sample(family, model.params, flags.n, flags.seed ?? 0)
   const rows: number[][] = []
   for (let i = 0; i < flags.n; i++) {
     const r = Array.from(s.values.subarray(i * s.d, (i + 1) * s.d))
@@ -557,6 +564,7 @@ export const program = (io: Io, registry: Registry = defaultRegistry): Command =
     .argument('<model>', 'model file (emkit.mixture/v1)')
     .requiredOption('--n <n>', 'number of rows to draw', integer('--n', 1))
     .option('--seed <s>', 'seed of the random stream (default: 0)', integer('--seed', 0))
+    .option('--trials <n>', 'multinomial models: the row total (number of trials) of each draw (default: 1)', integer('--trials', 1))
     .option('--labels', 'add a last column with the component of each draw')
     .option('--out <file.csv>', 'write here instead of standard output')
     .action((model: string, flags: SampleFlags) => sampleCommand(io, registry, model, flags))

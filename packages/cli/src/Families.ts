@@ -60,6 +60,8 @@ export interface FamilySpec {
   readonly regularization?: number
   /** Additive smoothing of multinomial probabilities (`--smoothing`). Family default when absent. */
   readonly smoothing?: number
+  /** Row total of sampled multinomial rows (`sample --trials`). Family default (1) when absent. */
+  readonly trials?: number
 }
 
 /**
@@ -104,12 +106,11 @@ export const registry: Registry = (spec) => {
     case 'exponential':
       return E.right(Exponential.family() as unknown as AnyFamily)
     case 'multinomial': {
-      const options: { smoothing?: number } = {}
+      const options: { smoothing?: number; trials?: number } = {}
       if (spec.smoothing !== undefined) options.smoothing = spec.smoothing
-      // TEMPORARY until @emkit/multinomial lands: its entry point is Multinomial.family({ smoothing }).
-      const make = (Multinomial as unknown as { family?: (o: { smoothing?: number }) => unknown }).family
-      if (make === undefined) return E.left(usageError('the multinomial family is not available in this build'))
-      return E.right(make(options) as AnyFamily)
+      if (spec.trials !== undefined) options.trials = spec.trials
+      const f = Multinomial.fromOptions(options)
+      return E.isLeft(f) ? E.left(usageError(f.left.message)) : E.right(f.right as unknown as AnyFamily)
     }
     default:
       return E.left(usageError(`unknown family ${JSON.stringify(spec.family)}; choose one of ${FAMILIES.join(', ')}`))
