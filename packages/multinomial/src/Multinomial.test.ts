@@ -78,6 +78,16 @@ describe('log-likelihood trace against the independent Python reference', () => 
     expect(scores.every((s) => Number.isFinite(s))).toBe(true)
   })
 
+  it('log p(X|θ) (+ log p(θ)) = Q + H, and responsibilities sum to one', () => {
+    for (const smoothing of [0, 0.5]) {
+      const family = Multinomial.family({ smoothing })
+      const m = Mixture.model(family, 2)
+      const q = m.posterior(data, init)
+      closeTo(m.expectedCompleteLogLikelihood(data, init, q.posterior) + m.entropy(data, q.posterior), q.logLikelihood, 1e-12, 1e-9, `α = ${smoothing}: Q + H`)
+      for (let i = 0; i < data.n; i++) closeTo(q.posterior.values[i]! + q.posterior.values[data.n + i]!, 1, 0, 1e-15, `row ${i}`)
+    }
+  })
+
   it('counts k·(V − 1) + k − 1 free parameters and reports true BIC/AIC', () => {
     const family = Multinomial.family()
     expect(family.freeParameters(6, 3)).toBe(15)
