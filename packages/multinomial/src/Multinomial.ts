@@ -79,7 +79,7 @@ const SIMPLEX_TOLERANCE = 1e-9
 /**
  * A component from its probabilities (copied; logs cached). Throws an
  * {@link @emkit/core!EmException | EmException} (`InvalidParameters`) when they are not finite,
- * ≥ 0 and summing to 1 within 1e-9; use {@link validate} for an `Either`.
+ * ≥ 0 and summing to 1 within 1e-9·max(1, √V); use {@link validate} for an `Either`.
  *
  * @example
  * ```ts
@@ -249,7 +249,8 @@ export const estimate = (stats: readonly Statistics[], smoothing = 0): E.Either<
 
 /**
  * Checks components for V = d categories: length d, every probability finite and ≥ 0 (> 0 when
- * `smoothing` > 0, where the Dirichlet prior gives zero a zero density), summing to 1 within 1e-9.
+ * `smoothing` > 0, where the Dirichlet prior gives zero a zero density), summing to 1 within
+ * 1e-9·max(1, √V).
  *
  * @returns `Right(components)`, or `Left(InvalidParameters)` naming the component.
  * @category Validation
@@ -370,7 +371,7 @@ export const toJSON = (components: readonly Component[]): Array<Record<string, u
 
 /**
  * Components from their JSON fields (`{ "probabilities": [...] }`, length V, finite, ≥ 0 (> 0 when
- * smoothing > 0), summing to 1 within 1e-9).
+ * smoothing > 0), summing to 1 within 1e-9·max(1, √V)).
  *
  * @returns `Right(components)`, or `Left(InvalidModel)` naming the component and field.
  * @category JSON
