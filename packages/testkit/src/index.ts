@@ -1,1 +1,20 @@
-export const placeholder = 1;
+/**
+ * `@emkit/testkit`: fast-check arbitraries for the objects of EM and the laws that any EM model
+ * and any component family must obey, as a programmatic API (`check…` returns a report) and in a
+ * test-runner-friendly form (`assert…` throws a readable {@link Report.LawError}).
+ *
+ * ```ts
+ * import { Arbitraries, FamilyLaws, ModelLaws } from '@emkit/testkit'
+ * ModelLaws.assertMixtureLaws(family, 2, { cases })
+ * FamilyLaws.assertFamilyLaws({ family, data })
+ * ```
+ *
+ * @packageDocumentation
+ */
+export * as Arbitraries from './Arbitraries.js'
+export * as FamilyLaws from './FamilyLaws.js'
+export * as ModelLaws from './ModelLaws.js'
+export * as Perturb from './Perturb.js'
+export * as Report from './Report.js'
+export type { LawReport, LawResult, Violation } from './Report.js'
+export { LawError } from './Report.js'

@@ -1,0 +1,369 @@
+/**
+ * fast-check arbitraries for the objects of EM: datasets (bounded magnitudes, with and without
+ * sample weights), points on the simplex, symmetric positive-definite matrices with a controlled
+ * condition number, mixture parameters in the `emkit.mixture/v1` JSON form of each family, and data
+ * drawn from a given mixture.
+ *
+ * The testkit imports no family: parameter arbitraries produce the families' JSON component forms
+ * (`{ mean, covariance }`, `{ rate }`, `{ probabilities }`), and a test turns them into parameters
+ * with `Mixture.fromJSON(family, json)`.
+ *
+ * @packageDocumentation
+ */
+import fc from 'fast-check'
+import { either as E } from 'fp-ts'
+import type { ComponentFamily } from '@emkit/core'
+import { Dataset, Mixture, Rng } from '@emkit/core'
+
+/**
+ * Options of {@link dataset}.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export interface DatasetOptions {
+  /** Smallest number of rows. Default 1. */
+  readonly minRows?: number
+  /** Largest number of rows. Default 40. */
+  readonly maxRows?: number
+  /** Number of columns d (a fixed number, or an arbitrary). Default 1. */
+  readonly dimension?: number | fc.Arbitrary<number>
+  /** Values lie in [min, max]. Default −10. */
+  readonly min?: number
+  /** Default 10. */
+  readonly max?: number
+  /** Round values to integers (counts). Default false. */
+  readonly integer?: boolean
+  /**
+   * Sample weights: `false` (none, the default), `true` (always), or `'maybe'` (half the cases).
+   * Weights are doubles in [0, 5] with at least one > 0.1, or integers in [0, 4] when
+   * `integerWeights` is set.
+   */
+  readonly weighted?: boolean | 'maybe'
+  /** Draw integer sample weights. Default false. */
+  readonly integerWeights?: boolean
+}
+
+const rowsOf = (n: number, d: number, min: number, max: number, integer: boolean): fc.Arbitrary<number[]> =>
+  integer
+    ? fc.array(fc.integer({ min: Math.ceil(min), max: Math.floor(max) }), { minLength: n * d, maxLength: n * d })
+    : fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: n * d, maxLength: n * d })
+
+const weightsOf = (n: number, integer: boolean): fc.Arbitrary<number[]> =>
+  (integer
+    ? fc.array(fc.integer({ min: 0, max: 4 }), { minLength: n, maxLength: n })
+    : fc.array(fc.double({ min: 0, max: 5, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n })
+  ).map((w) => (w.some((x) => x > 0.1) ? w : w.map((x, i) => (i === 0 ? 1 : x))))
+
+/**
+ * Datasets of bounded values (finite doubles in [min, max], or integers), optionally with sample
+ * weights. Every generated value is a valid {@link Dataset.Dataset}.
+ *
+ * @example
+ * ```ts
+ * fc.assert(fc.property(Arbitraries.dataset({ dimension: 2, weighted: 'maybe' }), (data) => data.n >= 1))
+ * ```
+ * @category Data
+ * @since 0.1.0
+ */
+export const dataset = (options: DatasetOptions = {}): fc.Arbitrary<Dataset.Dataset> => {
+  const minRows = options.minRows ?? 1
+  const maxRows = options.maxRows ?? 40
+  const dim = options.dimension ?? 1
+  const dArb = typeof dim === 'number' ? fc.constant(dim) : dim
+  const min = options.min ?? -10
+  const max = options.max ?? 10
+  const integer = options.integer ?? false
+  const weighted = options.weighted ?? false
+  const weightArb: fc.Arbitrary<boolean> = weighted === 'maybe' ? fc.boolean() : fc.constant(weighted)
+  return fc
+    .tuple(fc.integer({ min: minRows, max: maxRows }), dArb, weightArb)
+    .chain(([n, d, w]) => fc.tuple(fc.constant(d), rowsOf(n, d, min, max, integer), w ? weightsOf(n, options.integerWeights ?? false) : fc.constant(undefined)))
+    .map(([d, values, w]) => {
+      const r = Dataset.fromFlat(values, d, w === undefined ? undefined : { sampleWeights: w })
+      if (E.isLeft(r)) throw new Error(`testkit: generated an invalid dataset: ${r.left.message}`)
+      return r.right
+    })
+}
+
+/**
+ * Points on the probability simplex of dimension k (non-negative, summing to 1 within rounding),
+ * every coordinate at least `floor` (default 1e-3, so that logs stay finite). Suitable as mixing
+ * weights.
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export const simplex = (k: number, floor = 1e-3): fc.Arbitrary<Float64Array> =>
+  fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: k, maxLength: k }).map((u) => {
+    const out = new Float64Array(k)
+    let s = 0
+    for (let j = 0; j < k; j++) {
+      out[j] = floor + u[j]!
+      s += out[j]!
+    }
+    for (let j = 0; j < k; j++) out[j] = out[j]! / s
+    return out
+  })
+
+/**
+ * Options of {@link spdMatrix}.
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export interface SpdOptions {
+  /** Largest condition number λmax / λmin. Default 100. */
+  readonly maxCondition?: number
+  /** Smallest eigenvalue. Default 0.1. */
+  readonly minEigenvalue?: number
+}
+
+/** Q = an orthogonal matrix from Gram–Schmidt on the columns of a (rows of z), falling back to unit vectors. */
+const orthogonal = (d: number, z: readonly number[]): Float64Array => {
+  const q = new Float64Array(d * d)
+  for (let c = 0; c < d; c++) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      for (let r = 0; r < d; r++) q[r * d + c] = attempt === 0 ? z[c * d + r]! : r === c ? 1 : 0
+      for (let p = 0; p < c; p++) {
+        let dot = 0
+        for (let r = 0; r < d; r++) dot += q[r * d + p]! * q[r * d + c]!
+        for (let r = 0; r < d; r++) q[r * d + c] = q[r * d + c]! - dot * q[r * d + p]!
+      }
+      let norm = 0
+      for (let r = 0; r < d; r++) norm += q[r * d + c]! ** 2
+      norm = Math.sqrt(norm)
+      if (norm > 1e-3) {
+        for (let r = 0; r < d; r++) q[r * d + c] = q[r * d + c]! / norm
+        break
+      }
+    }
+  }
+  return q
+}
+
+/**
+ * Symmetric positive-definite d × d matrices (row-major `Float64Array`, exactly symmetric) with
+ * condition number at most `maxCondition`: Q·diag(λ)·Qᵀ with λ log-uniform in
+ * [minEigenvalue, minEigenvalue·maxCondition] and Q orthogonal.
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export const spdMatrix = (d: number, options: SpdOptions = {}): fc.Arbitrary<Float64Array> => {
+  const cond = options.maxCondition ?? 100
+  const lo = options.minEigenvalue ?? 0.1
+  return fc
+    .tuple(
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: d, maxLength: d }),
+      fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: d * d, maxLength: d * d }),
+    )
+    .map(([u, z]) => {
+      const lambda = u.map((t) => lo * Math.pow(cond, t))
+      const q = orthogonal(d, z)
+      const a = new Float64Array(d * d)
+      for (let r = 0; r < d; r++) {
+        for (let c = 0; c <= r; c++) {
+          let s = 0
+          for (let t = 0; t < d; t++) s += q[r * d + t]! * lambda[t]! * q[c * d + t]!
+          a[r * d + c] = s
+          a[c * d + r] = s
+        }
+      }
+      return a
+    })
+}
+
+/**
+ * The four covariance structures of the Gaussian family.
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export type CovarianceStructure = 'full' | 'diag' | 'spherical' | 'tied'
+
+/**
+ * One Gaussian component in the model JSON form: `{ mean, covariance }` (covariance d × d).
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export interface GaussianComponentJson {
+  /** Mean, length d. */
+  readonly mean: number[]
+  /** Covariance, d rows of d numbers, symmetric positive definite. */
+  readonly covariance: number[][]
+}
+
+const toRows = (a: Float64Array, d: number): number[][] => Array.from({ length: d }, (_, r) => Array.from(a.subarray(r * d, (r + 1) * d)))
+
+const means = (d: number, k: number, spread: number): fc.Arbitrary<number[][]> =>
+  fc.array(fc.array(fc.double({ min: -spread, max: spread, noNaN: true }), { minLength: d, maxLength: d }), { minLength: k, maxLength: k })
+
+/**
+ * k Gaussian components in JSON form with the given covariance structure: `'full'` (independent
+ * SPD matrices), `'diag'` (diagonal), `'spherical'` (scaled identity) or `'tied'` (one SPD matrix
+ * repeated). Means lie in [−spread, spread] (default 5); covariances follow {@link spdMatrix}.
+ *
+ * @example
+ * ```ts
+ * const json = fc.sample(Arbitraries.gaussianComponents(2, 3, 'tied'), 1)[0]
+ * ```
+ * @category Parameters
+ * @since 0.1.0
+ */
+export const gaussianComponents = (d: number, k: number, structure: CovarianceStructure, options: SpdOptions & { readonly spread?: number } = {}): fc.Arbitrary<GaussianComponentJson[]> => {
+  const spread = options.spread ?? 5
+  const lo = options.minEigenvalue ?? 0.1
+  const cond = options.maxCondition ?? 100
+  const diagonal = (v: readonly number[]): number[][] => Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? v[r]! : 0)))
+  const variance = fc.double({ min: 0, max: 1, noNaN: true }).map((t) => lo * Math.pow(cond, t))
+  let covs: fc.Arbitrary<number[][][]>
+  switch (structure) {
+    case 'full':
+      covs = fc.array(spdMatrix(d, options).map((a) => toRows(a, d)), { minLength: k, maxLength: k })
+      break
+    case 'tied':
+      covs = spdMatrix(d, options).map((a) => Array.from({ length: k }, () => toRows(a, d)))
+      break
+    case 'diag':
+      covs = fc.array(fc.array(variance, { minLength: d, maxLength: d }).map(diagonal), { minLength: k, maxLength: k })
+      break
+    case 'spherical':
+      covs = fc.array(variance.map((v) => diagonal(Array.from({ length: d }, () => v))), { minLength: k, maxLength: k })
+      break
+  }
+  return fc.tuple(means(d, k, spread), covs).map(([m, c]) => m.map((mean, j) => ({ mean, covariance: c[j]! })))
+}
+
+/**
+ * k exponential components in JSON form, `{ rate: [r₁, …, r_d] }`, rates log-uniform in
+ * [minRate, maxRate] (default [0.1, 10]).
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export const exponentialComponents = (d: number, k: number, minRate = 0.1, maxRate = 10): fc.Arbitrary<Array<{ rate: number[] }>> =>
+  fc
+    .array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: d, maxLength: d }), { minLength: k, maxLength: k })
+    .map((u) => u.map((row) => ({ rate: row.map((t) => minRate * Math.pow(maxRate / minRate, t)) })))
+
+/**
+ * k multinomial components over V categories in JSON form, `{ probabilities: [p₁, …, p_V] }`,
+ * each a point of the simplex with every probability ≥ floor (default 1e-3).
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export const multinomialComponents = (categories: number, k: number, floor = 1e-3): fc.Arbitrary<Array<{ probabilities: number[] }>> =>
+  fc.array(simplex(categories, floor), { minLength: k, maxLength: k }).map((ps) => ps.map((p) => ({ probabilities: Array.from(p) })))
+
+/**
+ * An `emkit.mixture/v1` model JSON (without `fit`) around generated components: mixing weights from
+ * {@link simplex}, the family name and variant fields as given. Turn it into parameters with
+ * `Mixture.fromJSON(family, json)`.
+ *
+ * @example
+ * ```ts
+ * const arb = Arbitraries.mixtureJson({ family: 'gaussian', variant: { covariance: 'full' }, dimension: 2 },
+ *   Arbitraries.gaussianComponents(2, 3, 'full'))
+ * ```
+ * @category Parameters
+ * @since 0.1.0
+ */
+export const mixtureJson = (
+  header: { readonly family: string; readonly variant?: Readonly<Record<string, string>>; readonly dimension: number },
+  components: fc.Arbitrary<ReadonlyArray<Record<string, unknown>>>,
+): fc.Arbitrary<Mixture.ModelJson> =>
+  components.chain((cs) =>
+    simplex(cs.length).map(
+      (w) =>
+        ({
+          format: Mixture.FORMAT,
+          family: header.family,
+          ...(header.variant ?? {}),
+          dimension: header.dimension,
+          weights: Array.from(w),
+          components: cs.map((c) => ({ ...c })),
+        }) as Mixture.ModelJson,
+    ),
+  )
+
+/**
+ * Mixture parameters for `family` from a model-JSON arbitrary (see {@link mixtureJson}); fails
+ * loudly if the family rejects a generated JSON (a bug in the arbitrary or the family).
+ *
+ * @category Parameters
+ * @since 0.1.0
+ */
+export const mixtureParams = <C, S>(family: ComponentFamily<C, S>, json: fc.Arbitrary<Mixture.ModelJson>): fc.Arbitrary<Mixture.Params<C>> =>
+  json.map((j) => {
+    const r = Mixture.fromJSON(family, j)
+    if (E.isLeft(r)) throw new Error(`testkit: the ${family.name} family rejected generated parameters: ${r.left.message}`)
+    return r.right.params
+  })
+
+/**
+ * Options of {@link mixtureData}.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export interface MixtureDataOptions {
+  /** Smallest number of rows. Default 20. */
+  readonly minRows?: number
+  /** Largest number of rows. Default 60. */
+  readonly maxRows?: number
+  /** Attach sample weights in [0.2, 3]: `false` (default), `true` or `'maybe'`. */
+  readonly weighted?: boolean | 'maybe'
+}
+
+/**
+ * Data drawn from a given mixture: n rows sampled (by the family's own sampler, from a generated
+ * seed) from `params`, optionally with sample weights. The parameters can themselves come from an
+ * arbitrary: `params.chain(p => mixtureData(family, p))`.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export const mixtureData = <C, S>(family: ComponentFamily<C, S>, params: Mixture.Params<C>, options: MixtureDataOptions = {}): fc.Arbitrary<Dataset.Dataset> => {
+  const weighted = options.weighted ?? false
+  return fc
+    .tuple(
+      fc.integer({ min: options.minRows ?? 20, max: options.maxRows ?? 60 }),
+      fc.integer({ min: 0, max: 0x7fffffff }),
+      weighted === 'maybe' ? fc.boolean() : fc.constant(weighted),
+    )
+    .map(([n, seed, w]) => {
+      const s = Mixture.sample(family, params, n, Rng.seeded(seed))
+      let sampleWeights: number[] | undefined
+      if (w) {
+        const r = Rng.seeded(seed ^ 0x5bd1e995)
+        sampleWeights = Array.from({ length: n }, () => 0.2 + 2.8 * r.uniform())
+      }
+      const data = Dataset.fromFlat(s.values, s.d, sampleWeights === undefined ? undefined : { sampleWeights })
+      if (E.isLeft(data)) throw new Error(`testkit: the ${family.name} sampler produced invalid data: ${data.left.message}`)
+      return data.right
+    })
+}
+
+/**
+ * A mixture fitting case: data drawn from a generated "true" mixture, and a different generated
+ * mixture as the starting parameters θ₀ — the input the model laws take.
+ *
+ * @example
+ * ```ts
+ * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson(header, Arbitraries.exponentialComponents(1, 2)))
+ * ModelLaws.assertModelLaws({ model: Mixture.model(family, 2), cases })
+ * ```
+ * @category Data
+ * @since 0.1.0
+ */
+export const mixtureCase = <C, S>(
+  family: ComponentFamily<C, S>,
+  json: fc.Arbitrary<Mixture.ModelJson>,
+  options: MixtureDataOptions = {},
+): fc.Arbitrary<{ data: Dataset.Dataset; init: Mixture.Params<C> }> => {
+  const params = mixtureParams(family, json)
+  return fc.tuple(params.chain((p) => mixtureData(family, p, options)), params).map(([data, init]) => ({ data, init }))
+}

@@ -1,0 +1,401 @@
+/**
+ * The family contract: properties every {@link ComponentFamily} must satisfy, checked with
+ * fast-check on generated data and weights.
+ *
+ * - `monoid`: the statistics form a monoid: (a·b)·c = a·(b·c), e·a = a = a·e;
+ * - `chunkedEqualsWhole`: statistics of chunks, merged, equal the statistics of the whole (and the
+ *   `offset` convention of `summarize` is honoured);
+ * - `integerWeightsReplicate`: integer sample weights give the same estimate as replicated rows;
+ * - `weightScaleInvariance`: multiplying every weight by c > 0 leaves the estimate unchanged and
+ *   multiplies the total weight by c;
+ * - `estimateMaximizes`: the estimate maximises Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θⱼ) (+ log-prior) over
+ *   admissible perturbations, jointly for two components;
+ * - `supportErrors`: data outside the support give a typed `InvalidData`, from the family and from
+ *   `Mixture.fit`; data inside it are accepted;
+ * - `normalization`: the density integrates (or sums) to 1, or matches a reference log-density.
+ *
+ * @packageDocumentation
+ */
+import fc from 'fast-check'
+import { either as E } from 'fp-ts'
+import type { ComponentFamily } from '@emkit/core'
+import { Dataset, Em, Mixture, Rng } from '@emkit/core'
+import { jsonComponents } from './Perturb.js'
+import type { CheckParameters, LawReport, LawResult } from './Report.js'
+import { assertReport, runLaw, violated } from './Report.js'
+
+/**
+ * The names of the family laws, in the order they run.
+ *
+ * @category Family laws
+ * @since 0.1.0
+ */
+export const FAMILY_LAWS = ['monoid', 'chunkedEqualsWhole', 'integerWeightsReplicate', 'weightScaleInvariance', 'estimateMaximizes', 'supportErrors', 'normalization'] as const
+
+/**
+ * One of {@link FAMILY_LAWS}.
+ *
+ * @category Family laws
+ * @since 0.1.0
+ */
+export type FamilyLaw = (typeof FAMILY_LAWS)[number]
+
+/**
+ * What each family law states (used in reports).
+ *
+ * @category Family laws
+ * @since 0.1.0
+ */
+export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
+  monoid: 'concat(concat(a, b), c) = concat(a, concat(b, c)) and concat(empty, a) = a = concat(a, empty) for statistics a, b, c',
+  chunkedEqualsWhole: 'concat of summarize over chunks = summarize over the whole; summarize honours its weight offset',
+  integerWeightsReplicate: 'integer sample weights wᵢ give the same weight and estimate as row i repeated wᵢ times',
+  weightScaleInvariance: 'weights c·wᵢ (c > 0) give the same estimate and c times the total weight',
+  estimateMaximizes: 'Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θ′ⱼ) + log p(θ′) ≤ the same at the estimate θ̂, for admissible perturbations θ′',
+  supportErrors: 'data outside the support give Left(InvalidData) from checkData and from Mixture.fit; data inside give Right',
+  normalization: '∫ f(x | θ) dx = 1 (quadrature, d = 1), Σₓ f(x | θ) h(x) = 1 over an enumerated support, or log f = a reference',
+}
+
+/**
+ * How the `normalization` law checks the density:
+ * - `quadrature` (d = 1, continuous): composite Simpson over a range found from the family's own
+ *   samples, clipped to [lower, upper]; |∫ − 1| ≤ tolerance (default 1e-6);
+ * - `sum` (discrete): Σ exp(log f + log h) over `support(component)` (rows enumerating the support,
+ *   or enough of it), |Σ − 1| ≤ tolerance (default 1e-9);
+ * - `reference`: log f(x | θ) + log h(x) equals `logDensity(component, row)` at generated points
+ *   within tolerance·(1 + |reference|) (default 1e-9).
+ *
+ * @category Family laws
+ * @since 0.1.0
+ */
+export type Normalization<C> =
+  | { readonly kind: 'quadrature'; readonly components: fc.Arbitrary<C>; readonly lower?: number; readonly upper?: number; readonly tolerance?: number }
+  | { readonly kind: 'sum'; readonly components: fc.Arbitrary<C>; readonly support: (component: C) => Dataset.Dataset; readonly tolerance?: number }
+  | {
+      readonly kind: 'reference'
+      readonly components: fc.Arbitrary<C>
+      readonly points: fc.Arbitrary<Dataset.Dataset>
+      readonly logDensity: (component: C, row: Float64Array) => number
+      readonly tolerance?: number
+    }
+
+/**
+ * Options of the family laws.
+ *
+ * @category Family laws
+ * @since 0.1.0
+ */
+export interface FamilyLawsConfig<C, S> {
+  /** The family under test. */
+  readonly family: ComponentFamily<C, S>
+  /** Data inside the support (at least a few rows; sample weights, if any, are multiplied in). */
+  readonly data: fc.Arbitrary<Dataset.Dataset>
+  /** Admissible perturbation of a list of components for `estimateMaximizes`; default {@link Perturb.jsonComponents}. */
+  readonly perturb?: (components: readonly C[], rng: Rng.Rng, scale: number) => C[] | undefined
+  /** Data outside the support for `supportErrors`; without it that law is not run. */
+  readonly outOfSupport?: fc.Arbitrary<Dataset.Dataset>
+  /** How to check `normalization`; without it that law is not run. */
+  readonly normalization?: Normalization<C>
+  /** Which laws to run; default all of {@link FAMILY_LAWS}. */
+  readonly laws?: readonly FamilyLaw[]
+  /** Relative tolerance for statistics (monoid, chunks), relative to 1 + the largest statistic. Default 1e-9. */
+  readonly statisticsTolerance?: number
+  /** Relative tolerance for estimates (replication, scaling), relative to 1 + the largest parameter. Default 1e-8. */
+  readonly estimateTolerance?: number
+  /** fast-check parameters. Default numRuns 30. */
+  readonly parameters?: CheckParameters
+  /** Name used in reports; default `"<family> family"`. */
+  readonly subject?: string
+}
+
+/** Every number inside a value (numbers, typed arrays, arrays, objects by sorted key), in a fixed order. */
+const leaves = (value: unknown, out: number[] = []): number[] => {
+  if (typeof value === 'number') out.push(value)
+  else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const v = value as unknown as ArrayLike<number>
+    for (let t = 0; t < v.length; t++) out.push(Number(v[t]))
+  }
+  else if (Array.isArray(value)) for (const x of value) leaves(x, out)
+  else if (typeof value === 'object' && value !== null) for (const key of Object.keys(value).sort()) leaves((value as Record<string, unknown>)[key], out)
+  return out
+}
+
+/** Largest relative difference between two numeric structures; where it is, for the message. */
+const compare = (a: unknown, b: unknown): { size: number; scale: number; where: string } => {
+  const la = leaves(a)
+  const lb = leaves(b)
+  if (la.length !== lb.length) return { size: Number.POSITIVE_INFINITY, scale: 1, where: `${la.length} numbers vs ${lb.length}` }
+  let scale = 0
+  for (let t = 0; t < la.length; t++) scale = Math.max(scale, Math.abs(la[t]!), Math.abs(lb[t]!))
+  let size = 0
+  let where = ''
+  for (let t = 0; t < la.length; t++) {
+    const dlt = Math.abs(la[t]! - lb[t]!)
+    if (dlt > size || (Number.isNaN(dlt) && !Number.isNaN(size))) {
+      size = Number.isNaN(dlt) ? Number.NaN : dlt
+      where = `number ${t}: ${la[t]} vs ${lb[t]}`
+    }
+    if (Number.isNaN(size)) break
+  }
+  return { size, scale: 1 + scale, where }
+}
+
+const weightsArb = (n: number): fc.Arbitrary<Float64Array> =>
+  fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: n, maxLength: n }).map((w) => Float64Array.from(w.some((x) => x > 0.05) ? w : w.map(() => 1)))
+
+const withSampleWeights = (data: Dataset.Dataset, w: Float64Array): Float64Array => {
+  const sw = data.sampleWeights
+  if (sw === undefined) return w
+  const out = new Float64Array(w.length)
+  for (let i = 0; i < w.length; i++) out[i] = w[i]! * sw[i]!
+  return out
+}
+
+const vectors = <C, S>(family: ComponentFamily<C, S>, cs: readonly C[]): number[][] => cs.map((c) => Array.from(family.toVector(c)))
+
+const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
+  const { family } = config
+  const statTol = config.statisticsTolerance ?? 1e-9
+  const estTol = config.estimateTolerance ?? 1e-8
+  const sameStats = (a: S, b: S, what: string): void => {
+    const c = compare(a, b)
+    violated(c.size, statTol * c.scale, `${what} differ at ${c.where}`)
+  }
+  const sameEstimates = (a: E.Either<unknown, C[]>, b: E.Either<unknown, C[]>, what: string): void => {
+    if (E.isLeft(a) || E.isLeft(b)) {
+      const failure = E.isLeft(a) ? a.left : E.isLeft(b) ? b.left : undefined
+      violated(E.isLeft(a) === E.isLeft(b) ? 0 : 1, 0, `${what}: one estimate failed and the other did not (${JSON.stringify(failure)})`)
+      return
+    }
+    const c = compare(vectors(family, a.right), vectors(family, b.right))
+    violated(c.size, estTol * c.scale, `${what}: estimates differ at ${c.where}`)
+  }
+  return {
+    monoid: ([data, w1, w2, w3]: [Dataset.Dataset, Float64Array, Float64Array, Float64Array]) => {
+      const m = family.statistics(data.d)
+      const a = family.summarize(data, withSampleWeights(data, w1), 0)
+      const b = family.summarize(data, withSampleWeights(data, w2), 0)
+      const c = family.summarize(data, withSampleWeights(data, w3), 0)
+      sameStats(m.concat(m.concat(a, b), c), m.concat(a, m.concat(b, c)), 'concat(concat(a, b), c) and concat(a, concat(b, c))')
+      sameStats(m.concat(m.empty, a), a, 'concat(empty, a) and a')
+      sameStats(m.concat(a, m.empty), a, 'concat(a, empty) and a')
+      violated(Math.abs(family.weight(m.empty)), 0, `weight(empty) is ${family.weight(m.empty)}, not 0`)
+    },
+    chunkedEqualsWhole: ([data, w, cuts, pad]: [Dataset.Dataset, Float64Array, number[], number]) => {
+      const m = family.statistics(data.d)
+      const ww = withSampleWeights(data, w)
+      const whole = family.summarize(data, ww, 0)
+      const points = [...new Set(cuts.map((u) => Math.floor(u * data.n)))].filter((p) => p > 0 && p < data.n).sort((x, y) => x - y)
+      const bounds = [0, ...points, data.n]
+      let merged = m.empty
+      for (let t = 0; t + 1 < bounds.length; t++) merged = m.concat(merged, family.summarize(Dataset.slice(data, bounds[t]!, bounds[t + 1]!), ww, bounds[t]!))
+      sameStats(merged, whole, `statistics merged over chunks [${bounds.join(', ')}] and statistics of the whole`)
+      const padded = new Float64Array(pad + ww.length).fill(7)
+      padded.set(ww, pad)
+      sameStats(family.summarize(data, padded, pad), whole, `summarize with the weights at offset ${pad} and at offset 0`)
+      violated(Math.abs(family.weight(whole) - ww.reduce((s, x) => s + x, 0)), 1e-12 * (1 + family.weight(whole)), `weight(summarize) = ${family.weight(whole)} is not Σ wᵢ`)
+    },
+    integerWeightsReplicate: ([data, counts]: [Dataset.Dataset, number[]]) => {
+      fc.pre(counts.some((c) => c > 0))
+      const rows: number[] = []
+      for (let i = 0; i < data.n; i++) for (let r = 0; r < counts[i]!; r++) for (let c = 0; c < data.d; c++) rows.push(data.values[i * data.d + c]!)
+      const replicated = Dataset.fromFlat(rows, data.d)
+      if (E.isLeft(replicated)) throw new Error(replicated.left.message)
+      const a = family.summarize(data, Float64Array.from(counts), 0)
+      const b = family.summarize(replicated.right, new Float64Array(replicated.right.n).fill(1), 0)
+      violated(Math.abs(family.weight(a) - family.weight(b)), 1e-12 * (1 + family.weight(b)), `weight with integer weights ${family.weight(a)} vs replicated rows ${family.weight(b)}`)
+      sameEstimates(family.estimate([a]), family.estimate([b]), `integer weights [${counts.join(', ')}] vs replicated rows`)
+    },
+    weightScaleInvariance: ([data, w, c]: [Dataset.Dataset, Float64Array, number]) => {
+      const ww = withSampleWeights(data, w)
+      const scaled = ww.map((x) => x * c)
+      const a = family.summarize(data, ww, 0)
+      const b = family.summarize(data, scaled, 0)
+      violated(Math.abs(family.weight(b) - c * family.weight(a)), 1e-12 * (1 + Math.abs(family.weight(b))), `weight of c·w is ${family.weight(b)}, not c·${family.weight(a)} (c = ${c})`)
+      sameEstimates(family.estimate([a]), family.estimate([b]), `weights scaled by c = ${c}`)
+    },
+    estimateMaximizes: ([data, w1, w2, seed]: [Dataset.Dataset, Float64Array, Float64Array, number]) => {
+      const n = data.n
+      const ws = [withSampleWeights(data, w1), withSampleWeights(data, w2)]
+      const est = family.estimate(ws.map((w) => family.summarize(data, w, 0)))
+      fc.pre(E.isRight(est))
+      const theta = (est as E.Right<C[]>).right
+      const buf = new Float64Array(2 * n)
+      const objective = (cs: readonly C[]): number => {
+        family.logDensityInto(data, cs, buf)
+        let s = family.logPrior === undefined ? 0 : family.logPrior(cs)
+        for (let j = 0; j < 2; j++) for (let i = 0; i < n; i++) if (ws[j]![i]! > 0) s += ws[j]![i]! * buf[j * n + i]!
+        return s
+      }
+      const best = objective(theta)
+      violated(Number.isFinite(best) ? 0 : Number.POSITIVE_INFINITY, 0, `the weighted log-likelihood at the estimate is ${best}`)
+      const perturb = config.perturb ?? jsonComponents(family)
+      const rng = Rng.seeded(seed)
+      const scales = [0.3, 0.03, 0.003]
+      for (let r = 0; r < 9; r++) {
+        const scale = scales[r % 3]!
+        const moved = perturb(theta, rng, scale)
+        if (moved === undefined) continue
+        const other = objective(moved)
+        violated(other - best, Em.decreaseSlack(best), `a perturbation of size ${scale} raises the weighted log-likelihood from ${best} (estimate ${JSON.stringify(family.toJSON(theta))}) to ${other} (${JSON.stringify(family.toJSON(moved))})`)
+      }
+    },
+    supportErrors: ([inside, outside]: [Dataset.Dataset, Dataset.Dataset]) => {
+      const ok = family.checkData(inside)
+      violated(E.isRight(ok) ? 0 : 1, 0, `checkData rejected data inside the support: ${E.isLeft(ok) ? ok.left.message : ''}`)
+      const bad = family.checkData(outside)
+      violated(E.isLeft(bad) && bad.left._tag === 'InvalidData' ? 0 : 1, 0, `checkData accepted data outside the support, or returned the wrong error: ${E.isLeft(bad) ? bad.left._tag : 'Right'}`)
+      let fitted: ReturnType<typeof Mixture.fit<C, S>>
+      try {
+        fitted = Mixture.fit(family, outside, { k: 1, maxIterations: 5 })
+      } catch (e) {
+        violated(1, 0, `Mixture.fit threw on data outside the support instead of returning Left(InvalidData): ${String(e)}`)
+        return
+      }
+      violated(E.isLeft(fitted) && fitted.left._tag === 'InvalidData' ? 0 : 1, 0, `Mixture.fit on data outside the support returned ${E.isLeft(fitted) ? `Left(${fitted.left._tag})` : 'Right'}, expected Left(InvalidData)`)
+    },
+    normalization: (component: C) => normalizationCheck(family, config.normalization!, component),
+    normalizationReference: ([component, points]: [C, Dataset.Dataset]) => {
+      const spec = config.normalization as Extract<Normalization<C>, { kind: 'reference' }>
+      const buf = new Float64Array(points.n)
+      family.logDensityInto(points, [component], buf)
+      const base = family.logBaseMeasure?.(points)
+      const tol = spec.tolerance ?? 1e-9
+      for (let i = 0; i < points.n; i++) {
+        const got = buf[i]! + (base === undefined ? 0 : base[i]!)
+        const want = spec.logDensity(component, points.values.subarray(i * points.d, (i + 1) * points.d))
+        violated(Math.abs(got - want), tol * (1 + Math.abs(want)), `log-density of row ${i} is ${got}, the reference says ${want}`)
+      }
+    },
+  }
+}
+
+const normalizationCheck = <C, S>(family: ComponentFamily<C, S>, spec: Normalization<C>, component: C): void => {
+  if (spec.kind === 'sum') {
+    const support = spec.support(component)
+    const buf = new Float64Array(support.n)
+    family.logDensityInto(support, [component], buf)
+    const base = family.logBaseMeasure?.(support)
+    let s = 0
+    for (let i = 0; i < support.n; i++) s += Math.exp(buf[i]! + (base === undefined ? 0 : base[i]!))
+    violated(Math.abs(s - 1), spec.tolerance ?? 1e-9, `the probabilities over ${support.n} support points sum to ${s}`)
+    return
+  }
+  if (spec.kind !== 'quadrature') return
+  if (family.dimension(component) !== 1) throw new Error('the quadrature normalization check needs d = 1; use a reference density instead')
+  const rng = Rng.seeded(12345)
+  const draws = new Float64Array(2000)
+  for (let t = 0; t < draws.length; t++) family.sample(component, rng, draws, t)
+  let lo = Number.POSITIVE_INFINITY
+  let hi = Number.NEGATIVE_INFINITY
+  for (const x of draws) {
+    lo = Math.min(lo, x)
+    hi = Math.max(hi, x)
+  }
+  const span = Math.max(hi - lo, 1e-12)
+  const a = Math.max(spec.lower ?? Number.NEGATIVE_INFINITY, lo - 2 * span)
+  const b = Math.min(spec.upper ?? Number.POSITIVE_INFINITY, hi + 2 * span)
+  const m = 20000 // even number of Simpson intervals
+  const grid = new Float64Array(m + 1)
+  for (let t = 0; t <= m; t++) grid[t] = a + ((b - a) * t) / m
+  const pts = Dataset.fromFlat(grid, 1)
+  if (E.isLeft(pts)) throw new Error(pts.left.message)
+  const buf = new Float64Array(m + 1)
+  family.logDensityInto(pts.right, [component], buf)
+  const base = family.logBaseMeasure?.(pts.right)
+  let s = 0
+  for (let t = 0; t <= m; t++) {
+    const f = Math.exp(buf[t]! + (base === undefined ? 0 : base[t]!))
+    s += (t === 0 || t === m ? 1 : t % 2 === 1 ? 4 : 2) * f
+  }
+  const integral = (s * (b - a)) / (3 * m)
+  violated(Math.abs(integral - 1), spec.tolerance ?? 1e-6, `∫ f(x) dx over [${a}, ${b}] is ${integral}`)
+}
+
+/**
+ * Runs the family laws and returns a report (never throws for a failed law).
+ *
+ * @example
+ * ```ts
+ * const report = FamilyLaws.checkFamilyLaws({ family, data: Arbitraries.dataset({ min: 0, max: 20 }) })
+ * ```
+ * @category Family laws
+ * @since 0.1.0
+ */
+export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport => {
+  const laws = config.laws ?? FAMILY_LAWS
+  const parameters: CheckParameters = { numRuns: 30, ...config.parameters }
+  const checks = lawChecks(config)
+  const { data } = config
+  const seed = fc.integer({ min: 0, max: 0x7fffffff })
+  const withWeights = (k: number): fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]> =>
+    data.chain((d) => fc.tuple(fc.constant(d), ...Array.from({ length: k }, () => weightsArb(d.n)))) as unknown as fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]>
+  const results: LawResult[] = []
+  const run = <T>(law: FamilyLaw, arb: fc.Arbitrary<T>, check: (v: T) => void): void => {
+    results.push(runLaw(law, FAMILY_STATEMENTS[law], arb, check, parameters))
+  }
+  for (const law of laws) {
+    switch (law) {
+      case 'monoid':
+        run(law, withWeights(3) as fc.Arbitrary<[Dataset.Dataset, Float64Array, Float64Array, Float64Array]>, checks.monoid)
+        break
+      case 'chunkedEqualsWhole':
+        run(
+          law,
+          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }), fc.integer({ min: 0, max: 5 }))),
+          checks.chunkedEqualsWhole,
+        )
+        break
+      case 'integerWeightsReplicate':
+        run(law, data.chain((d) => fc.tuple(fc.constant(d), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: d.n, maxLength: d.n }))), checks.integerWeightsReplicate)
+        break
+      case 'weightScaleInvariance':
+        run(
+          law,
+          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n), fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)))),
+          checks.weightScaleInvariance,
+        )
+        break
+      case 'estimateMaximizes':
+        run(law, data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n), weightsArb(d.n), seed)), checks.estimateMaximizes)
+        break
+      case 'supportErrors':
+        if (config.outOfSupport !== undefined) run(law, fc.tuple(data, config.outOfSupport), checks.supportErrors)
+        break
+      case 'normalization': {
+        const spec = config.normalization
+        if (spec === undefined) break
+        if (spec.kind === 'reference') run(law, fc.tuple(spec.components, spec.points), checks.normalizationReference)
+        else run(law, spec.components, checks.normalization)
+        break
+      }
+    }
+  }
+  return { subject: config.subject ?? `${config.family.name} family`, ok: results.every((r) => r.status === 'passed'), results }
+}
+
+/**
+ * Runs the family laws and throws a {@link Report.LawError} with a readable message when one fails.
+ *
+ * @example
+ * ```ts
+ * it('honours the family contract', () => { FamilyLaws.assertFamilyLaws({ family, data, outOfSupport }) })
+ * ```
+ * @category Family laws
+ * @since 0.1.0
+ */
+export const assertFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport => assertReport(checkFamilyLaws(config))
+
+/**
+ * Components of `family` from generated model JSON (see `Arbitraries.mixtureJson`): the first
+ * component of each, for the `normalization` law.
+ *
+ * @category Family laws
+ * @since 0.1.0
+ */
+export const componentsFromJson = <C, S>(family: ComponentFamily<C, S>, json: fc.Arbitrary<Mixture.ModelJson>): fc.Arbitrary<C> =>
+  json.map((j) => {
+    const r = Mixture.fromJSON(family, j)
+    if (E.isLeft(r)) throw new Error(`testkit: the ${family.name} family rejected generated parameters: ${r.left.message}`)
+    return r.right.params.components[0]!
+  })
