@@ -75,7 +75,7 @@ describe('failures are readable', () => {
     expect(caught).toBeInstanceOf(LawError)
     const message = (caught as LawError).message
     expect(message).toMatch(/logLikelihoodNonDecreasing failed at iteration \d+: log p\(X \| θ\) decreased from/)
-    expect(message).toMatch(/violation: [\d.]+e[+-]\d+ \(allowed [\d.]+e[+-]\d+\)/)
+    expect(message).toMatch(/violation: [\d.]+e[+-]\d+ \(allowed [\d.]+e[+-]\d+, [\d.]+×\)/)
     expect(message).toMatch(/replay: \{ seed: -?\d+, path: "[\d:]+" \}/)
     expect(message).toContain('✓ decomposition')
     expect((caught as LawError).report.results.map((r) => r.status)).toEqual(['failed', 'passed'])
