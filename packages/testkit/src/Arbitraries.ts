@@ -123,12 +123,15 @@ export interface SpdOptions {
 const orthogonal = (d: number, z: readonly number[]): Float64Array => {
   const q = new Float64Array(d * d)
   for (let c = 0; c < d; c++) {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      for (let r = 0; r < d; r++) q[r * d + c] = attempt === 0 ? z[c * d + r]! : r === c ? 1 : 0
-      for (let p = 0; p < c; p++) {
-        let dot = 0
-        for (let r = 0; r < d; r++) dot += q[r * d + p]! * q[r * d + c]!
-        for (let r = 0; r < d; r++) q[r * d + c] = q[r * d + c]! - dot * q[r * d + p]!
+    // Candidates: the random column, then each unit vector; the first independent one is kept.
+    for (let attempt = -1; attempt < d; attempt++) {
+      for (let r = 0; r < d; r++) q[r * d + c] = attempt < 0 ? z[c * d + r]! : r === attempt ? 1 : 0
+      for (let pass = 0; pass < 2; pass++) {
+        for (let p = 0; p < c; p++) {
+          let dot = 0
+          for (let r = 0; r < d; r++) dot += q[r * d + p]! * q[r * d + c]!
+          for (let r = 0; r < d; r++) q[r * d + c] = q[r * d + c]! - dot * q[r * d + p]!
+        }
       }
       let norm = 0
       for (let r = 0; r < d; r++) norm += q[r * d + c]! ** 2
