@@ -54,7 +54,7 @@ describe('the laws can fail: broken families are caught by the law that should c
   it('a density without its normalising constant does not integrate to 1', () => caughtBy(Fx.unnormalisedDensity, 'normalization'))
   it('the failure message names the law, the size and the counterexample', () => {
     expect(() => assertFamilyLaws({ ...config(Fx.nonAssociativeMerge), laws: ['monoid', 'chunkedEqualsWhole'] })).toThrow(
-      /2 of 2 laws failed\n {2}✗ monoid failed concat\(concat\(a, b\), c\) and concat\(a, concat\(b, c\)\) differ at number \d+[^\n]*\n {6}violation: [^\n]+\n {6}law: [^\n]+\n {6}counterexample \(after \d+ shrinks\): [^\n]+\n {6}replay: \{ seed: \d+, path: "[\d:]+" \}/,
+      /[12] of 2 laws failed\n {2}✗ monoid failed concat\(concat\(a, b\), c\) and concat\(a, concat\(b, c\)\) differ at number \d+[^\n]*\n {6}violation: [^\n]+\n {6}law: [^\n]+\n {6}counterexample \(after \d+ shrinks\): [^\n]+\n {6}replay: \{ seed: \d+, path: "[\d:]+" \}/,
     )
   })
 })
