@@ -3,8 +3,7 @@
  *
  * A family is a weighted maximum-likelihood fit and little more: a batched log-density, mergeable
  * sufficient statistics (an fp-ts `Monoid`, so statistics computed over chunks, workers or streams
- * combine), and the estimate from statistics. {@link model} (in `Mixture`) turns any family into an
- * EM model; the E-step, initialisation, restarts, information criteria, prediction, sampling and
+ * combine), and the estimate from statistics. `Mixture.model` turns any family into an EM model; the E-step, initialisation, restarts, information criteria, prediction, sampling and
  * JSON are written once, there, for every family.
  *
  * @packageDocumentation
@@ -99,6 +98,31 @@ export interface ComponentFamily<C, S> {
   initialResponsibilities?(data: Dataset, k: number, rng: Rng): Float64Array
   /** The initialisation method used when none is given. Default `'kmeans++'`. */
   readonly defaultInit?: InitMethod
+  /**
+   * Optional recipe for rebuilding this family inside a worker thread, which enables the
+   * mixture's parallel E-step (`workers` option of `Mixture.fit`): the worker runs
+   * `(await import(module))[factory](options)`. `module` is an absolute URL (a family module
+   * usually passes its own `import.meta.url`) and `options` must survive structured cloning.
+   * Components travel to workers through {@link ComponentFamily.toJSON} / {@link ComponentFamily.fromJSON}
+   * and statistics back by structured cloning, so `S` must be plain data (numbers, typed arrays,
+   * arrays, plain objects).
+   */
+  readonly worker?: WorkerRecipe
+}
+
+/**
+ * How a worker thread rebuilds a component family: `(await import(module))[factory](options)`.
+ *
+ * @category Family
+ * @since 0.1.0
+ */
+export interface WorkerRecipe {
+  /** Absolute URL of the module exporting the factory (e.g. the family module's `import.meta.url`). */
+  readonly module: string
+  /** Name of the exported factory function. */
+  readonly factory: string
+  /** The factory's argument (structured-cloneable). */
+  readonly options?: unknown
 }
 
 /**

@@ -242,10 +242,14 @@ describe('collapsed components', () => {
     expectClose(f.logLikelihood, good.logLikelihood, 1e-8, 0, 'log-likelihood')
   })
 
-  test('a row that no component can produce gives a typed NonFinite error, never NaN', () => {
+  test('a row that no component can produce gives a typed error naming the row, never NaN', () => {
     const zeroVar = fromColumnOrThrow([0, 1, 2])
     const tiny: Mixture.Params<Normal> = { weights: Float64Array.of(1), components: [{ mean: 1e200, variance: 1e-300 }] }
-    expect(Mixture.fit(normalFamily, zeroVar, { k: 1, init: tiny })).toMatchObject({ left: { _tag: 'NonFinite', iteration: 0 } })
+    const r = Mixture.fit(normalFamily, zeroVar, { k: 1, init: tiny })
+    expect(r).toMatchObject({ left: { _tag: 'InvalidParameters' } })
+    expect(E.isLeft(r) && r.left.message).toMatch(/^row 0 has zero density under every starting component/)
+    // The generic loop, which knows nothing of rows, reports it as NonFinite at iteration 0.
+    expect(emFit(Mixture.model(normalFamily, 1), zeroVar, { init: tiny })).toMatchObject({ left: { _tag: 'NonFinite', iteration: 0 } })
   })
 })
 

@@ -18,9 +18,12 @@ import { totalWeight } from './Dataset.js'
 import type { Fit, FitOptions, Initializer } from './Em.js'
 import { fit as emFit } from './Em.js'
 import type { EmError } from './Errors.js'
+import { availableParallelism } from 'node:os'
 import { EmException, invalidData, invalidModel, invalidOptions, invalidParameters } from './Errors.js'
 import type { ComponentFamily, InitMethod } from './Family.js'
 import { kmeansPlusPlus, randomResponsibilities, randomRows } from './internal/kmeans.js'
+import { ShardPool } from './internal/pool.js'
+import { eStepBlock, summarizeBlock } from './internal/shard.js'
 import type { Model, StepContext } from './Model.js'
 import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
@@ -78,6 +81,21 @@ export type CollapsePolicy = 'reseed' | 'drop' | 'error'
 export interface ModelOptions {
   /** Collapse policy; default `'reseed'`. */
   readonly collapse?: CollapsePolicy
+  /**
+   * Threads for the E-step and the statistics (1 = this thread only, the default). With t > 1 the
+   * rows are cut into t blocks computed in parallel by this thread and t − 1 worker threads over
+   * shared memory, and the blocks' statistics are merged (the family must have a
+   * {@link ComponentFamily.worker | worker} recipe). The responsibilities then live in shared
+   * buffers that every posterior call overwrites, and the model must be {@link MixtureModel.dispose | disposed}.
+   */
+  readonly workers?: number
+  /**
+   * Reuse the E-step's buffers across calls (default `false`): each `posterior` then overwrites the
+   * arrays of the previous one, which saves a k × n allocation per iteration. The EM loop never
+   * needs two posteriors at once, so `Mixture.fit` turns this on; code that keeps posteriors
+   * (verification) must leave it off.
+   */
+  readonly reuseBuffers?: boolean
 }
 
 /**
@@ -98,6 +116,10 @@ export interface MixtureModel<C, S> extends Model<Dataset, Params<C>, Responsibi
    * component and the mixing weights. Used by the loop and by initialisation.
    */
   estimate(data: Dataset, responsibilities: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>>
+  /** Stops the model's worker threads, if it has any (a no-op otherwise). */
+  dispose(): void
+  /** The most recent posterior this model computed and the parameters it was computed at. */
+  readonly last: { readonly params: Params<C>; readonly posterior: Responsibilities; readonly logLikelihood: number } | undefined
 }
 
 /** Below this weight (relative to Σ wᵢ) a component is empty. */
@@ -133,34 +155,6 @@ const jointLogDensity = <C, S>(family: ComponentFamily<C, S>, data: Dataset, par
   return buf
 }
 
-/** Turns the joint log-densities (in place) into responsibilities; returns per-row log p(xᵢ | θ). */
-const normalise = (buf: Float64Array, k: number, n: number, base: Float64Array | undefined): Float64Array => {
-  const rowLog = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    let max = -Infinity
-    for (let j = 0; j < k; j++) {
-      const v = buf[j * n + i]!
-      if (v > max) max = v
-    }
-    if (max === -Infinity) {
-      // No component can produce this row: its log-density is −∞; the loop reports it.
-      rowLog[i] = -Infinity
-      for (let j = 0; j < k; j++) buf[j * n + i] = 0
-      continue
-    }
-    let s = 0
-    for (let j = 0; j < k; j++) {
-      const e = Math.exp(buf[j * n + i]! - max)
-      buf[j * n + i] = e
-      s += e
-    }
-    const inv = 1 / s
-    for (let j = 0; j < k; j++) buf[j * n + i] = buf[j * n + i]! * inv
-    rowLog[i] = max + Math.log(s) + (base === undefined ? 0 : base[i]!)
-  }
-  return rowLog
-}
-
 const weightedSum = (v: Float64Array, w: Float64Array | undefined): number => {
   let s = 0
   if (w === undefined) for (let i = 0; i < v.length; i++) s += v[i]!
@@ -174,11 +168,31 @@ const weightedSum = (v: Float64Array, w: Float64Array | undefined): number => {
  * @category Mixture
  * @since 0.1.0
  */
-export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Responsibilities => {
+export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Responsibilities =>
+  eStep(family, data, params, new Float64Array(params.components.length * data.n), new Float64Array(data.n)).posterior
+
+/** The single-threaded E-step into given buffers (resp: ≥ k·n, rowLog: ≥ n). */
+const eStep = <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset,
+  params: Params<C>,
+  resp: Float64Array,
+  rowLog: Float64Array,
+): { posterior: Responsibilities; logLikelihood: number } => {
   const k = params.components.length
-  const buf = jointLogDensity(family, data, params)
-  const logDensity = normalise(buf, k, data.n, baseMeasure(family, data))
-  return { k, n: data.n, values: buf, logDensity }
+  const n = data.n
+  const values = resp.length === k * n ? resp : resp.subarray(0, k * n)
+  const logDensity = rowLog.length === n ? rowLog : rowLog.subarray(0, n)
+  const logWeights = Float64Array.from(params.weights, Math.log)
+  const ll = eStepBlock(family, data, params.components, logWeights, baseMeasure(family, data), values, values, logDensity, n, 0)
+  return { posterior: { k, n, values, logDensity }, logLikelihood: ll }
+}
+
+/** Reused E-step buffers of one dataset. */
+interface Buffers {
+  resp: Float64Array
+  rowLog: Float64Array
+  scratch: Float64Array
 }
 
 /**
@@ -194,24 +208,49 @@ export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Data
  */
 export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: ModelOptions = {}): MixtureModel<C, S> => {
   const collapse = options.collapse ?? 'reseed'
+  const threads = options.workers ?? 1
+  if (!Number.isInteger(threads) || threads < 1) throw new EmException(invalidOptions('workers', `workers must be an integer ≥ 1, got ${threads}`))
+  if (threads > 1 && family.worker === undefined) {
+    throw new EmException(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${threads} threads`))
+  }
+  const reuse = options.reuseBuffers === true
   const prior = (components: readonly C[]): number => (family.logPrior === undefined ? 0 : family.logPrior(components))
+  /** Statistics computed alongside a posterior (parallel E-step), used by the next M-step. */
+  const statsOf = new WeakMap<Responsibilities, S[]>()
+  const buffers = new WeakMap<Dataset, Buffers>()
+  let pool: ShardPool<C, S> | undefined
+  let last: MixtureModel<C, S>['last']
 
-  const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> => {
-    const n = data.n
-    const kk = resp.length / n
-    const sw = data.sampleWeights
-    let weighted = resp
-    if (sw !== undefined) {
-      weighted = new Float64Array(resp.length)
-      for (let j = 0; j < kk; j++) for (let i = 0; i < n; i++) weighted[j * n + i] = resp[j * n + i]! * sw[i]!
+  const buffersFor = (data: Dataset, kk: number): Buffers => {
+    let b = reuse ? buffers.get(data) : undefined
+    if (b === undefined || b.resp.length < kk * data.n) {
+      b = { resp: new Float64Array(kk * data.n), rowLog: new Float64Array(data.n), scratch: new Float64Array(data.sampleWeights === undefined ? 0 : kk * data.n) }
+      if (reuse) buffers.set(data, b)
     }
+    return b
+  }
+
+  const poolFor = (data: Dataset): ShardPool<C, S> | undefined => {
+    if (threads === 1) return undefined
+    if (pool === undefined) pool = new ShardPool(family, data, k, Math.min(threads, data.n), baseMeasure(family, data))
+    return pool.source === data ? pool : undefined
+  }
+
+  const statistics = (data: Dataset, q: Responsibilities): S[] => {
+    const cached = statsOf.get(q)
+    if (cached !== undefined) return [...cached]
+    const kk = q.k
+    const scratch = data.sampleWeights === undefined ? q.values : buffersFor(data, kk).scratch
+    return summarizeBlock(family, data, kk, q.values, data.n, 0, scratch.length >= kk * data.n ? scratch : new Float64Array(kk * data.n))
+  }
+
+  const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> =>
+    estimateFrom(data, summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, new Float64Array(data.sampleWeights === undefined ? 0 : resp.length)), resp, context)
+
+  const estimateFrom = (data: Dataset, stats: S[], resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> => {
+    const kk = stats.length
     const total = totalWeight(data)
-    const stats: S[] = []
-    const alive: number[] = []
-    for (let j = 0; j < kk; j++) {
-      stats.push(family.summarize(data, weighted, j * n))
-      alive.push(j)
-    }
+    const alive: number[] = stats.map((_, j) => j)
     const collapsed = (j: number, why: string): E.Either<EmError, void> => {
       const where = `component ${alive[j]} of ${kk} collapsed at iteration ${context.iteration}: ${why}`
       if (collapse === 'error') {
@@ -266,13 +305,36 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
     k,
     collapse,
     estimate,
+    dispose: () => {
+      pool?.close()
+      pool = undefined
+    },
+    get last() {
+      return last
+    },
     observations: totalWeight,
     validate: (data, params) => validateParams(family, k, data.d, params),
     posterior: (data, params) => {
-      const q = responsibilities(family, data, params)
-      return { posterior: q, logLikelihood: weightedSum(q.logDensity, data.sampleWeights) + prior(params.components) }
+      const p = poolFor(data)
+      let q: Responsibilities
+      let ll: number
+      if (p !== undefined) {
+        const r = p.step(params.weights, params.components)
+        const kk = params.components.length
+        q = { k: kk, n: data.n, values: p.resp(kk), logDensity: p.rowLog }
+        statsOf.set(q, r.statistics)
+        ll = r.logLikelihood
+      } else {
+        const b = buffersFor(data, params.components.length)
+        const r = eStep(family, data, params, b.resp, b.rowLog)
+        q = r.posterior
+        ll = r.logLikelihood
+      }
+      const logLikelihood = ll + prior(params.components)
+      last = { params, posterior: q, logLikelihood }
+      return { posterior: q, logLikelihood }
     },
-    maximize: (data, q, context) => estimate(data, q.values, context),
+    maximize: (data, q, context) => estimateFrom(data, statistics(data, q), q.values, context),
     expectedCompleteLogLikelihood: (data, params, q) => {
       const kk = params.components.length
       const n = data.n
@@ -431,6 +493,13 @@ export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod): I
 export interface MixtureFitOptions<C> extends Omit<FitOptions<Dataset, Params<C>>, 'init'> {
   /** Number of components. */
   readonly k: number
+  /**
+   * Threads for the E-step and statistics: a number ≥ 1, or `'auto'` (default): all available
+   * cores when the family has a worker recipe and the data are large enough for threads to pay
+   * (n·k·(d² + 3d)/2 ≥ {@link AUTO_WORKERS_WORK}), else 1. Results equal the single-thread fit up to
+   * summation order.
+   */
+  readonly workers?: number | 'auto'
   /** Starting parameters, or an initialisation method (default: the family's, else `'kmeans++'`). */
   readonly init?: Params<C> | InitMethod
   /** Collapse policy; default `'reseed'`. */
@@ -480,11 +549,57 @@ export const checkData = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k:
 export const fit = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>): E.Either<EmError, MixtureFit<C>> => {
   const ok = checkData(family, data, options.k)
   if (E.isLeft(ok)) return ok
-  const m = model(family, options.k, options.collapse === undefined ? {} : { collapse: options.collapse })
-  const init = options.init === undefined || typeof options.init === 'string' ? initializer(m, options.init) : options.init
-  const r = emFit(m, data, { ...options, init })
-  if (E.isLeft(r)) return r
-  return E.right(withCriteria(family, data, r.right))
+  const threads = resolveWorkers(family, data, options.k, options.workers)
+  if (E.isLeft(threads)) return threads
+  const m = model(family, options.k, {
+    reuseBuffers: true,
+    workers: threads.right,
+    ...(options.collapse === undefined ? {} : { collapse: options.collapse }),
+  })
+  try {
+    const init = options.init === undefined || typeof options.init === 'string' ? initializer(m, options.init) : options.init
+    const r = emFit(m, data, { ...options, init })
+    if (E.isLeft(r)) return E.left(explainNonFinite(family, data, options.init, r.left))
+    const last = m.last
+    const q = last !== undefined && last.params === r.right.params ? last.posterior : responsibilities(family, data, r.right.params)
+    const c = criteriaFrom(family, data, r.right.params, q, r.right.logLikelihood)
+    return E.right({ ...r.right, parameters: c.parameters, bic: c.bic, aic: c.aic, icl: c.icl })
+  } finally {
+    m.dispose()
+  }
+}
+
+/**
+ * The amount of E-step work, n·k·(d² + 3d)/2, above which `workers: 'auto'` uses every core.
+ * Measured with `pnpm bench` (see docs/performance.md).
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export const AUTO_WORKERS_WORK = 2_000_000
+
+const resolveWorkers = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k: number, workers: number | 'auto' | undefined): E.Either<EmError, number> => {
+  if (workers === undefined || workers === 'auto') {
+    const work = (data.n * k * (data.d * data.d + 3 * data.d)) / 2
+    return E.right(family.worker !== undefined && work >= AUTO_WORKERS_WORK ? Math.max(1, availableParallelism()) : 1)
+  }
+  if (!Number.isInteger(workers) || workers < 1) return E.left(invalidOptions('workers', `workers must be an integer ≥ 1 or 'auto', got ${workers}`))
+  if (workers > 1 && family.worker === undefined) {
+    return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${workers} threads`))
+  }
+  return E.right(workers)
+}
+
+/** A non-finite start usually means some row has zero density under every component: name it. */
+const explainNonFinite = <C, S>(family: ComponentFamily<C, S>, data: Dataset, init: Params<C> | InitMethod | undefined, error: EmError): EmError => {
+  if (error._tag !== 'NonFinite' || error.iteration !== 0 || init === undefined || typeof init === 'string') return error
+  const rows = responsibilities(family, data, init).logDensity
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i] === -Infinity) {
+      return invalidParameters(`row ${i} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`)
+    }
+  }
+  return error
 }
 
 /**
@@ -542,12 +657,6 @@ const criteriaFrom = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params
     if (mx > 0) hard += (sw === undefined ? 1 : sw[i]!) * Math.log(mx)
   }
   return { logLikelihood: ll, parameters: p, bic, aic: -2 * ll + 2 * p, icl: bic - 2 * hard }
-}
-
-const withCriteria = <C, S>(family: ComponentFamily<C, S>, data: Dataset, f: Fit<Params<C>>): MixtureFit<C> => {
-  const q = responsibilities(family, data, f.params)
-  const c = criteriaFrom(family, data, f.params, q, f.logLikelihood)
-  return { ...f, parameters: c.parameters, bic: c.bic, aic: c.aic, icl: c.icl }
 }
 
 /**

@@ -340,6 +340,7 @@ export const fromJSON = (components: readonly unknown[], d: number): E.Either<Em
  */
 export const family = (): ComponentFamily<Component, Statistics> => ({
   name: 'exponential',
+  worker: { module: import.meta.url, factory: 'family' },
   variant: {},
   checkData,
   logDensityInto,

@@ -159,6 +159,7 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
     variant: { covariance },
     covariance,
     regularization,
+    worker: { module: import.meta.url, factory: 'family', options: { covariance, regularization } },
     checkData: (data) => {
       const { n, d, values } = data
       if (!(d >= 1) || values.length !== n * d) return E.left(Errors.invalidData(`the dataset's values have length ${values.length}, expected n·d = ${n}·${d}`))

@@ -285,7 +285,8 @@ describe('support and typed errors', () => {
     const check = Multinomial.checkSupport(p, data)
     expect(E.isLeft(check) && check.left).toMatchObject({ _tag: 'InvalidData', row: 2, column: 2 })
     const r = Mixture.fit(family, data, { k: 2, init: p })
-    expect(E.isLeft(r) && r.left._tag).toBe('NonFinite')
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidParameters' })
+    expect(E.isLeft(r) && r.left.message).toMatch(/^row 2 has zero density under every starting component/)
     expect(E.isRight(Multinomial.checkSupport(params([1], [[0.2, 0.3, 0.5]]), data))).toBe(true)
   })
 

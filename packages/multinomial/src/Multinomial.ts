@@ -427,6 +427,7 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
     variant: {},
     smoothing,
     trials,
+    worker: { module: import.meta.url, factory: 'family', options: { smoothing, trials } },
     checkData,
     logDensityInto,
     logBaseMeasure: logCoefficients,
