@@ -6,8 +6,8 @@
  * - `chunkedEqualsWhole`: statistics of chunks, merged, equal the statistics of the whole (and the
  *   `offset` convention of `summarize` is honoured);
  * - `integerWeightsReplicate`: integer sample weights give the same estimate as replicated rows;
- * - `weightScaleInvariance`: multiplying every weight by c > 0 leaves the estimate unchanged and
- *   multiplies the total weight by c;
+ * - `weightScaleInvariance`: multiplying every weight by c > 0 multiplies the total weight by c and,
+ *   for a maximum-likelihood family (no `logPrior`), leaves the estimate unchanged;
  * - `estimateMaximizes`: the estimate maximises Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θⱼ) (+ log-prior) over
  *   admissible perturbations, jointly for two components;
  * - `supportErrors`: data outside the support give a typed `InvalidData`, from the family and from
@@ -98,6 +98,12 @@ export interface FamilyLawsConfig<C, S> {
   readonly normalization?: Normalization<C>
   /** Which laws to run; default all of {@link FAMILY_LAWS}. */
   readonly laws?: readonly FamilyLaw[]
+  /**
+   * Smallest generated row weight (weights are drawn in [minWeight, 3]). Default 0, which lets
+   * fast-check shrink towards weights on very few rows; a family whose estimate is singular there
+   * (a Gaussian without regularisation) can use a positive value.
+   */
+  readonly minWeight?: number
   /** Relative tolerance for statistics (monoid, chunks), relative to 1 + the largest statistic. Default 1e-9. */
   readonly statisticsTolerance?: number
   /** Relative tolerance for estimates (replication, scaling), relative to 1 + the largest parameter. Default 1e-8. */
@@ -140,8 +146,8 @@ const compare = (a: unknown, b: unknown): { size: number; scale: number; where: 
   return { size, scale: 1 + scale, where }
 }
 
-const weightsArb = (n: number): fc.Arbitrary<Float64Array> =>
-  fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: n, maxLength: n }).map((w) => Float64Array.from(w.some((x) => x > 0.05) ? w : w.map(() => 1)))
+const weightsArb = (n: number, min: number): fc.Arbitrary<Float64Array> =>
+  fc.array(fc.double({ min, max: 3, noNaN: true }), { minLength: n, maxLength: n }).map((w) => Float64Array.from(w.some((x) => x > 0.05) ? w : w.map(() => 1)))
 
 const withSampleWeights = (data: Dataset.Dataset, w: Float64Array): Float64Array => {
   const sw = data.sampleWeights
@@ -162,11 +168,11 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
     violated(c.size, statTol * c.scale, `${what} differ at ${c.where}`)
   }
   const sameEstimates = (a: E.Either<unknown, C[]>, b: E.Either<unknown, C[]>, what: string): void => {
-    if (E.isLeft(a) || E.isLeft(b)) {
-      const failure = E.isLeft(a) ? a.left : E.isLeft(b) ? b.left : undefined
-      violated(E.isLeft(a) === E.isLeft(b) ? 0 : 1, 0, `${what}: one estimate failed and the other did not (${JSON.stringify(failure)})`)
-      return
-    }
+    // Both degenerate: consistent. One degenerate: the case sits on the singularity threshold, where
+    // rounding decides; it is skipped (a family that fails systematically trips the skip limit).
+    if (E.isLeft(a) && E.isLeft(b)) return
+    fc.pre(E.isRight(a) && E.isRight(b))
+    if (E.isLeft(a) || E.isLeft(b)) return
     const c = compare(vectors(family, a.right), vectors(family, b.right))
     violated(c.size, estTol * c.scale, `${what}: estimates differ at ${c.where}`)
   }
@@ -212,7 +218,8 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       const a = family.summarize(data, ww, 0)
       const b = family.summarize(data, scaled, 0)
       violated(Math.abs(family.weight(b) - c * family.weight(a)), 1e-12 * (1 + Math.abs(family.weight(b))), `weight of c·w is ${family.weight(b)}, not c·${family.weight(a)} (c = ${c})`)
-      sameEstimates(family.estimate([a]), family.estimate([b]), `weights scaled by c = ${c}`)
+      // With a log-prior (MAP) the estimate rightly depends on the amount of data: only the weight scales.
+      if (family.logPrior === undefined) sameEstimates(family.estimate([a]), family.estimate([b]), `weights scaled by c = ${c}`)
     },
     estimateMaximizes: ([data, w1, w2, seed]: [Dataset.Dataset, Float64Array, Float64Array, number]) => {
       const n = data.n
@@ -328,8 +335,9 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
   const checks = lawChecks(config)
   const { data } = config
   const seed = fc.integer({ min: 0, max: 0x7fffffff })
+  const minWeight = config.minWeight ?? 0
   const withWeights = (k: number): fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]> =>
-    data.chain((d) => fc.tuple(fc.constant(d), ...Array.from({ length: k }, () => weightsArb(d.n)))) as unknown as fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]>
+    data.chain((d) => fc.tuple(fc.constant(d), ...Array.from({ length: k }, () => weightsArb(d.n, minWeight)))) as unknown as fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]>
   const results: LawResult[] = []
   const run = <T>(law: FamilyLaw, arb: fc.Arbitrary<T>, check: (v: T) => void): void => {
     results.push(runLaw(law, FAMILY_STATEMENTS[law], arb, check, parameters))
@@ -342,7 +350,7 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
       case 'chunkedEqualsWhole':
         run(
           law,
-          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }), fc.integer({ min: 0, max: 5 }))),
+          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }), fc.integer({ min: 0, max: 5 }))),
           checks.chunkedEqualsWhole,
         )
         break
@@ -352,12 +360,12 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
       case 'weightScaleInvariance':
         run(
           law,
-          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n), fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)))),
+          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)))),
           checks.weightScaleInvariance,
         )
         break
       case 'estimateMaximizes':
-        run(law, data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n), weightsArb(d.n), seed)), checks.estimateMaximizes)
+        run(law, data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), weightsArb(d.n, minWeight), seed)), checks.estimateMaximizes)
         break
       case 'supportErrors':
         if (config.outOfSupport !== undefined) run(law, fc.tuple(data, config.outOfSupport), checks.supportErrors)
