@@ -276,7 +276,7 @@ export const multinomialComponents = (categories: number, k: number, floor = 1e-
  */
 export const mixtureJson = (
   header: { readonly family: string; readonly variant?: Readonly<Record<string, string>>; readonly dimension: number },
-  components: fc.Arbitrary<ReadonlyArray<Record<string, unknown>>>,
+  components: fc.Arbitrary<ReadonlyArray<object>>,
 ): fc.Arbitrary<Mixture.ModelJson> =>
   components.chain((cs) =>
     simplex(cs.length).map(
