@@ -121,6 +121,8 @@ export class LawError extends Error {
     super(formatReport(report))
     this.name = 'LawError'
     this.report = report
+    // Keep an uncaught LawError's printout to the readable message.
+    Object.defineProperty(this, 'report', { enumerable: false })
   }
 }
 
