@@ -5,7 +5,7 @@
  *
  * Admissibility is model-specific, so a perturbation is a plain function; this module provides the
  * ones mixtures need: mixing weights moved on the simplex, and components moved through a hook or,
- * by default, through the family's JSON form ({@link jsonComponent}).
+ * by default, through the family's JSON form ({@link jsonComponents}).
  *
  * @packageDocumentation
  */
