@@ -1,0 +1,63 @@
+// Kernel micro-benchmark: times the Gaussian E-step kernel (logDensityInto) and the M-step
+// statistics (summarize of every component) on a bench data set at its fixed start, fast kernel and
+// plain reference side by side, single-threaded. For measuring kernel changes; `pnpm bench`
+// (bench/run.mjs) is the benchmark of record.
+//
+//   node bench/kernels.mjs [set] [covariance] [reps]      e.g. node bench/kernels.mjs s50 full 20
+import { Mixture } from '../packages/core/dist/index.js'
+import * as Gaussian from '../packages/gaussian/dist/index.js'
+import * as Reference from '../packages/gaussian/dist/internal/reference.js'
+import { load } from './datasets.mjs'
+
+const [name = 's10', covariance = 'full', repsArg = '10'] = process.argv.slice(2)
+const reps = Number(repsArg)
+const set = load(name)
+const data = { n: set.n, d: set.d, values: set.values }
+const family = Gaussian.family({ covariance, regularization: 1e-6 })
+const covs = covariance === 'tied' ? set.start.means.map(() => set.start.covariances[0]) : set.start.covariances
+const init = Mixture.fromJSON(family, {
+  format: 'emkit.mixture/v1',
+  family: 'gaussian',
+  covariance,
+  dimension: set.d,
+  weights: set.start.weights,
+  components: set.start.means.map((mean, j) => ({ mean, covariance: covs[j] })),
+})
+if (init._tag === 'Left') throw new Error(init.left.message)
+const components = init.right.params.components
+const { n, k } = set
+const out = new Float64Array(k * n)
+// Responsibilities from the start (as the E-step would give), component-major.
+family.logDensityInto(data, components, out)
+const resp = new Float64Array(k * n)
+for (let i = 0; i < n; i++) {
+  let max = -Infinity
+  for (let j = 0; j < k; j++) max = Math.max(max, out[j * n + i])
+  let s = 0
+  for (let j = 0; j < k; j++) s += Math.exp(out[j * n + i] - max)
+  for (let j = 0; j < k; j++) resp[j * n + i] = Math.exp(out[j * n + i] - max) / s
+}
+const ref = { full: Reference.logDensityFullReference, diag: Reference.logDensityDiagReference, spherical: Reference.logDensitySphericalReference, tied: Reference.logDensityTiedReference }[covariance]
+const diagonal = covariance === 'diag' || covariance === 'spherical'
+
+const time = (f) => {
+  const t = []
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint()
+    f()
+    t.push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  t.sort((a, b) => a - b)
+  return t[Math.floor(t.length / 2)]
+}
+const eFast = time(() => family.logDensityInto(data, components, out))
+const eRef = time(() => ref(data, components, out))
+const mFast = time(() => {
+  for (let j = 0; j < k; j++) family.summarize(data, resp, j * n)
+})
+const mRef = time(() => {
+  for (let j = 0; j < k; j++) Reference.summarizeReference(data, resp, j * n, diagonal)
+})
+console.log(
+  `${name} ${covariance} (n ${n}, d ${set.d}, k ${k}): E-step ${eFast.toFixed(1)} ms (reference ${eRef.toFixed(1)}), M-step statistics ${mFast.toFixed(1)} ms (reference ${mRef.toFixed(1)}); median of ${reps}`,
+)
