@@ -105,8 +105,29 @@ export const concat = (a: Statistics, b: Statistics): Statistics => {
 export const monoid = (d: number, diagonal: boolean): M.Monoid<Statistics> => ({ empty: empty(d, diagonal), concat })
 
 /**
- * Statistics of the rows of `data` weighted by `weights[offset + i]` (two passes: the weighted mean
- * relative to the first row with positive weight, then the centred scatter). No allocation per row.
+ * When the weighted mean lies more than √64 = 8 standard deviations (along some coordinate) from
+ * the pivot row, {@link summarize} makes a second pass centred at the mean, so that removing
+ * w·δδᵀ from the scatter about the pivot never costs more than ~2 digits' worth of cancellation.
+ */
+const RECENTRE = 64
+
+/**
+ * Statistics of the rows of `data` weighted by `weights[offset + i]`. Rows of weight 0 are
+ * skipped. No allocation per row. The origin of the result is the first row with positive weight
+ * (so that statistics of chunks merge into exactly the representation of the whole).
+ *
+ * One pass over the data, about a pivot p, the row with the largest weight (for a mixture
+ * component, a row near its mode): the weight, Σ gᵢ(xᵢ − p) and Σ gᵢ(xᵢ − p)(xᵢ − p)ᵀ are
+ * accumulated together; then δ = x̄ − p and the centred scatter is M = Σ gᵢ(xᵢ − p)(xᵢ − p)ᵀ − w·δδᵀ.
+ * Differences of nearby doubles are exact, so data far from 0 (shifted by 10⁶) lose nothing; when δ
+ * is large against the spread ({@link RECENTRE}) a second pass centred at x̄ is made.
+ *
+ * The full scatter is accumulated by blocks of rows: the rows of a block, less the pivot and with a
+ * constant coordinate 1 appended (which yields w and Σ gᵢ(xᵢ − p) in the same sweep), are gathered
+ * column-major, and once more multiplied by their weights; the lower triangle of Σ_b g_b z_b z_bᵀ
+ * is then formed four rows by two columns at a time with the eight sums held in registers, so each
+ * value loaded is used two or four times and the accumulator is touched once per block instead of
+ * once per row.
  *
  * @param diagonal - keep only the diagonal of the scatter (diag and spherical structures).
  * @category Statistics
@@ -117,47 +138,162 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
   const d = data.d
   const x = data.values
   let first = -1
+  let best = -1
+  let top = 0
   for (let i = 0; i < n; i++) {
-    if (weights[offset + i]! > 0) {
-      first = i
-      break
+    const g = weights[offset + i]!
+    if (g > top) {
+      if (first < 0) first = i
+      top = g
+      best = i
     }
   }
   if (first < 0) return empty(d, diagonal)
   const origin = x.slice(first * d, first * d + d)
-  const off = new Float64Array(d)
+  let pivot = x.slice(best * d, best * d + d)
+  for (let pass = 0; ; pass++) {
+    const acc = diagonal ? diagonalMoments(x, n, d, weights, offset, pivot) : fullMoments(x, n, d, weights, offset, pivot)
+    // acc = [w, Σ g z (d), Σ g z zᵀ (d, or d·d)] with z = x − pivot.
+    const w = acc[0]!
+    const delta = new Float64Array(d)
+    for (let c = 0; c < d; c++) delta[c] = acc[1 + c]! / w
+    const scatter = acc.subarray(1 + d)
+    let far = false
+    for (let c = 0; c < d; c++) {
+      const diag = diagonal ? scatter[c]! : scatter[c * d + c]!
+      if (w * delta[c]! * delta[c]! > RECENTRE * diag) far = true
+    }
+    if (far && pass === 0) {
+      const centre = new Float64Array(d)
+      for (let c = 0; c < d; c++) centre[c] = pivot[c]! + delta[c]!
+      pivot = centre
+      continue
+    }
+    const off = new Float64Array(d)
+    for (let c = 0; c < d; c++) off[c] = pivot[c]! - origin[c]! + delta[c]!
+    const out = new Float64Array(diagonal ? d : d * d)
+    if (diagonal) {
+      for (let c = 0; c < d; c++) out[c] = scatter[c]! - w * delta[c]! * delta[c]!
+    } else {
+      for (let r = 0; r < d; r++) {
+        const h = w * delta[r]!
+        for (let c = 0; c <= r; c++) {
+          const v = scatter[r * d + c]! - h * delta[c]!
+          out[r * d + c] = v
+          out[c * d + r] = v
+        }
+      }
+    }
+    return { weight: w, origin, offset: off, scatter: out }
+  }
+}
+
+/** [w, Σ g z, Σ g z²] (coordinate-wise) with z = x − pivot, over the rows with g > 0. */
+function diagonalMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array): Float64Array {
+  const acc = new Float64Array(1 + 2 * d)
   let w = 0
-  for (let i = first; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const g = weights[offset + i]!
     if (!(g > 0)) continue
     w += g
     const xo = i * d
-    for (let c = 0; c < d; c++) off[c] = off[c]! + g * (x[xo + c]! - origin[c]!)
+    for (let c = 0; c < d; c++) {
+      const z = x[xo + c]! - pivot[c]!
+      const gz = g * z
+      acc[1 + c] = acc[1 + c]! + gz
+      acc[1 + d + c] = acc[1 + d + c]! + gz * z
+    }
   }
-  for (let c = 0; c < d; c++) off[c] = off[c]! / w
-  const scatter = new Float64Array(diagonal ? d : d * d)
-  if (diagonal) {
-    for (let i = first; i < n; i++) {
+  acc[0] = w
+  return acc
+}
+
+/** Rows per block of {@link fullMoments}: the two dp × B gathers stay within ~32 KiB (L1). */
+const blockRows = (dp: number): number => Math.max(8, Math.min(256, Math.floor(2048 / dp)))
+
+/**
+ * [w, Σ g z (d), Σ g z zᵀ (d × d, both triangles)] with z = x − pivot over the rows with g > 0.
+ * The coordinates are z and a constant 1, padded with zeros to a multiple of 4 (dp) so that the
+ * 4 × 2 tiles cover the lower triangle exactly: entry (d, c) of the augmented scatter is Σ g z_c
+ * and (d, d) is w.
+ */
+function fullMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array): Float64Array {
+  const dp = (d + 4) & ~3
+  const bmax = blockRows(dp)
+  // zt[c·B + b] = z_b,c and gz[c·B + b] = g_b·z_b,c for the rows b of the current block.
+  const zt = new Float64Array(dp * bmax)
+  const gz = new Float64Array(dp * bmax)
+  zt.fill(1, d * bmax, (d + 1) * bmax)
+  const acc = new Float64Array(dp * dp)
+  let i = 0
+  while (i < n) {
+    let m = 0
+    for (; i < n && m < bmax; i++) {
       const g = weights[offset + i]!
       if (!(g > 0)) continue
       const xo = i * d
       for (let c = 0; c < d; c++) {
-        const z = x[xo + c]! - origin[c]! - off[c]!
-        scatter[c] = scatter[c]! + g * z * z
+        const z = x[xo + c]! - pivot[c]!
+        zt[c * bmax + m] = z
+        gz[c * bmax + m] = g * z
+      }
+      gz[d * bmax + m] = g
+      m++
+    }
+    for (let r = 0; r < dp; r += 4) {
+      const a0 = r * bmax
+      const a1 = a0 + bmax
+      const a2 = a1 + bmax
+      const a3 = a2 + bmax
+      const ro = r * dp
+      for (let c = 0; c <= r + 2; c += 2) {
+        const b0 = c * bmax
+        const b1 = b0 + bmax
+        let s00 = 0
+        let s01 = 0
+        let s10 = 0
+        let s11 = 0
+        let s20 = 0
+        let s21 = 0
+        let s30 = 0
+        let s31 = 0
+        for (let b = 0; b < m; b++) {
+          const z0 = zt[b0 + b]!
+          const z1 = zt[b1 + b]!
+          const g0 = gz[a0 + b]!
+          s00 += g0 * z0
+          s01 += g0 * z1
+          const g1 = gz[a1 + b]!
+          s10 += g1 * z0
+          s11 += g1 * z1
+          const g2 = gz[a2 + b]!
+          s20 += g2 * z0
+          s21 += g2 * z1
+          const g3 = gz[a3 + b]!
+          s30 += g3 * z0
+          s31 += g3 * z1
+        }
+        const t = ro + c
+        acc[t] = acc[t]! + s00
+        acc[t + 1] = acc[t + 1]! + s01
+        acc[t + dp] = acc[t + dp]! + s10
+        acc[t + dp + 1] = acc[t + dp + 1]! + s11
+        acc[t + 2 * dp] = acc[t + 2 * dp]! + s20
+        acc[t + 2 * dp + 1] = acc[t + 2 * dp + 1]! + s21
+        acc[t + 3 * dp] = acc[t + 3 * dp]! + s30
+        acc[t + 3 * dp + 1] = acc[t + 3 * dp + 1]! + s31
       }
     }
-  } else {
-    for (let i = first; i < n; i++) {
-      const g = weights[offset + i]!
-      if (!(g > 0)) continue
-      const xo = i * d
-      for (let r = 0; r < d; r++) {
-        const gz = g * (x[xo + r]! - origin[r]! - off[r]!)
-        const ro = r * d
-        for (let c = 0; c <= r; c++) scatter[ro + c] = scatter[ro + c]! + gz * (x[xo + c]! - origin[c]! - off[c]!)
-      }
-    }
-    for (let r = 0; r < d; r++) for (let c = 0; c < r; c++) scatter[c * d + r] = scatter[r * d + c]!
   }
-  return { weight: w, origin, offset: off, scatter }
+  const out = new Float64Array(1 + d + d * d)
+  out[0] = acc[d * dp + d]!
+  for (let c = 0; c < d; c++) out[1 + c] = acc[d * dp + c]!
+  for (let r = 0; r < d; r++) {
+    for (let c = 0; c <= r; c++) {
+      const v = acc[r * dp + c]!
+      out[1 + d + r * d + c] = v
+      out[1 + d + c * d + r] = v
+    }
+  }
+  return out
 }
