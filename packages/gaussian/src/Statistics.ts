@@ -112,15 +112,23 @@ export const monoid = (d: number, diagonal: boolean): M.Monoid<Statistics> => ({
 const RECENTRE = 64
 
 /**
- * Statistics of the rows of `data` weighted by `weights[offset + i]`. Rows of weight 0 are
- * skipped. No allocation per row. The origin of the result is the first row with positive weight
+ * Rows whose weight is below 2⁻⁶⁰⁰ (≈ 2.4e-181) times the largest weight are skipped: together they
+ * change the statistics by less than n·2⁻⁶⁰⁰ relative, and responsibilities that small (exp of
+ * −700 and below, subnormal in the end) make every product they enter a slow subnormal operation
+ * (s50 ran 3.7× slower with them).
+ */
+const NEGLIGIBLE = 2 ** -600
+
+/**
+ * Statistics of the rows of `data` weighted by `weights[offset + i]`. Rows of weight 0, or of
+ * weight below 2⁻⁶⁰⁰ times the largest (a negligible, subnormal-prone contribution), are skipped. No allocation per row. The origin of the result is the first row with positive weight
  * (so that statistics of chunks merge into exactly the representation of the whole).
  *
  * One pass over the data, about a pivot p, the row with the largest weight (for a mixture
  * component, a row near its mode): the weight, Σ gᵢ(xᵢ − p) and Σ gᵢ(xᵢ − p)(xᵢ − p)ᵀ are
  * accumulated together; then δ = x̄ − p and the centred scatter is M = Σ gᵢ(xᵢ − p)(xᵢ − p)ᵀ − w·δδᵀ.
  * Differences of nearby doubles are exact, so data far from 0 (shifted by 10⁶) lose nothing; when δ
- * is large against the spread ({@link RECENTRE}) a second pass centred at x̄ is made.
+ * is more than 8 standard deviations along some coordinate a second pass centred at x̄ is made.
  *
  * The full scatter is accumulated by blocks of rows: the rows of a block, less the pivot and with a
  * constant coordinate 1 appended (which yields w and Σ gᵢ(xᵢ − p) in the same sweep), are gathered
@@ -151,8 +159,9 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
   if (first < 0) return empty(d, diagonal)
   const origin = x.slice(first * d, first * d + d)
   let pivot = x.slice(best * d, best * d + d)
+  const floor = top * NEGLIGIBLE
   for (let pass = 0; ; pass++) {
-    const acc = diagonal ? diagonalMoments(x, n, d, weights, offset, pivot) : fullMoments(x, n, d, weights, offset, pivot)
+    const acc = diagonal ? diagonalMoments(x, n, d, weights, offset, pivot, floor) : fullMoments(x, n, d, weights, offset, pivot, floor)
     // acc = [w, Σ g z (d), Σ g z zᵀ (d, or d·d)] with z = x − pivot.
     const w = acc[0]!
     const delta = new Float64Array(d)
@@ -189,12 +198,12 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
 }
 
 /** [w, Σ g z, Σ g z²] (coordinate-wise) with z = x − pivot, over the rows with g > 0. */
-function diagonalMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array): Float64Array {
+function diagonalMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array, floor: number): Float64Array {
   const acc = new Float64Array(1 + 2 * d)
   let w = 0
   for (let i = 0; i < n; i++) {
     const g = weights[offset + i]!
-    if (!(g > 0)) continue
+    if (!(g > floor)) continue
     w += g
     const xo = i * d
     for (let c = 0; c < d; c++) {
@@ -217,7 +226,9 @@ const blockRows = (dp: number): number => Math.max(8, Math.min(256, Math.floor(2
  * 4 × 2 tiles cover the lower triangle exactly: entry (d, c) of the augmented scatter is Σ g z_c
  * and (d, d) is w.
  */
-function fullMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array): Float64Array {
+function fullMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array, floor: number): Float64Array {
+  if (d === 2) return moments2(x, n, weights, offset, pivot, floor)
+  if (d === 4) return moments4(x, n, weights, offset, pivot, floor)
   const dp = (d + 4) & ~3
   const bmax = blockRows(dp)
   // zt[c·B + b] = z_b,c and gz[c·B + b] = g_b·z_b,c for the rows b of the current block.
@@ -230,7 +241,7 @@ function fullMoments(x: Float64Array, n: number, d: number, weights: Float64Arra
     let m = 0
     for (; i < n && m < bmax; i++) {
       const g = weights[offset + i]!
-      if (!(g > 0)) continue
+      if (!(g > floor)) continue
       const xo = i * d
       for (let c = 0; c < d; c++) {
         const z = x[xo + c]! - pivot[c]!
@@ -296,4 +307,88 @@ function fullMoments(x: Float64Array, n: number, d: number, weights: Float64Arra
     }
   }
   return out
+}
+
+/** {@link fullMoments} for d = 2, row by row with every sum in a local variable. */
+function moments2(x: Float64Array, n: number, weights: Float64Array, offset: number, pivot: Float64Array, floor: number): Float64Array {
+  const p0 = pivot[0]!
+  const p1 = pivot[1]!
+  let w = 0
+  let m0 = 0
+  let m1 = 0
+  let s00 = 0
+  let s10 = 0
+  let s11 = 0
+  for (let i = 0; i < n; i++) {
+    const g = weights[offset + i]!
+    if (!(g > floor)) continue
+    const z0 = x[2 * i]! - p0
+    const z1 = x[2 * i + 1]! - p1
+    const g0 = g * z0
+    const g1 = g * z1
+    w += g
+    m0 += g0
+    m1 += g1
+    s00 += g0 * z0
+    s10 += g1 * z0
+    s11 += g1 * z1
+  }
+  return Float64Array.of(w, m0, m1, s00, s10, s10, s11)
+}
+
+/** {@link fullMoments} for d = 4, row by row with every sum in a local variable. */
+function moments4(x: Float64Array, n: number, weights: Float64Array, offset: number, pivot: Float64Array, floor: number): Float64Array {
+  const p0 = pivot[0]!
+  const p1 = pivot[1]!
+  const p2 = pivot[2]!
+  const p3 = pivot[3]!
+  let w = 0
+  let m0 = 0
+  let m1 = 0
+  let m2 = 0
+  let m3 = 0
+  let s00 = 0
+  let s10 = 0
+  let s11 = 0
+  let s20 = 0
+  let s21 = 0
+  let s22 = 0
+  let s30 = 0
+  let s31 = 0
+  let s32 = 0
+  let s33 = 0
+  for (let i = 0; i < n; i++) {
+    const g = weights[offset + i]!
+    if (!(g > floor)) continue
+    const xo = 4 * i
+    const z0 = x[xo]! - p0
+    const z1 = x[xo + 1]! - p1
+    const z2 = x[xo + 2]! - p2
+    const z3 = x[xo + 3]! - p3
+    w += g
+    const g0 = g * z0
+    m0 += g0
+    s00 += g0 * z0
+    const g1 = g * z1
+    m1 += g1
+    s10 += g1 * z0
+    s11 += g1 * z1
+    const g2 = g * z2
+    m2 += g2
+    s20 += g2 * z0
+    s21 += g2 * z1
+    s22 += g2 * z2
+    const g3 = g * z3
+    m3 += g3
+    s30 += g3 * z0
+    s31 += g3 * z1
+    s32 += g3 * z2
+    s33 += g3 * z3
+  }
+  // prettier-ignore
+  return Float64Array.of(w, m0, m1, m2, m3,
+    s00, s10, s20, s30,
+    s10, s11, s21, s31,
+    s20, s21, s22, s32,
+    s30, s31, s32, s33)
 }
