@@ -7,6 +7,7 @@
  */
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
+import { expNonPositive } from './exp.js'
 
 /**
  * Writes responsibilities of `block` (rows [0, m) of the block) into `resp` at
@@ -30,41 +31,63 @@ export function eStepBlock<C, S>(
   const k = components.length
   const m = block.n
   family.logDensityInto(block, components, local)
-  for (let j = 0; j < k; j++) {
-    const lw = logWeights[j]!
-    const o = j * m
-    for (let i = 0; i < m; i++) local[o + i] = local[o + i]! + lw
-  }
   const sw = block.sampleWeights
   let total = 0
-  for (let i = 0; i < m; i++) {
-    let max = -Infinity
+  // Rows in blocks of ROWS so that every inner loop runs over one component's contiguous run.
+  for (let i0 = 0; i0 < m; i0 += ROWS) {
+    const len = Math.min(ROWS, m - i0)
+    rowMax.fill(-Infinity, 0, len)
     for (let j = 0; j < k; j++) {
-      const v = local[j * m + i]!
-      if (v > max) max = v
+      const o = j * m + i0
+      const lw = logWeights[j]!
+      for (let t = 0; t < len; t++) {
+        const v = local[o + t]! + lw
+        local[o + t] = v
+        if (v > rowMax[t]!) rowMax[t] = v
+      }
     }
-    if (max === -Infinity) {
-      // No component can produce this row: its log-density is −∞ (the loop reports it).
-      for (let j = 0; j < k; j++) resp[j * stride + offset + i] = 0
-      rowLog[offset + i] = -Infinity
-      total = -Infinity
-      continue
-    }
-    let s = 0
+    rowSum.fill(0, 0, len)
     for (let j = 0; j < k; j++) {
-      const e = Math.exp(local[j * m + i]! - max)
-      local[j * m + i] = e
-      s += e
+      const o = j * m + i0
+      for (let t = 0; t < len; t++) {
+        const e = expNonPositive(local[o + t]! - rowMax[t]!)
+        local[o + t] = e
+        rowSum[t] = rowSum[t]! + e
+      }
     }
-    const inv = 1 / s
-    for (let j = 0; j < k; j++) resp[j * stride + offset + i] = local[j * m + i]! * inv
-    const ll = max + Math.log(s) + (base === undefined ? 0 : base[i]!)
-    rowLog[offset + i] = ll
-    if (sw === undefined) total += ll
-    else if (sw[i]! > 0) total += sw[i]! * ll
+    let impossible = false
+    for (let t = 0; t < len; t++) {
+      const max = rowMax[t]!
+      const i = i0 + t
+      if (max === -Infinity) {
+        // No component can produce this row: its log-density is −∞ (the loop reports it).
+        impossible = true
+        rowLog[offset + i] = -Infinity
+        total = -Infinity
+        continue
+      }
+      const ll = max + Math.log(rowSum[t]!) + (base === undefined ? 0 : base[i]!)
+      rowSum[t] = 1 / rowSum[t]!
+      rowLog[offset + i] = ll
+      if (sw === undefined) total += ll
+      else if (sw[i]! > 0) total += sw[i]! * ll
+    }
+    for (let j = 0; j < k; j++) {
+      const o = j * m + i0
+      const r = j * stride + offset + i0
+      for (let t = 0; t < len; t++) resp[r + t] = local[o + t]! * rowSum[t]!
+    }
+    if (impossible) {
+      for (let t = 0; t < len; t++) if (rowMax[t] === -Infinity) for (let j = 0; j < k; j++) resp[j * stride + offset + i0 + t] = 0
+    }
   }
   return total
 }
+
+/** Rows per block of the E-step's normalisation. */
+const ROWS = 256
+const rowMax = new Float64Array(ROWS)
+const rowSum = new Float64Array(ROWS)
 
 /**
  * Per-component statistics of a block from its responsibilities `resp[j * stride + offset + i]`,
