@@ -1,7 +1,7 @@
 // Deterministic benchmark data sets: Gaussian mixtures with fixed seeds, and a fixed starting point
 // for each (the true parameters perturbed, equal weights). Written as raw little-endian float64
 // files so that emkit and scikit-learn read identical bytes.
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Rng } from '../packages/core/dist/index.js'
 
@@ -87,10 +87,17 @@ export const ensure = (name) => {
   return { ...spec, name, bin, init }
 }
 
-/** Reads a data set's values (no copy beyond the file read) and its start. */
+/**
+ * Reads a data set's values straight into a SharedArrayBuffer (no intermediate copy, so the peak
+ * resident memory holds the data once, and worker threads use it in place) and its start.
+ */
 export const load = (name) => {
   const s = ensure(name)
-  const buf = readFileSync(s.bin)
-  const values = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8)
-  return { ...s, values, start: JSON.parse(readFileSync(s.init, 'utf8')) }
+  const bytes = s.n * s.d * 8
+  const shared = new SharedArrayBuffer(bytes)
+  const fd = openSync(s.bin, 'r')
+  let read = 0
+  while (read < bytes) read += readSync(fd, new Uint8Array(shared, read, Math.min(1 << 24, bytes - read)), 0, Math.min(1 << 24, bytes - read), read)
+  closeSync(fd)
+  return { ...s, values: new Float64Array(shared), start: JSON.parse(readFileSync(s.init, 'utf8')) }
 }

@@ -97,7 +97,7 @@ const rows = []
 for (const [name, covariance, compare] of jobs) {
   const set = ensure(name)
   process.stdout.write(`${name} ${covariance} (n = ${set.n}, d = ${set.d}, k = ${set.k}): emkit…`)
-  const emkitArgs = [new URL('./emkit-run.mjs', import.meta.url).pathname, name, covariance, String(runs)]
+  const emkitArgs = ['--expose-gc', new URL('./emkit-run.mjs', import.meta.url).pathname, name, covariance, String(runs)]
   if (workers !== undefined) emkitArgs.push(String(workers))
   const e = child(process.execPath, emkitArgs, {})
   let s

@@ -217,3 +217,27 @@ export const slice = (data: Dataset, start: number, end: number): Dataset => {
   if (data.columns !== undefined) out.columns = data.columns
   return out
 }
+
+/**
+ * The same dataset with its values (and sample weights) in `SharedArrayBuffer`s, so that
+ * multi-threaded fits (`workers` > 1) can use it without copying; returns `data` itself when it is
+ * already shared. Call it once and reuse the result when fitting large data several times.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
+export const toShared = (data: Dataset): Dataset => {
+  const share = (a: Float64Array): Float64Array => {
+    if (a.buffer instanceof SharedArrayBuffer) return a
+    const out = new Float64Array(new SharedArrayBuffer(a.byteLength))
+    out.set(a)
+    return out
+  }
+  const values = share(data.values)
+  const sampleWeights = data.sampleWeights === undefined ? undefined : share(data.sampleWeights)
+  if (values === data.values && sampleWeights === data.sampleWeights) return data
+  const out: { n: number; d: number; values: Float64Array; sampleWeights?: Float64Array; columns?: readonly string[] } = { n: data.n, d: data.d, values }
+  if (sampleWeights !== undefined) out.sampleWeights = sampleWeights
+  if (data.columns !== undefined) out.columns = data.columns
+  return out
+}

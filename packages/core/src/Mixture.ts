@@ -122,6 +122,9 @@ export interface MixtureModel<C, S> extends Model<Dataset, Params<C>, Responsibi
   readonly last: { readonly params: Params<C>; readonly posterior: Responsibilities; readonly logLikelihood: number } | undefined
 }
 
+/** Scratch for statistics without sample weights (none needed). */
+const NO_SCRATCH = new Float64Array(0)
+
 /** Below this weight (relative to Σ wᵢ) a component is empty. */
 const EMPTY = 1e-12
 
@@ -224,7 +227,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
   const buffersFor = (data: Dataset, kk: number): Buffers => {
     let b = reuse ? buffers.get(data) : undefined
     if (b === undefined || b.resp.length < kk * data.n) {
-      b = { resp: new Float64Array(kk * data.n), rowLog: new Float64Array(data.n), scratch: new Float64Array(data.sampleWeights === undefined ? 0 : kk * data.n) }
+      b = { resp: new Float64Array(kk * data.n), rowLog: new Float64Array(data.n), scratch: new Float64Array(data.sampleWeights === undefined ? 0 : data.n) }
       if (reuse) buffers.set(data, b)
     }
     return b
@@ -239,13 +242,12 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
   const statistics = (data: Dataset, q: Responsibilities): S[] => {
     const cached = statsOf.get(q)
     if (cached !== undefined) return [...cached]
-    const kk = q.k
-    const scratch = data.sampleWeights === undefined ? q.values : buffersFor(data, kk).scratch
-    return summarizeBlock(family, data, kk, q.values, data.n, 0, scratch.length >= kk * data.n ? scratch : new Float64Array(kk * data.n))
+    const scratch = data.sampleWeights === undefined ? NO_SCRATCH : reuse ? buffersFor(data, q.k).scratch : new Float64Array(data.n)
+    return summarizeBlock(family, data, q.k, q.values, data.n, 0, scratch)
   }
 
   const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> =>
-    estimateFrom(data, summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, new Float64Array(data.sampleWeights === undefined ? 0 : resp.length)), resp, context)
+    estimateFrom(data, summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, data.sampleWeights === undefined ? NO_SCRATCH : new Float64Array(data.n)), resp, context)
 
   const estimateFrom = (data: Dataset, stats: S[], resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> => {
     const kk = stats.length

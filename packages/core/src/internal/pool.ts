@@ -16,7 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { MessagePort } from 'node:worker_threads'
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
-import { eStepBlock, summarizeBlock } from './shard.js'
+import { CHUNK, eStepChunked, summarizeBlock } from './shard.js'
 
 /** Result of one parallel E-step. */
 export interface PoolStep<S> {
@@ -112,6 +112,8 @@ export class ShardPool<C, S> {
           rowLog: rowLogBuffer,
         },
         transferList: [channel.port2],
+        // A small young generation: the worker allocates little per request, and each MB here is resident memory.
+        resourceLimits: { maxYoungGenerationSizeMb: 4 },
       })
       w.unref()
       this.workers.push(w)
@@ -148,14 +150,12 @@ export class ShardPool<C, S> {
     for (const port of this.ports) port.postMessage(request)
     // Block 0 on this thread while the workers run theirs.
     const m = this.block0.n
-    if (this.local.length < k * m) {
-      this.local = new Float64Array(k * m)
-      this.scratch = new Float64Array(k * m)
-    }
+    if (this.local.length < k * CHUNK) this.local = new Float64Array(k * CHUNK)
+    if (this.block0.sampleWeights !== undefined && this.scratch.length < m) this.scratch = new Float64Array(m)
     const resp = this.resp(k)
     const logWeights = Float64Array.from(weights, Math.log)
     const base0 = this.base === undefined ? undefined : this.base.subarray(0, m)
-    let ll = eStepBlock(this.family, this.block0, components, logWeights, base0, this.local, resp, this.rowLog, this.data.n, 0)
+    let ll = eStepChunked(this.family, this.block0, components, logWeights, base0, this.local, resp, this.rowLog, this.data.n, 0)
     const stats = summarizeBlock(this.family, this.block0, k, resp, this.data.n, 0, this.scratch)
     const monoid = this.family.statistics(this.data.d)
     for (let w = 0; w < this.workers.length; w++) {

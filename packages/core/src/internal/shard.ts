@@ -7,6 +7,7 @@
  */
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
+import { slice } from '../Dataset.js'
 import { expNonPositive } from './exp.js'
 
 /**
@@ -90,9 +91,38 @@ const rowMax = new Float64Array(ROWS)
 const rowSum = new Float64Array(ROWS)
 
 /**
- * Per-component statistics of a block from its responsibilities `resp[j * stride + offset + i]`,
- * sample weights multiplied in (`scratch`, length ≥ k·m, is used when the block has sample weights
- * or is not laid out contiguously).
+ * The E-step of rows [0, block.n) of `block` in chunks of {@link CHUNK} rows, so that the scratch
+ * `local` needs only k·CHUNK entries: responsibilities go to `resp[j * stride + offset + i]`, row
+ * log-likelihoods to `rowLog[offset + i]`. Returns Σᵢ wᵢ log p(xᵢ | θ).
+ */
+export function eStepChunked<C, S>(
+  family: ComponentFamily<C, S>,
+  block: Dataset,
+  components: readonly C[],
+  logWeights: Float64Array,
+  base: Float64Array | undefined,
+  local: Float64Array,
+  resp: Float64Array,
+  rowLog: Float64Array,
+  stride: number,
+  offset: number,
+): number {
+  let total = 0
+  for (let c0 = 0; c0 < block.n; c0 += CHUNK) {
+    const c1 = Math.min(block.n, c0 + CHUNK)
+    const chunk = slice(block, c0, c1)
+    total += eStepBlock(family, chunk, components, logWeights, base?.subarray(c0, c1), local, resp, rowLog, stride, offset + c0)
+  }
+  return total
+}
+
+/** Rows per chunk of {@link eStepChunked}. */
+export const CHUNK = 4096
+
+/**
+ * Per-component statistics of a block from its responsibilities `resp[j * stride + offset + i]`.
+ * Without sample weights the family reads the responsibilities where they are; with them, the
+ * weighted responsibilities of one component at a time go through `scratch` (length ≥ block.n).
  */
 export function summarizeBlock<C, S>(
   family: ComponentFamily<C, S>,
@@ -106,14 +136,14 @@ export function summarizeBlock<C, S>(
   const m = block.n
   const sw = block.sampleWeights
   const stats: S[] = []
-  if (sw === undefined && stride === m && offset === 0) {
-    for (let j = 0; j < k; j++) stats.push(family.summarize(block, resp, j * m))
-    return stats
-  }
   for (let j = 0; j < k; j++) {
     const o = j * stride + offset
-    for (let i = 0; i < m; i++) scratch[j * m + i] = sw === undefined ? resp[o + i]! : resp[o + i]! * sw[i]!
+    if (sw === undefined) {
+      stats.push(family.summarize(block, resp, o))
+      continue
+    }
+    for (let i = 0; i < m; i++) scratch[i] = resp[o + i]! * sw[i]!
+    stats.push(family.summarize(block, scratch, 0))
   }
-  for (let j = 0; j < k; j++) stats.push(family.summarize(block, scratch, j * m))
   return stats
 }

@@ -11,7 +11,7 @@ import { workerData } from 'node:worker_threads'
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
-import { eStepBlock, summarizeBlock } from './shard.js'
+import { CHUNK, eStepChunked, summarizeBlock } from './shard.js'
 
 interface Init {
   readonly recipe: { module: string; factory: string; options?: unknown }
@@ -70,13 +70,11 @@ init.port.on('message', (req: Request) => {
       const comps = family.fromJSON(req.components, init.d)
       if (E.isLeft(comps)) throw new Error(comps.left.message)
       const k = req.k
-      if (local.length < k * m) {
-        local = new Float64Array(k * m)
-        scratch = new Float64Array(k * m)
-      }
+      if (local.length < k * CHUNK) local = new Float64Array(k * CHUNK)
+      if (block.sampleWeights !== undefined && scratch.length < m) scratch = new Float64Array(m)
       const resp = new Float64Array(init.resp, 0, k * init.n)
       const logWeights = Float64Array.from(req.weights, Math.log)
-      const ll = eStepBlock(family, block, comps.right, logWeights, base, local, resp, rowLog, init.n, init.start)
+      const ll = eStepChunked(family, block, comps.right, logWeights, base, local, resp, rowLog, init.n, init.start)
       const stats = summarizeBlock(family, block, k, resp, init.n, init.start, scratch)
       reply({ ll, stats })
     })
