@@ -247,9 +247,16 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
   }
 
   const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> =>
-    estimateFrom(data, summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, data.sampleWeights === undefined ? NO_SCRATCH : new Float64Array(data.n)), resp, context)
+    estimateFrom(data, summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, data.sampleWeights === undefined ? NO_SCRATCH : new Float64Array(data.n)), resp, undefined, context)
 
-  const estimateFrom = (data: Dataset, stats: S[], resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> => {
+  /** The M-step from statistics; `rowLog` (per-row log-density at θₖ, when known) guides re-seeding. */
+  const estimateFrom = (
+    data: Dataset,
+    stats: S[],
+    resp: Float64Array,
+    rowLog: Float64Array | undefined,
+    context: StepContext<Params<C> | undefined>,
+  ): E.Either<EmError, Params<C>> => {
     const kk = stats.length
     const total = totalWeight(data)
     const alive: number[] = stats.map((_, j) => j)
@@ -267,7 +274,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
         alive.splice(j, 1)
         return E.right(undefined)
       }
-      const re = reseedStatistics(family, data, resp, kk, context.previous, stats.length)
+      const re = reseedStatistics(family, data, resp, kk, rowLog, stats.length)
       if (re === undefined || !(family.weight(re) > EMPTY * total)) {
         return E.left({ _tag: 'CollapsedComponent', component: alive[j]!, iteration: context.iteration, message: `${where}; re-seeding failed` })
       }
@@ -336,7 +343,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
       last = { params, posterior: q, logLikelihood }
       return { posterior: q, logLikelihood }
     },
-    maximize: (data, q, context) => estimateFrom(data, statistics(data, q), q.values, context),
+    maximize: (data, q, context) => estimateFrom(data, statistics(data, q), q.values, q.logDensity, context),
     expectedCompleteLogLikelihood: (data, params, q) => {
       const kk = params.components.length
       const n = data.n
@@ -392,21 +399,24 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
   }
 }
 
-/** Statistics of the ⌈n/k⌉ rows with the lowest log-density under the previous parameters. */
+/**
+ * Statistics of the ⌈n/k⌉ rows worst explained by the current fit: the lowest log-density `rowLog`
+ * under the parameters the responsibilities came from, or (at initialisation, without one) the
+ * lowest largest responsibility.
+ */
 const reseedStatistics = <C, S>(
   family: ComponentFamily<C, S>,
   data: Dataset,
   resp: Float64Array,
   k: number,
-  previous: Params<C> | undefined,
+  rowLog: Float64Array | undefined,
   kAlive: number,
 ): S | undefined => {
   const n = data.n
   const m = Math.max(2, Math.ceil(n / Math.max(1, kAlive)))
   if (m > n) return undefined
-  // Score rows by their log-density under the previous fit; without one, by how spread their responsibilities are.
   let score: Float64Array
-  if (previous !== undefined) score = responsibilities(family, data, previous).logDensity
+  if (rowLog !== undefined) score = rowLog
   else {
     score = new Float64Array(n)
     for (let i = 0; i < n; i++) {
