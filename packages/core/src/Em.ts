@@ -9,7 +9,7 @@
 import { either as E } from 'fp-ts'
 import type { EmError } from './Errors.js'
 import { EmAbort, EmException, invalidOptions } from './Errors.js'
-import type { FitWarning, Model } from './Model.js'
+import type { AsyncModel, FitWarning, LoopModel, MaybePromise, Posterior, StepContext } from './Model.js'
 import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
 
@@ -19,7 +19,16 @@ import { seeded } from './Rng.js'
  * @category Fitting
  * @since 0.1.0
  */
-export type Initializer<D, P> = (data: D, rng: Rng) => E.Either<EmError, P>
+export type Initializer<D, P> = (data: D, rng: Rng, warn?: (warning: FitWarning) => void) => E.Either<EmError, P>
+
+/**
+ * An initialiser that may be asynchronous (it may read the data from a stream), for
+ * {@link fitAsync} and {@link iterate}.
+ *
+ * @category Fitting
+ * @since 0.2.0
+ */
+export type AsyncInitializer<D, P> = (data: D, rng: Rng, warn?: (warning: FitWarning) => void) => MaybePromise<E.Either<EmError, P>>
 
 /**
  * Progress reported after every iteration.
@@ -85,6 +94,45 @@ export interface FitOptions<D, P> {
 }
 
 /**
+ * Options of {@link fitAsync} and {@link iterate}: those of {@link fit}, with an initialiser that may
+ * be asynchronous.
+ *
+ * @category Fitting
+ * @since 0.2.0
+ */
+export interface AsyncFitOptions<D, P> extends Omit<FitOptions<D, P>, 'init'> {
+  /** Starting parameters θ₀, or an initialiser (possibly asynchronous). */
+  readonly init: P | AsyncInitializer<D, P>
+}
+
+/** The options the stepping logic reads (every face of the loop has them). */
+type LoopOptions = Omit<FitOptions<unknown, unknown>, 'init'>
+
+/**
+ * One step of EM as {@link iterate} reports it: the iteration just completed, with ℓ, Δ, θ and
+ * timing.
+ *
+ * @category Fitting
+ * @since 0.2.0
+ */
+export interface Step<P> {
+  /** The restart in progress (0-based). */
+  readonly restart: number
+  /** The iteration just completed (1-based M-step count). */
+  readonly iteration: number
+  /** log p(X | θ) at `params`. */
+  readonly logLikelihood: number
+  /** Change from the previous iteration (total, not per row). */
+  readonly delta: number
+  /** θ after this iteration. */
+  readonly params: P
+  /** Wall-clock milliseconds this iteration took (M-step and E-step). */
+  readonly milliseconds: number
+  /** Warnings raised during this iteration. */
+  readonly warnings: readonly FitWarning[]
+}
+
+/**
  * Why the loop stopped.
  *
  * @category Fitting
@@ -132,7 +180,7 @@ const isFiniteVector = (v: Float64Array): boolean => {
   return true
 }
 
-const checkOptions = <D, P>(o: FitOptions<D, P>): EmError | undefined => {
+const checkOptions = (o: LoopOptions): EmError | undefined => {
   const maxIt = o.maxIterations ?? DEFAULT_MAX_ITERATIONS
   if (!Number.isInteger(maxIt) || maxIt < 0) return invalidOptions('maxIterations', `maxIterations must be an integer ≥ 0, got ${maxIt}`)
   const tol = o.tolerance ?? DEFAULT_TOLERANCE
@@ -142,23 +190,42 @@ const checkOptions = <D, P>(o: FitOptions<D, P>): EmError | undefined => {
   return undefined
 }
 
-const runOnce = <D, P, Q, Z>(
-  model: Model<D, P, Q, Z>,
+
+/** A request from the stepping logic to whichever face of the loop drives it. */
+type Request<D, P, Q> =
+  | { readonly tag: 'init'; readonly initializer: AsyncInitializer<D, P>; readonly rng: Rng; readonly warn: (w: FitWarning) => void }
+  | { readonly tag: 'posterior'; readonly params: P }
+  | { readonly tag: 'maximize'; readonly posterior: Q; readonly context: StepContext<P> }
+  | { readonly tag: 'step'; readonly step: Step<P> }
+
+/** What the driver sends back for each request. */
+type Reply<P, Q> = E.Either<EmError, P> | Posterior<Q> | undefined
+
+type Program<D, P, Q> = Generator<Request<D, P, Q>, E.Either<EmError, Fit<P>>, Reply<P, Q>>
+
+const now = (): number => (typeof performance === 'undefined' ? Date.now() : performance.now())
+
+/**
+ * One run of EM from θ₀: the stepping logic shared by {@link fit}, {@link fitAsync} and
+ * {@link iterate}. It never calls the E-step or the M-step itself: it asks its driver (a generator
+ * yield), so the same code serves synchronous and asynchronous models.
+ */
+function* runOnce<D, P, Q>(
+  model: AsyncModel<D, P, Q>,
   data: D,
   init: P,
-  options: FitOptions<D, P>,
+  options: LoopOptions,
   rng: Rng,
   restart: number,
   restarts: number,
   warnings: FitWarning[],
-): E.Either<EmError, Fit<P>> => {
+): Program<D, P, Q> {
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE
-  const n = model.observations(data)
   const validated = model.validate(data, init)
   if (E.isLeft(validated)) return validated
   let params = validated.right
-  let post = model.posterior(data, params)
+  let post = (yield { tag: 'posterior', params }) as Posterior<Q>
   if (!Number.isFinite(post.logLikelihood)) {
     return E.left({
       _tag: 'NonFinite',
@@ -166,6 +233,7 @@ const runOnce = <D, P, Q, Z>(
       message: `the log-likelihood at the starting parameters is ${post.logLikelihood}: some observation has zero density under every component; choose a start that covers the data`,
     })
   }
+  const n = model.observations(data)
   const trace = [post.logLikelihood]
   let stopReason: StopReason = 'maxIterations'
   let converged = false
@@ -176,21 +244,21 @@ const runOnce = <D, P, Q, Z>(
       break
     }
     const t = iteration + 1
+    const started = now()
     let excused = false
-    const next = model.maximize(data, post.posterior, {
-      iteration: t,
-      previous: params,
-      rng,
-      warn: (w, breaks) => {
-        warnings.push(restarts > 1 ? { ...w, restart } : w)
-        if (breaks === true) excused = true
-      },
-    })
+    const stepWarnings: FitWarning[] = []
+    const warn = (w: FitWarning, breaks?: boolean): void => {
+      const tagged = restarts > 1 ? { ...w, restart } : w
+      warnings.push(tagged)
+      stepWarnings.push(tagged)
+      if (breaks === true) excused = true
+    }
+    const next = (yield { tag: 'maximize', posterior: post.posterior, context: { iteration: t, previous: params, rng, warn } }) as E.Either<EmError, P>
     if (E.isLeft(next)) return next
     if (!isFiniteVector(model.toVector(next.right))) {
       return E.left({ _tag: 'NonFinite', iteration: t, message: `the M-step of iteration ${t} produced non-finite parameters` })
     }
-    const nextPost = model.posterior(data, next.right)
+    const nextPost = (yield { tag: 'posterior', params: next.right }) as Posterior<Q>
     const ll = nextPost.logLikelihood
     if (!Number.isFinite(ll)) {
       return E.left({ _tag: 'NonFinite', iteration: t, message: `the log-likelihood after iteration ${t} is ${ll}` })
@@ -202,18 +270,17 @@ const runOnce = <D, P, Q, Z>(
     trace.push(ll)
     const delta = ll - prev
     options.onIteration?.({ iteration: t, logLikelihood: ll, delta, restart, restarts })
-    if (delta < -decreaseSlack(prev)) {
-      if (!excused) {
-        warnings.push({
-          kind: 'logLikelihoodDecreased',
-          iteration: t,
-          size: -delta,
-          message: `log-likelihood decreased by ${(-delta).toExponential(3)} at iteration ${t} (from ${prev} to ${ll}); an exact EM step cannot do this`,
-          ...(restarts > 1 ? { restart } : {}),
-        })
-      }
-      continue
+    const decreased = delta < -decreaseSlack(prev)
+    if (decreased && !excused) {
+      warn({
+        kind: 'logLikelihoodDecreased',
+        iteration: t,
+        size: -delta,
+        message: `log-likelihood decreased by ${(-delta).toExponential(3)} at iteration ${t} (from ${prev} to ${ll}); an exact EM step cannot do this`,
+      })
     }
+    yield { tag: 'step', step: { restart, iteration: t, logLikelihood: ll, delta, params, milliseconds: now() - started, warnings: stepWarnings } }
+    if (decreased) continue
     if (tolerance > 0 && Math.abs(delta) / n < tolerance) {
       converged = true
       stopReason = 'tolerance'
@@ -233,6 +300,44 @@ const runOnce = <D, P, Q, Z>(
   })
 }
 
+/** The whole fit: options, initialisation, restarts, the best run. */
+function* program<D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Program<D, P, Q> {
+  const bad = checkOptions(options)
+  if (bad !== undefined) return E.left(bad)
+  const rng = options.rng ?? seeded(options.seed ?? 0)
+  const init = options.init
+  if (typeof init !== 'function') return yield* runOnce(model, data, init, options, rng, 0, 1, [])
+  const initializer = init as AsyncInitializer<D, P>
+  const restarts = options.restarts ?? 1
+  const warnings: FitWarning[] = []
+  let best: Fit<P> | undefined
+  let firstError: EmError | undefined
+  for (let r = 0; r < restarts; r++) {
+    const stream = rng.split()
+    const warn = (w: FitWarning): void => {
+      warnings.push(restarts > 1 ? { ...w, restart: r } : w)
+    }
+    const start = (yield { tag: 'init', initializer, rng: stream, warn }) as E.Either<EmError, P>
+    const result = E.isLeft(start) ? start : yield* runOnce(model, data, start.right, options, stream, r, restarts, warnings)
+    if (E.isLeft(result)) {
+      if (restarts === 1) return result
+      firstError ??= result.left
+      warnings.push({ kind: 'restartFailed', iteration: 0, restart: r, message: `restart ${r} failed: ${result.left.message}` })
+      continue
+    }
+    if (best === undefined || result.right.logLikelihood > best.logLikelihood) best = result.right
+    if (result.right.stopReason === 'aborted') break
+  }
+  if (best === undefined) return E.left(firstError!)
+  return E.right({ ...best, warnings })
+}
+
+/** Typed errors thrown deep inside a model become a `Left`; anything else is a bug and propagates. */
+const caught = (e: unknown): E.Either<EmError, never> => {
+  if (e instanceof EmAbort || e instanceof EmException) return E.left(e.error)
+  throw e
+}
+
 /**
  * Fits `model` to `data` by EM.
  *
@@ -243,7 +348,7 @@ const runOnce = <D, P, Q, Z>(
  * run is determined by `seed`).
  *
  * @returns `Right(Fit)`, or `Left` with a typed error: invalid options or starting parameters, a
- *   collapsed component the model could not handle, or non-finite values.
+ *   collapsed component the model could not handle, non-finite values, or a failed engine.
  * @example
  * ```ts
  * const result = fit(model, data, { init: theta0, tolerance: 0, maxIterations: 100 })
@@ -252,36 +357,160 @@ const runOnce = <D, P, Q, Z>(
  * @category Fitting
  * @since 0.1.0
  */
-export const fit = <D, P, Q, Z>(model: Model<D, P, Q, Z>, data: D, options: FitOptions<D, P>): E.Either<EmError, Fit<P>> => {
-  const bad = checkOptions(options)
-  if (bad !== undefined) return E.left(bad)
+export const fit = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, options: FitOptions<D, P>): E.Either<EmError, Fit<P>> => {
   try {
-    const rng = options.rng ?? seeded(options.seed ?? 0)
-    const init = options.init
-    if (typeof init !== 'function') return runOnce(model, data, init, options, rng, 0, 1, [])
-    const initializer = init as Initializer<D, P>
-    const restarts = options.restarts ?? 1
-    const warnings: FitWarning[] = []
-    let best: Fit<P> | undefined
-    let firstError: EmError | undefined
-    for (let r = 0; r < restarts; r++) {
-      const stream = rng.split()
-      const start = initializer(data, stream)
-      const result = E.isLeft(start) ? start : runOnce(model, data, start.right, options, stream, r, restarts, warnings)
-      if (E.isLeft(result)) {
-        if (restarts === 1) return result
-        firstError ??= result.left
-        warnings.push({ kind: 'restartFailed', iteration: 0, restart: r, message: `restart ${r} failed: ${result.left.message}` })
-        continue
+    const run = program<D, P, Q>(model, data, options as AsyncFitOptions<D, P>)
+    let reply: Reply<P, Q> = undefined
+    for (;;) {
+      const r = run.next(reply)
+      if (r.done === true) return r.value
+      const q = r.value
+      switch (q.tag) {
+        case 'init':
+          reply = (q.initializer as Initializer<D, P>)(data, q.rng, q.warn)
+          break
+        case 'posterior':
+          reply = model.posterior(data, q.params)
+          break
+        case 'maximize':
+          reply = model.maximize(data, q.posterior, q.context)
+          break
+        case 'step':
+          reply = undefined
+          break
       }
-      if (best === undefined || result.right.logLikelihood > best.logLikelihood) best = result.right
-      if (result.right.stopReason === 'aborted') break
     }
-    if (best === undefined) return E.left(firstError!)
-    return E.right({ ...best, warnings })
   } catch (e) {
-    if (e instanceof EmAbort) return E.left(e.error)
-    throw e
+    return caught(e)
+  }
+}
+
+/**
+ * The asynchronous face of {@link fit}: the same stepping logic, options, trace contract, stopping
+ * rule, restarts, warnings and cancellation, over a model whose E-step and M-step may be
+ * asynchronous (data streamed from a file or a database). Any synchronous {@link Model} works too.
+ *
+ * @returns a promise of `Right(Fit)` or `Left` with a typed error; it never rejects for a typed
+ *   failure (an {@link EmException} thrown by the model becomes a `Left`).
+ * @example
+ * ```ts
+ * const result = await fitAsync(model, source, { init: theta0, tolerance: 0, maxIterations: 50 })
+ * ```
+ * @category Fitting
+ * @since 0.2.0
+ */
+export const fitAsync = async <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Promise<E.Either<EmError, Fit<P>>> => {
+  const it = iterate(model, data, options)
+  for await (const step of it) void step
+  return it.result
+}
+
+/**
+ * A fit in progress as an asynchronous sequence of {@link Step}s; `result` settles with the fit's
+ * outcome once the sequence ends (or once the consumer leaves the loop early, which stops the fit
+ * with `stopReason: 'aborted'`).
+ *
+ * @category Fitting
+ * @since 0.2.0
+ */
+export interface Iteration<P> extends AsyncIterable<Step<P>> {
+  /** The outcome, as {@link fitAsync} returns it. */
+  readonly result: Promise<E.Either<EmError, Fit<P>>>
+}
+
+/**
+ * EM one step at a time: `for await (const step of Em.iterate(model, data, options))` gives ℓ, Δ,
+ * θ and timing after every iteration, for code that watches convergence itself. The stepping logic
+ * is that of {@link fit} (same options, trace contract and stopping rule); leaving the loop early
+ * stops the fit, and `result` then holds it with `stopReason: 'aborted'`.
+ *
+ * The sequence can be consumed once.
+ *
+ * @example
+ * ```ts
+ * const run = Em.iterate(model, data, { init: theta0, tolerance: 0, maxIterations: 20 })
+ * for await (const step of run) console.log(step.iteration, step.logLikelihood, step.delta)
+ * const fitted = await run.result
+ * ```
+ * @category Fitting
+ * @since 0.2.0
+ */
+export const iterate = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Iteration<P> => {
+  let settle!: (r: E.Either<EmError, Fit<P>>) => void
+  let fail!: (e: unknown) => void
+  const result = new Promise<E.Either<EmError, Fit<P>>>((resolve, reject) => {
+    settle = resolve
+    fail = reject
+  })
+  // The loop watches its own signal: the caller's, or the consumer leaving the loop early.
+  const stopper = new AbortController()
+  const forward = (): void => stopper.abort()
+  if (options.signal?.aborted === true) stopper.abort()
+  else options.signal?.addEventListener('abort', forward, { once: true })
+  let started = false
+  async function* steps(): AsyncGenerator<Step<P>, void, undefined> {
+    const run = program<D, P, Q>(model, data, { ...options, signal: stopper.signal })
+    let done = false
+    try {
+      let reply: Reply<P, Q> = undefined
+      for (;;) {
+        const r = run.next(reply)
+        if (r.done === true) {
+          done = true
+          settle(r.value)
+          return
+        }
+        const q = r.value
+        switch (q.tag) {
+          case 'init':
+            reply = await q.initializer(data, q.rng, q.warn)
+            break
+          case 'posterior':
+            reply = await model.posterior(data, q.params)
+            break
+          case 'maximize':
+            reply = await model.maximize(data, q.posterior, q.context)
+            break
+          case 'step':
+            reply = undefined
+            yield q.step
+            break
+        }
+      }
+    } catch (e) {
+      done = true
+      try {
+        settle(caught(e))
+      } catch (bug) {
+        fail(bug)
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', forward)
+      if (!done) {
+        // The consumer left after a step: with the signal aborted, the stepping logic stops at its
+        // next check, before asking for another pass.
+        stopper.abort()
+        try {
+          const r = run.next(undefined)
+          if (r.done === true) settle(r.value)
+          else fail(new Error(`Em.iterate: the fit asked for '${r.value.tag}' after it was stopped`))
+        } catch (e) {
+          try {
+            settle(caught(e))
+          } catch (bug) {
+            fail(bug)
+          }
+        }
+      }
+    }
+  }
+  return {
+    result,
+    [Symbol.asyncIterator]: () => {
+      if (started) throw new Error('Em.iterate: the sequence can be consumed only once')
+      started = true
+      return steps()
+    },
   }
 }
 
@@ -291,7 +520,7 @@ export const fit = <D, P, Q, Z>(model: Model<D, P, Q, Z>, data: D, options: FitO
  * @category Fitting
  * @since 0.1.0
  */
-export const fitOrThrow = <D, P, Q, Z>(model: Model<D, P, Q, Z>, data: D, options: FitOptions<D, P>): Fit<P> => {
+export const fitOrThrow = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, options: FitOptions<D, P>): Fit<P> => {
   const r = fit(model, data, options)
   if (E.isLeft(r)) throw new EmException(r.left)
   return r.right

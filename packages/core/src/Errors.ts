@@ -89,6 +89,19 @@ export interface InvalidModel {
 }
 
 /**
+ * The machinery that runs the passes over the data failed: a worker thread died or did not reply,
+ * a data stream could not be read. `engine` names the engine (`'threads'`, `'stream'`, …).
+ *
+ * @category Errors
+ * @since 0.2.0
+ */
+export interface EngineFailure {
+  readonly _tag: 'EngineFailure'
+  readonly message: string
+  readonly engine: string
+}
+
+/**
  * Every error emkit returns.
  *
  * @category Errors
@@ -101,6 +114,7 @@ export type EmError =
   | CollapsedComponent
   | NonFinite
   | InvalidModel
+  | EngineFailure
 
 /**
  * The exception thrown by the `…OrThrow` twins of emkit's `Either`-returning functions. It carries
@@ -165,6 +179,14 @@ export const invalidParameters = (message: string, component?: number, path?: st
  */
 export const invalidModel = (message: string, path?: string): InvalidModel =>
   path === undefined ? { _tag: 'InvalidModel', message } : { _tag: 'InvalidModel', message, path }
+
+/**
+ * Builds an {@link EngineFailure} error.
+ *
+ * @category Errors
+ * @since 0.2.0
+ */
+export const engineFailure = (engine: string, message: string): EngineFailure => ({ _tag: 'EngineFailure', engine, message })
 
 /**
  * Internal signal for failures detected deep in a computation (a hot loop, a nested helper):

@@ -72,6 +72,32 @@ export interface StepContext<P> {
 }
 
 /**
+ * What the synchronous EM loop ({@link fit}) needs of a model: its stepping hooks. A {@link Model}
+ * adds the verification hooks; an engine-backed mixture (whose posterior is a pass's sufficient
+ * statistics, not a responsibilities matrix) is only a `LoopModel`.
+ *
+ * @category Model
+ * @since 0.2.0
+ */
+export interface LoopModel<D, P, Q> {
+  /** A short name for messages. */
+  readonly name: string
+  /**
+   * The number of observations n (Σ sample weights when there are weights): the divisor of the
+   * tolerance. The loop asks after the first E-step.
+   */
+  observations(data: D): number
+  /** Checks that `params` are admissible for `data` (dimensions, simplex, positive definiteness…). */
+  validate(data: D, params: P): E.Either<EmError, P>
+  /** E-step: q(Z) = p(Z | X, θ) (or what the M-step needs of it) and log p(X | θ) in one pass. */
+  posterior(data: D, params: P): Posterior<Q>
+  /** M-step: argmax_θ Q(θ, θₖ) given q (for generalised EM: any θ that does not lower Q). */
+  maximize(data: D, posterior: Q, context: StepContext<P>): E.Either<EmError, P>
+  /** Every parameter as one flat vector (for finiteness checks, parameter distances and perturbations). */
+  toVector(params: P): Float64Array
+}
+
+/**
  * A latent-variable model that EM can fit.
  *
  * - `D`: the data (e.g. a {@link Dataset}, or a list of sequences);
@@ -82,17 +108,7 @@ export interface StepContext<P> {
  * @category Model
  * @since 0.1.0
  */
-export interface Model<D, P, Q, Z = unknown> {
-  /** A short name for messages. */
-  readonly name: string
-  /** The number of observations n (Σ sample weights when there are weights): the divisor of the tolerance and BIC's n. */
-  observations(data: D): number
-  /** Checks that `params` are admissible for `data` (dimensions, simplex, positive definiteness…). */
-  validate(data: D, params: P): E.Either<EmError, P>
-  /** E-step: q(Z) = p(Z | X, θ) and log p(X | θ) in one pass. */
-  posterior(data: D, params: P): Posterior<Q>
-  /** M-step: argmax_θ Q(θ, θₖ) given q (for generalised EM: any θ that does not lower Q). */
-  maximize(data: D, posterior: Q, context: StepContext<P>): E.Either<EmError, P>
+export interface Model<D, P, Q, Z = unknown> extends LoopModel<D, P, Q> {
   /** Q(θ, θₖ) = E_q[log p(X, Z | θ)], q the posterior at θₖ. Used by verification, never by the loop. */
   expectedCompleteLogLikelihood(data: D, params: P, posterior: Q): number
   /** log p(X, Z | θ) for one complete assignment Z. */
@@ -101,6 +117,39 @@ export interface Model<D, P, Q, Z = unknown> {
   entropy(data: D, posterior: Q): number
   /** Number of free parameters (for BIC/AIC). */
   freeParameters(params: P): number
-  /** Every parameter as one flat vector (for finiteness checks, parameter distances and perturbations). */
+}
+
+/**
+ * A value or a promise of it: what the hooks of an {@link AsyncModel} may return.
+ *
+ * @category Model
+ * @since 0.2.0
+ */
+export type MaybePromise<T> = T | Promise<T>
+
+/**
+ * What the asynchronous loop ({@link fitAsync}, {@link iterate}) needs of a model: the loop's hooks
+ * of {@link Model}, where the E-step and the M-step may be asynchronous (data read from a stream,
+ * a database, another thread). Every {@link Model} is an `AsyncModel`. The verification hooks
+ * (`expectedCompleteLogLikelihood`, `entropy`, …) are not needed by the loop and may be absent.
+ *
+ * @category Model
+ * @since 0.2.0
+ */
+export interface AsyncModel<D, P, Q> {
+  /** A short name for messages. */
+  readonly name: string
+  /**
+   * The number of observations n (Σ sample weights): the divisor of the tolerance. The loop asks
+   * after the first E-step, so a model over a stream may learn n from its first pass.
+   */
+  observations(data: D): number
+  /** Checks that `params` are admissible for `data`. */
+  validate(data: D, params: P): E.Either<EmError, P>
+  /** E-step: q(Z) and log p(X | θ). */
+  posterior(data: D, params: P): MaybePromise<Posterior<Q>>
+  /** M-step: argmax_θ Q(θ, θₖ) given q. */
+  maximize(data: D, posterior: Q, context: StepContext<P>): MaybePromise<E.Either<EmError, P>>
+  /** Every parameter as one flat vector (finiteness checks). */
   toVector(params: P): Float64Array
 }

@@ -1,30 +1,54 @@
 /**
- * Main-thread side of the parallel mixture E-step: the rows are cut into contiguous blocks, one
- * per thread; the main thread computes block 0 itself and worker threads the others, over data,
- * responsibilities and row log-likelihoods held in `SharedArrayBuffer`s. The API stays synchronous:
- * requests go out by message, and the main thread blocks in `Atomics.wait` until each worker has
- * posted its reply, which it then takes with `receiveMessageOnPort`.
+ * Main-thread side of the threads engine: the rows are cut into contiguous blocks, one per thread;
+ * the main thread runs the fused pass over block 0 itself and worker threads over the others, on
+ * data held in `SharedArrayBuffer`s. Each thread returns only its block's totals (log-likelihood,
+ * per-component statistics, …), which merge through the family's monoid: no n × k buffer anywhere.
  *
- * Because sufficient statistics form a monoid, the blocks' statistics merge into exactly the
- * statistics of the whole data (up to summation order).
+ * The API stays synchronous: requests go out by message and the main thread blocks in
+ * `Atomics.wait` until each worker has posted its reply, which it takes with `receiveMessageOnPort`.
+ * A worker that exits signals it through the same word, so a dead worker is an error, not a hang.
+ *
+ * Node's modules are reached through `process.getBuiltinModule`, so importing core never needs
+ * Node; only creating a threads engine does.
  *
  * @internal
  */
-import { existsSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
-import type { MessagePort } from 'node:worker_threads'
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
-import { CHUNK, eStepChunked, summarizeBlock } from './shard.js'
+import { emptyTotals, FusedKernel, mergePass } from './fused.js'
+import type { PassTotals } from './fused.js'
 
-/** Result of one parallel E-step. */
-export interface PoolStep<S> {
-  /** Σᵢ wᵢ log p(xᵢ | θ) (without any log-prior). */
-  readonly logLikelihood: number
-  /** Merged statistics per component. */
-  readonly statistics: S[]
+/** The parts of `node:worker_threads` the pool uses. */
+interface WorkerThreads {
+  Worker: new (url: URL, options: Record<string, unknown>) => NodeWorker
+  MessageChannel: new () => { port1: Port; port2: Port }
+  receiveMessageOnPort: (port: Port) => { message: unknown } | undefined
 }
+interface NodeWorker {
+  unref(): void
+  terminate(): Promise<number>
+}
+interface Port {
+  postMessage(message: unknown): void
+  close(): void
+}
+
+/** Node's built-in module `name`, or `undefined` where there is no Node (browsers). */
+export const builtin = <T>(name: string): T | undefined => {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  return p?.getBuiltinModule?.(name) as T | undefined
+}
+
+/** Number of logical cores (1 where unknown). */
+export const cores = (): number => {
+  const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os')
+  if (os !== undefined) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+  return Math.max(1, nav?.hardwareConcurrency ?? 1)
+}
+
+/** Whether worker threads can be created here. */
+export const threadsAvailable = (): boolean => builtin('node:worker_threads') !== undefined
 
 /**
  * When running from TypeScript sources (tests), module URLs point at `src/…/*.ts`; workers need the
@@ -32,9 +56,12 @@ export interface PoolStep<S> {
  */
 export const runnableUrl = (url: string): string => {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return url
-  const path = fileURLToPath(url)
+  const fs = builtin<{ existsSync: (p: string) => boolean }>('node:fs')
+  const u = builtin<{ fileURLToPath: (u: string) => string; pathToFileURL: (p: string) => URL }>('node:url')
+  if (fs === undefined || u === undefined) return url
+  const path = u.fileURLToPath(url)
   const dist = path.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2').replace(/\.ts$/, '.js')
-  return existsSync(dist) ? pathToFileURL(dist).href : url
+  return fs.existsSync(dist) ? u.pathToFileURL(dist).href : url
 }
 
 const shareable = (a: Float64Array): { buffer: SharedArrayBuffer; view: Float64Array } => {
@@ -50,75 +77,84 @@ const shareable = (a: Float64Array): { buffer: SharedArrayBuffer; view: Float64A
 /** How long the main thread waits for one worker reply before giving up (ms). */
 const REPLY_TIMEOUT_MS = 10 * 60 * 1000
 
+/** The value a worker stores in its signal word when it exits. */
+export const DEAD = -1
+
+/** A failure of the pool (a worker died, did not reply, or reported an error). */
+export class PoolFailure extends Error {}
+
+/** The fused-pass totals a worker sends back. */
+export interface WorkerReply<S> {
+  readonly totals?: PassTotals<S>
+  readonly error?: string
+}
+
 /**
- * A pool of worker threads bound to one dataset and one family.
+ * A pool of worker threads bound to one dataset, one family and a maximum k.
  */
-export class ShardPool<C, S> {
+export class ThreadPool<C, S> {
   /** The dataset with its values (and sample weights) in shared memory. */
   readonly data: Dataset
-  /** Shared responsibilities, capacity kMax·n. */
-  private readonly respBuffer: SharedArrayBuffer
-  /** Shared per-row log-likelihoods (length n). */
-  readonly rowLog: Float64Array
-  private readonly workers: Worker[] = []
-  private readonly ports: MessagePort[] = []
+  private readonly workers: NodeWorker[] = []
+  private readonly ports: Port[] = []
   private readonly signal: Int32Array
   private readonly seen: number[] = []
   private readonly bounds: number[]
   private readonly block0: Dataset
-  private local = new Float64Array(0)
-  private scratch = new Float64Array(0)
+  private readonly kernel: FusedKernel<C, S>
+  private readonly receive: WorkerThreads['receiveMessageOnPort']
   private closed = false
 
   constructor(
     private readonly family: ComponentFamily<C, S>,
     /** The dataset the pool was built for (the caller's object). */
     readonly source: Dataset,
-    private readonly kMax: number,
     threads: number,
     private readonly base: Float64Array | undefined,
   ) {
     const recipe = family.worker
-    if (recipe === undefined) throw new Error(`the ${family.name} family has no worker recipe`)
-    const data = source
-    const values = shareable(data.values)
-    const sw = data.sampleWeights === undefined ? undefined : shareable(data.sampleWeights)
+    if (recipe === undefined) throw new PoolFailure(`the ${family.name} family has no worker recipe`)
+    const wt = builtin<WorkerThreads>('node:worker_threads')
+    if (wt === undefined) throw new PoolFailure('worker threads are not available in this JavaScript runtime')
+    this.receive = wt.receiveMessageOnPort
+    const values = shareable(source.values)
+    const sw = source.sampleWeights === undefined ? undefined : shareable(source.sampleWeights)
     const sharedBase = base === undefined ? undefined : shareable(base)
-    this.data = sw === undefined ? { n: data.n, d: data.d, values: values.view } : { n: data.n, d: data.d, values: values.view, sampleWeights: sw.view }
-    this.respBuffer = new SharedArrayBuffer(kMax * data.n * 8)
-    const rowLogBuffer = new SharedArrayBuffer(data.n * 8)
-    this.rowLog = new Float64Array(rowLogBuffer)
+    this.data = sw === undefined ? { n: source.n, d: source.d, values: values.view } : { n: source.n, d: source.d, values: values.view, sampleWeights: sw.view }
     this.signal = new Int32Array(new SharedArrayBuffer(4 * threads))
-    this.bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * data.n) / threads))
+    this.bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * source.n) / threads))
     this.block0 = this.blockOf(0)
+    this.kernel = new FusedKernel(family, source.d)
     const workerUrl = new URL(runnableUrl(import.meta.url.replace(/pool\.(js|ts)$/, 'worker.$1')))
     const moduleUrl = runnableUrl(recipe.module)
-    for (let t = 1; t < threads; t++) {
-      const channel = new MessageChannel()
-      const w = new Worker(workerUrl, {
-        workerData: {
-          recipe: { module: moduleUrl, factory: recipe.factory, options: recipe.options },
-          port: channel.port2,
-          signal: this.signal.buffer,
-          index: t,
-          values: values.buffer,
-          sampleWeights: sw?.buffer,
-          base: sharedBase?.buffer,
-          n: data.n,
-          d: data.d,
-          start: this.bounds[t]!,
-          end: this.bounds[t + 1]!,
-          resp: this.respBuffer,
-          rowLog: rowLogBuffer,
-        },
-        transferList: [channel.port2],
-        // A small young generation: the worker allocates little per request, and each MB here is resident memory.
-        resourceLimits: { maxYoungGenerationSizeMb: 4 },
-      })
-      w.unref()
-      this.workers.push(w)
-      this.ports.push(channel.port1)
-      this.seen.push(0)
+    try {
+      for (let t = 1; t < threads; t++) {
+        const channel = new wt.MessageChannel()
+        const w = new wt.Worker(workerUrl, {
+          workerData: {
+            recipe: { module: moduleUrl, factory: recipe.factory, options: recipe.options },
+            port: channel.port2,
+            signal: this.signal.buffer,
+            index: t,
+            values: values.buffer,
+            sampleWeights: sw?.buffer,
+            base: sharedBase?.buffer,
+            d: source.d,
+            start: this.bounds[t]!,
+            end: this.bounds[t + 1]!,
+          },
+          transferList: [channel.port2],
+          // A small young generation: the worker allocates little per request, and each MB here is resident memory.
+          resourceLimits: { maxYoungGenerationSizeMb: 4 },
+        })
+        w.unref()
+        this.workers.push(w)
+        this.ports.push(channel.port1)
+        this.seen.push(0)
+      }
+    } catch (e) {
+      this.close()
+      throw new PoolFailure(`could not start worker threads: ${e instanceof Error ? e.message : String(e)}`)
     }
   }
 
@@ -136,45 +172,50 @@ export class ShardPool<C, S> {
     return sw === undefined ? { n: end - start, d, values } : { n: end - start, d, values, sampleWeights: sw.subarray(start, end) }
   }
 
-  /** Shared responsibilities view for k components (k × n, component-major). */
-  resp(k: number): Float64Array {
-    return new Float64Array(this.respBuffer, 0, k * this.data.n)
-  }
-
-  /** One parallel E-step with statistics. Throws on a worker failure. */
-  step(weights: Float64Array, components: readonly C[]): PoolStep<S> {
-    if (this.closed) throw new Error('the worker pool is closed')
+  /** One fused pass over all rows in parallel. Throws {@link PoolFailure} when a worker fails. */
+  pass(weights: Float64Array, components: readonly C[]): PassTotals<S> {
+    if (this.closed) throw new PoolFailure('the worker pool is closed')
     const k = components.length
-    if (k > this.kMax) throw new Error(`k = ${k} exceeds the pool's capacity ${this.kMax}`)
     const request = { weights: Array.from(weights), components: this.family.toJSON(components), k }
     for (const port of this.ports) port.postMessage(request)
     // Block 0 on this thread while the workers run theirs.
-    const m = this.block0.n
-    if (this.local.length < k * CHUNK) this.local = new Float64Array(k * CHUNK)
-    if (this.block0.sampleWeights !== undefined && this.scratch.length < m) this.scratch = new Float64Array(m)
-    const resp = this.resp(k)
+    const totals = emptyTotals(this.kernel.monoid, k)
     const logWeights = Float64Array.from(weights, Math.log)
-    const base0 = this.base === undefined ? undefined : this.base.subarray(0, m)
-    let ll = eStepChunked(this.family, this.block0, components, logWeights, base0, this.local, resp, this.rowLog, this.data.n, 0)
-    const stats = summarizeBlock(this.family, this.block0, k, resp, this.data.n, 0, this.scratch)
-    const monoid = this.family.statistics(this.data.d)
+    const base0 = this.base === undefined ? undefined : this.base.subarray(0, this.block0.n)
+    this.kernel.run(this.block0, components, logWeights, base0, totals, 0)
     for (let w = 0; w < this.workers.length; w++) {
       const index = w + 1
       const expected = this.seen[w]!
-      while (Atomics.load(this.signal, index) === expected) {
-        if (Atomics.wait(this.signal, index, expected, REPLY_TIMEOUT_MS) === 'timed-out') throw new Error(`worker ${index} did not reply`)
+      const deadline = Date.now() + REPLY_TIMEOUT_MS
+      for (;;) {
+        const now = Atomics.load(this.signal, index)
+        if (now === DEAD) {
+          this.close()
+          throw new PoolFailure(`worker thread ${index} exited unexpectedly`)
+        }
+        if (now !== expected) break
+        if (Date.now() > deadline) {
+          this.close()
+          throw new PoolFailure(`worker thread ${index} did not reply within ${REPLY_TIMEOUT_MS / 1000} s`)
+        }
+        Atomics.wait(this.signal, index, expected, 1000)
       }
       this.seen[w] = expected + 1
-      const msg = receiveMessageOnPort(this.ports[w]!)?.message as { ll: number; stats: S[]; error?: string } | undefined
-      if (msg === undefined) throw new Error(`worker ${index} signalled without a reply`)
-      if (msg.error !== undefined) throw new Error(`worker ${index}: ${msg.error}`)
-      ll += msg.ll
-      for (let j = 0; j < k; j++) stats[j] = monoid.concat(stats[j]!, msg.stats[j]!)
+      const msg = this.receive(this.ports[w]!)?.message as WorkerReply<S> | undefined
+      if (msg === undefined) {
+        this.close()
+        throw new PoolFailure(`worker thread ${index} signalled without a reply`)
+      }
+      if (msg.error !== undefined || msg.totals === undefined) {
+        this.close()
+        throw new PoolFailure(`worker thread ${index}: ${msg.error ?? 'no result'}`)
+      }
+      mergePass(this.kernel.monoid, totals, msg.totals)
     }
-    return { logLikelihood: ll, statistics: stats }
+    return totals
   }
 
-  /** Stops the workers. */
+  /** Stops the workers (idempotent). */
   close(): void {
     if (this.closed) return
     this.closed = true

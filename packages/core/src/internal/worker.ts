@@ -1,8 +1,9 @@
 /**
- * Worker-thread side of the parallel mixture E-step (see `pool.ts`). A worker owns one block of
- * rows of a dataset held in shared memory; for each request it rebuilds the components from JSON,
- * runs the E-step on its block, writes responsibilities and row log-likelihoods into the shared
- * buffers and sends back its block's log-likelihood and sufficient statistics.
+ * Worker-thread side of the threads engine (see `pool.ts`). A worker owns one block of rows of a
+ * dataset held in shared memory; for each request it rebuilds the components from JSON, runs the
+ * fused pass over its block and sends back the block's totals (log-likelihood and sufficient
+ * statistics). When it exits, for whatever reason, it marks its signal word so that the main
+ * thread never waits on a dead worker.
  *
  * @internal
  */
@@ -11,7 +12,9 @@ import { workerData } from 'node:worker_threads'
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
-import { CHUNK, eStepChunked, summarizeBlock } from './shard.js'
+import { emptyTotals, FusedKernel } from './fused.js'
+import type { PassTotals } from './fused.js'
+import { DEAD } from './pool.js'
 
 interface Init {
   readonly recipe: { module: string; factory: string; options?: unknown }
@@ -21,12 +24,9 @@ interface Init {
   readonly values: SharedArrayBuffer | ArrayBuffer
   readonly sampleWeights?: SharedArrayBuffer
   readonly base?: SharedArrayBuffer
-  readonly n: number
   readonly d: number
   readonly start: number
   readonly end: number
-  readonly resp: SharedArrayBuffer
-  readonly rowLog: SharedArrayBuffer
 }
 
 interface Request {
@@ -37,11 +37,15 @@ interface Request {
 
 const init = workerData as Init
 const signal = new Int32Array(init.signal)
-const reply = (message: unknown): void => {
+const reply = (message: { totals?: PassTotals<unknown>; error?: string }): void => {
   init.port.postMessage(message)
   Atomics.add(signal, init.index, 1)
   Atomics.notify(signal, init.index)
 }
+process.on('exit', () => {
+  Atomics.store(signal, init.index, DEAD)
+  Atomics.notify(signal, init.index)
+})
 
 let familyPromise: Promise<ComponentFamily<unknown, unknown>> | undefined
 const loadFamily = (): Promise<ComponentFamily<unknown, unknown>> => {
@@ -60,23 +64,17 @@ const block: Dataset =
     ? { n: m, d: init.d, values }
     : { n: m, d: init.d, values, sampleWeights: new Float64Array(init.sampleWeights, init.start * 8, m) }
 const base = init.base === undefined ? undefined : new Float64Array(init.base, init.start * 8, m)
-const rowLog = new Float64Array(init.rowLog)
-let local = new Float64Array(0)
-let scratch = new Float64Array(0)
+let kernel: FusedKernel<unknown, unknown> | undefined
 
 init.port.on('message', (req: Request) => {
   loadFamily()
     .then((family) => {
       const comps = family.fromJSON(req.components, init.d)
       if (E.isLeft(comps)) throw new Error(comps.left.message)
-      const k = req.k
-      if (local.length < k * CHUNK) local = new Float64Array(k * CHUNK)
-      if (block.sampleWeights !== undefined && scratch.length < m) scratch = new Float64Array(m)
-      const resp = new Float64Array(init.resp, 0, k * init.n)
-      const logWeights = Float64Array.from(req.weights, Math.log)
-      const ll = eStepChunked(family, block, comps.right, logWeights, base, local, resp, rowLog, init.n, init.start)
-      const stats = summarizeBlock(family, block, k, resp, init.n, init.start, scratch)
-      reply({ ll, stats })
+      kernel ??= new FusedKernel(family, init.d)
+      const totals = emptyTotals(kernel.monoid, req.k)
+      kernel.run(block, comps.right, Float64Array.from(req.weights, Math.log), base, totals, init.start)
+      reply({ totals })
     })
     .catch((e: unknown) => reply({ error: e instanceof Error ? e.message : String(e) }))
 })

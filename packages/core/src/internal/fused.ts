@@ -1,0 +1,180 @@
+/**
+ * The fused mixture pass: for each block of rows, the k log-densities, their log-sum-exp (the
+ * row's log-likelihood), the responsibilities in block-sized scratch and the block's sufficient
+ * statistics folded into per-component accumulators, all in one visit of the rows. Every engine
+ * (memory, threads, stream) runs this kernel over its rows; their results merge with
+ * {@link mergePass}. Memory per kernel: O(k · block) for the scratch, never O(k · n).
+ *
+ * The normalisation is the one the responsibilities E-step uses (`shard.ts`, sub-blocks of 256
+ * rows with contiguous inner loops and the table-driven exp), so a fused pass and a responsibilities
+ * pass agree to the last bit on every row.
+ *
+ * @internal
+ */
+import type { monoid as M } from 'fp-ts'
+import type { Dataset } from '../Dataset.js'
+import { slice } from '../Dataset.js'
+import type { ComponentFamily } from '../Family.js'
+import { expNonPositive } from './exp.js'
+
+/**
+ * What one pass over some rows gives: the log-likelihood, the statistics, and the small extras
+ * that criteria and diagnostics need (all additive over disjoint sets of rows).
+ */
+export interface PassTotals<S> {
+  /** Σᵢ wᵢ log p(xᵢ | θ) over the rows (base measure included; −∞ when some row is impossible). */
+  logLikelihood: number
+  /** Per-component statistics of the rows weighted by wᵢ γᵢⱼ (length k). */
+  statistics: S[]
+  /** Σᵢ wᵢ log maxⱼ γᵢⱼ (the hard-assignment term of ICL). */
+  hardLogResponsibility: number
+  /** Σᵢ wᵢ. */
+  weight: number
+  /** Rows read. */
+  rows: number
+  /** The first row (global index) with zero density under every component, or −1. */
+  impossibleRow: number
+}
+
+/** Empty totals for k components. */
+export const emptyTotals = <S>(monoid: M.Monoid<S>, k: number): PassTotals<S> => ({
+  logLikelihood: 0,
+  statistics: Array.from({ length: k }, () => monoid.empty),
+  hardLogResponsibility: 0,
+  weight: 0,
+  rows: 0,
+  impossibleRow: -1,
+})
+
+/** Merges `b` into `a` (rows of `b` come after those of `a`); returns `a`. */
+export const mergePass = <S>(monoid: M.Monoid<S>, a: PassTotals<S>, b: PassTotals<S>): PassTotals<S> => {
+  a.logLikelihood += b.logLikelihood
+  for (let j = 0; j < a.statistics.length; j++) a.statistics[j] = monoid.concat(a.statistics[j]!, b.statistics[j]!)
+  a.hardLogResponsibility += b.hardLogResponsibility
+  a.weight += b.weight
+  a.rows += b.rows
+  if (a.impossibleRow < 0) a.impossibleRow = b.impossibleRow
+  return a
+}
+
+/** Rows per block of the fused pass: k·BLOCK doubles of scratch (k = 6: 192 KB). */
+export const BLOCK = 4096
+
+/** Rows per sub-block of the normalisation (contiguous inner loops over one component's run). */
+const ROWS = 256
+
+/**
+ * The fused kernel with its scratch, for one family and one k. Not re-entrant: one per thread.
+ */
+export class FusedKernel<C, S> {
+  private local: Float64Array
+  private weighted: Float64Array
+  private readonly rowMax = new Float64Array(ROWS)
+  private readonly rowSum = new Float64Array(ROWS)
+  readonly monoid: M.Monoid<S>
+
+  constructor(
+    private readonly family: ComponentFamily<C, S>,
+    readonly d: number,
+    private readonly blockRows: number = BLOCK,
+  ) {
+    this.monoid = family.statistics(d)
+    this.local = new Float64Array(0)
+    this.weighted = new Float64Array(0)
+  }
+
+  /**
+   * Folds rows [0, data.n) of `data` into `acc`: `base` (when the family has a base measure) holds
+   * log h(xᵢ) for those rows, `firstRow` is the global index of row 0 (for `impossibleRow`).
+   */
+  run(data: Dataset, components: readonly C[], logWeights: Float64Array, base: Float64Array | undefined, acc: PassTotals<S>, firstRow: number): void {
+    const k = components.length
+    const b = Math.min(this.blockRows, data.n)
+    if (this.local.length < k * b) this.local = new Float64Array(k * b)
+    if (data.sampleWeights !== undefined && this.weighted.length < b) this.weighted = new Float64Array(b)
+    for (let s = 0; s < data.n; s += b) {
+      const e = Math.min(data.n, s + b)
+      const block = s === 0 && e === data.n ? data : slice(data, s, e)
+      this.block(block, components, logWeights, base === undefined ? undefined : base.subarray(s, e), acc, firstRow + s)
+    }
+  }
+
+  private block(block: Dataset, components: readonly C[], logWeights: Float64Array, base: Float64Array | undefined, acc: PassTotals<S>, firstRow: number): void {
+    const k = components.length
+    const m = block.n
+    const local = this.local
+    const rowMax = this.rowMax
+    const rowSum = this.rowSum
+    this.family.logDensityInto(block, components, local)
+    const sw = block.sampleWeights
+    let ll = 0
+    let hard = 0
+    let weight = 0
+    let impossible = false
+    for (let i0 = 0; i0 < m; i0 += ROWS) {
+      const len = Math.min(ROWS, m - i0)
+      rowMax.fill(-Infinity, 0, len)
+      for (let j = 0; j < k; j++) {
+        const o = j * m + i0
+        const lw = logWeights[j]!
+        for (let t = 0; t < len; t++) {
+          const v = local[o + t]! + lw
+          local[o + t] = v
+          if (v > rowMax[t]!) rowMax[t] = v
+        }
+      }
+      rowSum.fill(0, 0, len)
+      for (let j = 0; j < k; j++) {
+        const o = j * m + i0
+        for (let t = 0; t < len; t++) {
+          const e = expNonPositive(local[o + t]! - rowMax[t]!)
+          local[o + t] = e
+          rowSum[t] = rowSum[t]! + e
+        }
+      }
+      let blockImpossible = false
+      for (let t = 0; t < len; t++) {
+        const i = i0 + t
+        const w = sw === undefined ? 1 : sw[i]!
+        weight += w
+        const max = rowMax[t]!
+        if (max === -Infinity) {
+          // No component can produce this row: its log-density is −∞ and its responsibilities 0.
+          blockImpossible = true
+          if (!impossible && acc.impossibleRow < 0) acc.impossibleRow = firstRow + i
+          impossible = true
+          rowSum[t] = 0
+          ll = -Infinity
+          continue
+        }
+        const logSum = Math.log(rowSum[t]!)
+        rowSum[t] = 1 / rowSum[t]!
+        if (w > 0) {
+          ll += w * (max + logSum + (base === undefined ? 0 : base[i]!))
+          hard -= w * logSum
+        }
+      }
+      for (let j = 0; j < k; j++) {
+        const o = j * m + i0
+        for (let t = 0; t < len; t++) local[o + t] = local[o + t]! * rowSum[t]!
+      }
+      if (blockImpossible) for (let t = 0; t < len; t++) if (rowMax[t] === -Infinity) for (let j = 0; j < k; j++) local[j * m + i0 + t] = 0
+    }
+    acc.logLikelihood += ll
+    acc.hardLogResponsibility += hard
+    acc.weight += weight
+    acc.rows += m
+    const stats = acc.statistics
+    const monoid = this.monoid
+    if (sw === undefined) {
+      for (let j = 0; j < k; j++) stats[j] = monoid.concat(stats[j]!, this.family.summarize(block, local, j * m))
+    } else {
+      const wv = this.weighted
+      for (let j = 0; j < k; j++) {
+        const o = j * m
+        for (let i = 0; i < m; i++) wv[i] = local[o + i]! * sw[i]!
+        stats[j] = monoid.concat(stats[j]!, this.family.summarize(block, wv, 0))
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Per-row helpers of the mixture that are not on the hot path: row log-densities and the choice of
+ * the worst-explained rows for re-seeding a collapsed component.
+ *
+ * @internal
+ */
+import type { Dataset } from '../Dataset.js'
+import { slice } from '../Dataset.js'
+import type { ComponentFamily } from '../Family.js'
+import { BLOCK } from './fused.js'
+
+/**
+ * log p(xᵢ | θ) for rows [0, data.n) of `data` into `out[offset + i]` (base measure included),
+ * computed in blocks of {@link BLOCK} rows with scratch `local` (grown as needed, returned).
+ */
+export const rowLogDensityInto = <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset,
+  components: readonly C[],
+  logWeights: Float64Array,
+  base: Float64Array | undefined,
+  out: Float64Array,
+  offset: number,
+): void => {
+  const k = components.length
+  const local = new Float64Array(k * Math.min(BLOCK, data.n))
+  for (let s = 0; s < data.n; s += BLOCK) {
+    const e = Math.min(data.n, s + BLOCK)
+    const m = e - s
+    family.logDensityInto(s === 0 && e === data.n ? data : slice(data, s, e), components, local)
+    for (let i = 0; i < m; i++) {
+      let max = -Infinity
+      for (let j = 0; j < k; j++) {
+        const v = local[j * m + i]! + logWeights[j]!
+        if (v > max) max = v
+      }
+      if (max === -Infinity) {
+        out[offset + s + i] = -Infinity
+        continue
+      }
+      let sum = 0
+      for (let j = 0; j < k; j++) sum += Math.exp(local[j * m + i]! + logWeights[j]! - max)
+      out[offset + s + i] = max + Math.log(sum) + (base === undefined ? 0 : base[s + i]!)
+    }
+  }
+}
+
+/**
+ * The `m` rows with the lowest `score` (ties to the lower index) as 0/1 selection weights times the
+ * sample weights: the rows a collapsed component is re-seeded from.
+ */
+export const worstRowWeights = (score: Float64Array, sampleWeights: Float64Array | undefined, m: number): Float64Array => {
+  const n = score.length
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]! || a - b)
+  const w = new Float64Array(n)
+  for (let t = 0; t < m; t++) w[order[t]!] = sampleWeights === undefined ? 1 : sampleWeights[order[t]!]!
+  return w
+}
+
+/**
+ * A bounded max-heap of (score, row) keeping the `capacity` smallest pairs seen, ordered by score
+ * then row: the streaming twin of {@link worstRowWeights} (memory O(capacity), not O(n)).
+ */
+export class WorstRows {
+  private readonly scores: Float64Array
+  private readonly rows: Float64Array
+  private size = 0
+
+  constructor(readonly capacity: number) {
+    this.scores = new Float64Array(capacity)
+    this.rows = new Float64Array(capacity)
+  }
+
+  /** a > b in (score, row) order. */
+  private greater(sa: number, ra: number, sb: number, rb: number): boolean {
+    return sa > sb || (sa === sb && ra > rb)
+  }
+
+  offer(score: number, row: number): void {
+    const s = this.scores
+    const r = this.rows
+    if (this.size < this.capacity) {
+      let i = this.size++
+      while (i > 0) {
+        const p = (i - 1) >> 1
+        if (!this.greater(score, row, s[p]!, r[p]!)) break
+        s[i] = s[p]!
+        r[i] = r[p]!
+        i = p
+      }
+      s[i] = score
+      r[i] = row
+      return
+    }
+    if (this.capacity === 0 || !this.greater(s[0]!, r[0]!, score, row)) return
+    // Replace the largest (the root) and sift down.
+    let i = 0
+    for (;;) {
+      const a = 2 * i + 1
+      if (a >= this.size) break
+      const b = a + 1
+      const c = b < this.size && this.greater(s[b]!, r[b]!, s[a]!, r[a]!) ? b : a
+      if (!this.greater(s[c]!, r[c]!, score, row)) break
+      s[i] = s[c]!
+      r[i] = r[c]!
+      i = c
+    }
+    s[i] = score
+    r[i] = row
+  }
+
+  /** The kept rows, ascending. */
+  sortedRows(): Float64Array {
+    return this.rows.slice(0, this.size).sort()
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * Fitting a mixture: options resolved once into an engine, the engine-backed EM model (posterior =
+ * one fused pass's sufficient statistics, M-step on them), the loop, and the information criteria
+ * of the result. {@link fit} runs synchronously on in-memory data (memory or threads engine);
+ * {@link fitAsync} also takes a {@link RowSource} (stream engine) for data larger than memory.
+ *
+ * @packageDocumentation
+ */
+import { either as E } from 'fp-ts'
+import type { Dataset } from '../Dataset.js'
+import { totalWeight } from '../Dataset.js'
+import type { AsyncFitOptions, Fit, FitOptions } from '../Em.js'
+import { fit as emFit, fitAsync as emFitAsync } from '../Em.js'
+import type { AsyncEngine, Pass, StreamOptions, SyncEngine } from '../Engine.js'
+import { memory, resolveWorkers, stream, threads } from '../Engine.js'
+import type { EmError } from '../Errors.js'
+import { EmException, invalidData, invalidOptions, invalidParameters } from '../Errors.js'
+import type { ComponentFamily, InitMethod } from '../Family.js'
+import type { AsyncModel, LoopModel } from '../Model.js'
+import type { RowSource } from '../Source.js'
+import { fromDataset } from '../Source.js'
+import { criteriaOfPass } from './Criteria.js'
+import { resolveInitMethod, initializer, sourceInitializer } from './Init.js'
+import { model, resolveCollapse, toVector, validateParams } from './Model.js'
+import { maximizeStatistics, runAsync, runSync } from './MStep.js'
+import type { CollapsePolicy, Params } from './Types.js'
+
+/**
+ * Options of {@link fit}.
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export interface MixtureFitOptions<C> extends Omit<FitOptions<Dataset, Params<C>>, 'init'> {
+  /** Number of components, an integer ≥ 1 and at most the number of rows with positive weight. */
+  readonly k: number
+  /**
+   * Threads for the passes over the data: an integer ≥ 1, or `'auto'` (default): every core when
+   * the family has a worker recipe, worker threads exist and the work n·k·(d² + 3d)/2 is at least
+   * `Engine.AUTO_WORKERS_WORK`; else 1. Results equal the single-thread fit up to summation order.
+   */
+  readonly workers?: number | 'auto'
+  /** Starting parameters (exactly k components), or an initialisation method (default: the family's, else `'kmeans++'`). */
+  readonly init?: Params<C> | InitMethod
+  /** Collapse policy; default `'reseed'`. */
+  readonly collapse?: CollapsePolicy
+}
+
+/**
+ * Which engine {@link fitAsync} runs the passes on: `'memory'` or `'threads'` for a dataset
+ * (`'auto'`, the default, picks by `workers`), `'stream'` for a {@link RowSource} (or a dataset read
+ * in blocks, to check a streaming pipeline).
+ *
+ * @category Mixture
+ * @since 0.2.0
+ */
+export type EngineChoice = 'auto' | 'memory' | 'threads' | 'stream'
+
+/**
+ * Options of {@link fitAsync}: those of {@link fit}, plus the engine and streaming options.
+ *
+ * @category Mixture
+ * @since 0.2.0
+ */
+export interface MixtureFitAsyncOptions<C> extends MixtureFitOptions<C>, StreamOptions {
+  /** The engine; default `'auto'` (a {@link RowSource} always streams). */
+  readonly engine?: EngineChoice
+  /** Rows per block when a dataset is streamed (`engine: 'stream'`); default 65 536. */
+  readonly blockRows?: number
+  /**
+   * For a stream and an initialisation method: the method runs on a uniform sample of at most this
+   * many rows, drawn in one pass (default {@link DEFAULT_INIT_SAMPLE}). With no more rows than this
+   * the sample is the whole data in order, and the start equals the in-memory one.
+   */
+  readonly initSample?: number
+}
+
+/** Default {@link MixtureFitAsyncOptions.initSample}: 100 000 rows. @category Mixture @since 0.2.0 */
+export const DEFAULT_INIT_SAMPLE = 100_000
+
+/**
+ * A fitted mixture: the loop's {@link Fit} plus information criteria.
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export interface MixtureFit<C> extends Fit<Params<C>> {
+  /** Free parameters p, mixing weights included. */
+  readonly parameters: number
+  /** BIC = −2ℓ + p·ln n (smaller is better, scikit-learn's sign). */
+  readonly bic: number
+  /** AIC = −2ℓ + 2p. */
+  readonly aic: number
+  /** ICL = BIC − 2 Σᵢ wᵢ log γᵢ,ẑᵢ (BIC plus twice the entropy of the hard assignment). */
+  readonly icl: number
+  /** The engine the passes ran on. */
+  readonly engine: 'memory' | 'threads' | 'stream'
+  /** Threads the passes ran on (1 for memory and stream). */
+  readonly threads: number
+}
+
+/**
+ * Checks `data` against the family's support and `k` against the rows that carry positive weight
+ * (a row of weight 0 is no observation), without fitting.
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export const checkData = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k: number): E.Either<EmError, Dataset> => {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(k)}`))
+  const sw = data.sampleWeights
+  let rows = data.n
+  if (sw !== undefined) {
+    rows = 0
+    for (let i = 0; i < sw.length; i++) if (sw[i]! > 0) rows++
+  }
+  if (k > rows) {
+    const what = sw === undefined ? `only ${data.n} rows` : `only ${rows} rows with positive weight`
+    return E.left(invalidData(`k = ${k} components but ${what}; k must not exceed the number of observations`))
+  }
+  return family.checkData(data)
+}
+
+/** The posterior an engine-backed model hands its M-step: the parameters and their pass. */
+interface PassPosterior<C, S> {
+  readonly params: Params<C>
+  readonly pass: Pass<S>
+}
+
+/** An engine-backed mixture model and what it remembers of its last pass. */
+interface Backed<C, S> {
+  readonly last: () => PassPosterior<C, S> | undefined
+}
+
+const logPrior = <C, S>(family: ComponentFamily<C, S>, components: readonly C[]): number =>
+  family.logPrior === undefined ? 0 : family.logPrior(components)
+
+/** The mixture over a synchronous engine: posterior = one fused pass, M-step on its statistics. */
+const syncModel = <C, S>(family: ComponentFamily<C, S>, k: number, collapse: CollapsePolicy, engine: SyncEngine<C, S>): LoopModel<Dataset, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
+  let last: PassPosterior<C, S> | undefined
+  return {
+    name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
+    last: () => last,
+    observations: totalWeight,
+    validate: (data, params) => validateParams(family, k, data.d, params, false),
+    posterior: (data, params) => {
+      if (data !== engine.data) throw new EmException(invalidOptions('data', `this model's ${engine.kind} engine was made for another dataset`))
+      const pass = engine.pass(params)
+      last = { params, pass }
+      return { posterior: last, logLikelihood: pass.logLikelihood + logPrior(family, params.components) }
+    },
+    maximize: (_data, q, context) =>
+      runSync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) => engine.worstRows(q.params, m)),
+    toVector: (params) => toVector(family, params),
+  }
+}
+
+/** The mixture over an asynchronous engine. */
+const asyncModel = <C, S>(family: ComponentFamily<C, S>, k: number, collapse: CollapsePolicy, engine: AsyncEngine<C, S>): AsyncModel<RowSource, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
+  let last: PassPosterior<C, S> | undefined
+  return {
+    name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
+    last: () => last,
+    observations: () => last?.pass.weight ?? Number.NaN,
+    validate: (source, params) => validateParams(family, k, source.d, params, false),
+    posterior: async (source, params) => {
+      if (source !== engine.source) throw new EmException(invalidOptions('data', `this model's ${engine.kind} engine was made for another source`))
+      const pass = await engine.pass(params)
+      if (pass.weight <= 0) throw new EmException(invalidData('every row of the data source has weight 0'))
+      last = { params, pass }
+      return { posterior: last, logLikelihood: pass.logLikelihood + logPrior(family, params.components) }
+    },
+    maximize: (_source, q, context) =>
+      runAsync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) => engine.worstRows(q.params, m)),
+    toVector: (params) => toVector(family, params),
+  }
+}
+
+/** Options every face of the mixture fit resolves the same way, once. */
+interface Resolved<C> {
+  readonly collapse: CollapsePolicy
+  readonly init: Params<C> | InitMethod
+}
+
+const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: MixtureFitOptions<C>): E.Either<EmError, Resolved<C>> => {
+  const collapse = resolveCollapse(options.collapse)
+  if (E.isLeft(collapse)) return collapse
+  const given = options.init
+  if (given !== undefined && typeof given === 'object' && given !== null) {
+    const ok = validateParams(family, options.k, d, given, true)
+    if (E.isLeft(ok)) return ok
+    return E.right({ collapse: collapse.right, init: given })
+  }
+  const method = resolveInitMethod(family, given)
+  if (E.isLeft(method)) return method
+  return E.right({ collapse: collapse.right, init: method.right })
+}
+
+/** A start that gives some row zero density: name the row (the caller's start is at fault). */
+const explainNonFinite = <C>(init: Params<C> | InitMethod, error: EmError, impossibleRow: number | undefined): EmError => {
+  if (error._tag !== 'NonFinite' || error.iteration !== 0 || typeof init === 'string' || impossibleRow === undefined || impossibleRow < 0) return error
+  return invalidParameters(`row ${impossibleRow} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`)
+}
+
+/** The loop's fit plus criteria from the pass at the returned parameters. */
+const finish = <C, S>(family: ComponentFamily<C, S>, r: Fit<Params<C>>, pass: Pass<S>, engine: MixtureFit<C>['engine'], threadCount: number): MixtureFit<C> => {
+  const c = criteriaOfPass(family, r.params, pass)
+  return { ...r, parameters: c.parameters, bic: c.bic, aic: c.aic, icl: c.icl, engine, threads: threadCount }
+}
+
+/**
+ * Fits a k-component mixture of `family` to in-memory `data`, each iteration one fused pass over
+ * the rows on the memory engine or, with `workers`, the threads engine.
+ *
+ * @returns `Right(MixtureFit)`, or `Left` with a typed error (invalid options, data or start; a
+ *   collapse the policy could not handle; a failed worker thread). Never throws for those.
+ * @example
+ * ```ts
+ * const r = Mixture.fit(Gaussian.family({ covariance: 'full' }), data, { k: 2, restarts: 5, seed: 1 })
+ * if (E.isRight(r)) console.log(r.right.bic, r.right.params.weights)
+ * ```
+ * @category Mixture
+ * @since 0.1.0
+ */
+export const fit = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>): E.Either<EmError, MixtureFit<C>> => {
+  const ok = checkData(family, data, options.k)
+  if (E.isLeft(ok)) return ok
+  const resolved = resolveCommon(family, data.d, options)
+  if (E.isLeft(resolved)) return resolved
+  const count = resolveWorkers(family, data.n, data.d, options.k, options.workers)
+  if (E.isLeft(count)) return count
+  const engine = threads(family, data, count.right)
+  if (E.isLeft(engine)) return engine
+  try {
+    return fitOn(family, data, options, resolved.right, engine.right)
+  } finally {
+    engine.right.dispose()
+  }
+}
+
+const fitOn = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>, resolved: Resolved<C>, engine: SyncEngine<C, S>): E.Either<EmError, MixtureFit<C>> => {
+  const em = syncModel(family, options.k, resolved.collapse, engine)
+  const init = typeof resolved.init === 'string' ? initializer(model(family, options.k, { collapse: resolved.collapse }), resolved.init) : resolved.init
+  const r = emFit(em, data, { ...options, init })
+  if (E.isLeft(r)) return E.left(explainNonFinite(resolved.init, r.left, em.last()?.pass.impossibleRow))
+  const last = em.last()
+  let pass: Pass<S>
+  try {
+    pass = last !== undefined && last.params === r.right.params ? last.pass : engine.pass(r.right.params)
+  } catch (e) {
+    if (e instanceof EmException) return E.left(e.error)
+    throw e
+  }
+  return E.right(finish(family, r.right, pass, engine.kind, engine.threads))
+}
+
+/**
+ * The asynchronous face of {@link fit}: the same options, trace contract and results, and data that
+ * may be a {@link RowSource} read in blocks on every pass (exact EM over data larger than memory,
+ * the trace equal to the in-memory fit's up to summation order). For a stream, an initialisation
+ * method runs on a uniform sample of at most `initSample` rows; pass `init` parameters for a start
+ * that does not depend on the sample.
+ *
+ * @returns a promise of `Right(MixtureFit)` or `Left` with a typed error; it never rejects for a
+ *   typed failure (a bad block, a failed read, a dead worker).
+ * @example
+ * ```ts
+ * const source = E.getOrElseW(() => { throw new Error() })(Source.fromDataset(data, 4096))
+ * const r = await Mixture.fitAsync(Gaussian.family(), source, { k: 3, tolerance: 0, maxIterations: 50 })
+ * ```
+ * @category Mixture
+ * @since 0.2.0
+ */
+export const fitAsync = async <C, S>(family: ComponentFamily<C, S>, data: Dataset | RowSource, options: MixtureFitAsyncOptions<C>): Promise<E.Either<EmError, MixtureFit<C>>> => {
+  const choice = options.engine ?? 'auto'
+  if (!['auto', 'memory', 'threads', 'stream'].includes(choice)) {
+    return E.left(invalidOptions('engine', `engine must be 'auto', 'memory', 'threads' or 'stream', got ${JSON.stringify(choice)}`))
+  }
+  const isSource = !('values' in data)
+  if (!isSource && choice !== 'stream') {
+    if (choice === 'memory' && options.workers !== undefined && options.workers !== 1 && options.workers !== 'auto') {
+      return E.left(invalidOptions('workers', `the memory engine runs on one thread; use engine 'threads' for workers = ${String(options.workers)}`))
+    }
+    return fitDatasetAsync(family, data, choice === 'memory' ? { ...options, workers: 1 } : options)
+  }
+  if (isSource && (choice === 'memory' || choice === 'threads')) {
+    return E.left(invalidOptions('engine', `a row source can only be read by the 'stream' engine, not '${choice}'`))
+  }
+  let source: RowSource
+  if (isSource) source = data
+  else {
+    const s = fromDataset(data, options.blockRows ?? 65_536)
+    if (E.isLeft(s)) return s
+    source = s.right
+  }
+  if (typeof options.k !== 'number' || !Number.isInteger(options.k) || options.k < 1) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(options.k)}`))
+  const resolved = resolveCommon(family, source.d, options)
+  if (E.isLeft(resolved)) return resolved
+  const sampleSize = options.initSample ?? DEFAULT_INIT_SAMPLE
+  if (!Number.isInteger(sampleSize) || sampleSize < 1) return E.left(invalidOptions('initSample', `initSample must be an integer ≥ 1, got ${sampleSize}`))
+  const streamOptions: { onBlock?: (rowsRead: number, pass: number) => void; signal?: AbortSignal } = {}
+  if (options.onBlock !== undefined) streamOptions.onBlock = options.onBlock
+  if (options.signal !== undefined) streamOptions.signal = options.signal
+  const engine = stream(family, source, streamOptions)
+  const em = asyncModel(family, options.k, resolved.right.collapse, engine)
+  try {
+    const init =
+      typeof resolved.right.init === 'string' ? sourceInitializer(model(family, options.k, { collapse: resolved.right.collapse }), resolved.right.init, sampleSize) : resolved.right.init
+    const loopOptions: AsyncFitOptions<RowSource, Params<C>> = { ...options, init }
+    const r = await emFitAsync(em, source, loopOptions)
+    if (E.isLeft(r)) return E.left(explainNonFinite(resolved.right.init, r.left, em.last()?.pass.impossibleRow))
+    const last = em.last()
+    const pass = last !== undefined && last.params === r.right.params ? last.pass : await engine.pass(r.right.params)
+    return E.right(finish(family, r.right, pass, 'stream', 1))
+  } catch (e) {
+    if (e instanceof EmException) return E.left(e.error)
+    throw e
+  } finally {
+    engine.dispose()
+  }
+}
+
+/** An in-memory dataset through the asynchronous loop (memory or threads engine). */
+const fitDatasetAsync = async <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitAsyncOptions<C>): Promise<E.Either<EmError, MixtureFit<C>>> => {
+  const ok = checkData(family, data, options.k)
+  if (E.isLeft(ok)) return ok
+  const resolved = resolveCommon(family, data.d, options)
+  if (E.isLeft(resolved)) return resolved
+  const count = resolveWorkers(family, data.n, data.d, options.k, options.engine === 'threads' && options.workers === undefined ? 'auto' : options.workers)
+  if (E.isLeft(count)) return count
+  const engine = threads(family, data, count.right)
+  if (E.isLeft(engine)) return engine
+  try {
+    const em = syncModel(family, options.k, resolved.right.collapse, engine.right)
+    const init = typeof resolved.right.init === 'string' ? initializer(model(family, options.k, { collapse: resolved.right.collapse }), resolved.right.init) : resolved.right.init
+    const r = await emFitAsync(em, data, { ...options, init })
+    if (E.isLeft(r)) return E.left(explainNonFinite(resolved.right.init, r.left, em.last()?.pass.impossibleRow))
+    const last = em.last()
+    const pass = last !== undefined && last.params === r.right.params ? last.pass : engine.right.pass(r.right.params)
+    return E.right(finish(family, r.right, pass, engine.right.kind, engine.right.threads))
+  } catch (e) {
+    if (e instanceof EmException) return E.left(e.error)
+    throw e
+  } finally {
+    engine.right.dispose()
+  }
+}
+
+/**
+ * Throwing twin of {@link fit}.
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export const fitOrThrow = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>): MixtureFit<C> => {
+  const r = fit(family, data, options)
+  if (E.isLeft(r)) throw new EmException(r.left)
+  return r.right
+}

@@ -1,0 +1,136 @@
+/**
+ * Initialisation of a mixture: responsibilities drawn by a method (k-means++, random, random rows,
+ * the family's own), then one M-step under the collapse policy. For data that arrive as a stream,
+ * the method runs on a uniform sample of the rows drawn in one pass (reservoir sampling).
+ *
+ * @packageDocumentation
+ */
+import { either as E } from 'fp-ts'
+import type { Dataset } from '../Dataset.js'
+import type { AsyncInitializer, Initializer } from '../Em.js'
+import type { EmError } from '../Errors.js'
+import { EmException, invalidOptions } from '../Errors.js'
+import type { ComponentFamily, InitMethod } from '../Family.js'
+import { kmeansPlusPlus, randomResponsibilities, randomRows } from '../internal/kmeans.js'
+import type { FitWarning } from '../Model.js'
+import type { Rng } from '../Rng.js'
+import type { RowSource } from '../Source.js'
+import { checkBlock } from '../Source.js'
+import type { MixtureModel } from './Model.js'
+import type { Params } from './Types.js'
+
+/** The initialisation methods, for validation. */
+export const INIT_METHODS: readonly InitMethod[] = ['kmeans++', 'random', 'random-rows', 'family']
+
+/** Resolves an initialisation method once: the given one, the family's default, or k-means++. */
+export const resolveInitMethod = <C, S>(family: ComponentFamily<C, S>, method: unknown): E.Either<EmError, InitMethod> => {
+  if (method === undefined) return E.right(family.defaultInit ?? 'kmeans++')
+  if (!INIT_METHODS.includes(method as InitMethod)) {
+    return E.left(invalidOptions('init', `init must be starting parameters or one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`))
+  }
+  if (method === 'family' && family.initialResponsibilities === undefined) {
+    return E.left(invalidOptions('init', `the ${family.name} family has no initialisation of its own`))
+  }
+  return E.right(method as InitMethod)
+}
+
+/**
+ * Initialisers for the mixture: responsibilities drawn by `method`, then one M-step. A component
+ * that collapses at initialisation (an empty k-means cluster) follows the model's collapse policy,
+ * with its warning at iteration 0.
+ *
+ * @throws {@link EmException} (`InvalidOptions`) for an unknown method, or `'family'` with a family
+ *   that has no initialisation of its own.
+ * @category Initialisation
+ * @since 0.1.0
+ */
+export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod): Initializer<Dataset, Params<C>> => {
+  const resolved = resolveInitMethod(m.family, method)
+  if (E.isLeft(resolved)) throw new EmException(resolved.left)
+  const how = resolved.right
+  return (data, rng, warn) => {
+    let resp: Float64Array
+    switch (how) {
+      case 'kmeans++':
+        resp = kmeansPlusPlus(data, m.k, rng)
+        break
+      case 'random':
+        resp = randomResponsibilities(data, m.k, rng)
+        break
+      case 'random-rows':
+        resp = randomRows(data, m.k, rng)
+        break
+      case 'family':
+        resp = m.family.initialResponsibilities!(data, m.k, rng)
+        break
+    }
+    return m.estimate(data, resp, { iteration: 0, previous: undefined, rng, warn: (w: FitWarning) => warn?.(w) })
+  }
+}
+
+/**
+ * A uniform sample of at most `size` rows of a source (with their sample weights), in source order,
+ * drawn in one pass by reservoir sampling (Vitter's algorithm R) from `rng`.
+ *
+ * @returns `Left(InvalidData)` for a bad block or an empty source.
+ * @category Initialisation
+ * @since 0.2.0
+ */
+export const sampleRows = async (source: RowSource, size: number, rng: Rng): Promise<E.Either<EmError, Dataset>> => {
+  const d = source.d
+  const keepValues = new Float64Array(size * d)
+  const keepWeights = new Float64Array(size)
+  const keepRows = new Float64Array(size)
+  let weighted = false
+  let seen = 0
+  try {
+    for await (const block of source.blocks()) {
+      const bad = checkBlock(block, d, seen)
+      if (bad !== undefined) return E.left(bad)
+      for (let i = 0; i < block.n; i++, seen++) {
+        let slot = seen
+        if (seen >= size) {
+          slot = Math.floor(rng.uniform() * (seen + 1))
+          if (slot >= size) continue
+        }
+        keepValues.set(block.values.subarray(i * d, (i + 1) * d), slot * d)
+        keepWeights[slot] = block.sampleWeights === undefined ? 1 : block.sampleWeights[i]!
+        keepRows[slot] = seen
+        if (block.sampleWeights !== undefined) weighted = true
+      }
+    }
+  } catch (e) {
+    if (e instanceof EmException) return E.left(e.error)
+    return E.left({ _tag: 'EngineFailure', engine: 'stream', message: `reading the data failed at row ${seen}: ${e instanceof Error ? e.message : String(e)}` })
+  }
+  if (seen === 0) return E.left({ _tag: 'InvalidData', message: 'the data source gave no rows' })
+  const n = Math.min(seen, size)
+  // Source order, so the sample does not depend on the reservoir's slots.
+  const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => keepRows[a]! - keepRows[b]!)
+  const values = new Float64Array(n * d)
+  const weights = new Float64Array(n)
+  for (let t = 0; t < n; t++) {
+    values.set(keepValues.subarray(order[t]! * d, (order[t]! + 1) * d), t * d)
+    weights[t] = keepWeights[order[t]!]!
+  }
+  return E.right(weighted ? { n, d, values, sampleWeights: weights } : { n, d, values })
+}
+
+/**
+ * An initialiser for a source: `method` run on a uniform sample of at most `sampleSize` rows (one
+ * pass), the sample drawn afresh from the restart's random stream.
+ *
+ * @category Initialisation
+ * @since 0.2.0
+ */
+export const sourceInitializer = <C, S>(m: MixtureModel<C, S>, method: InitMethod | undefined, sampleSize: number): AsyncInitializer<RowSource, Params<C>> => {
+  const inMemory = initializer(m, method)
+  return async (source, rng, warn) => {
+    const sample = await sampleRows(source, sampleSize, rng)
+    if (E.isLeft(sample)) return sample
+    if (sample.right.n < m.k) return E.left({ _tag: 'InvalidData', message: `k = ${m.k} components but the data source has only ${sample.right.n} rows` })
+    const support = m.family.checkData(sample.right)
+    if (E.isLeft(support)) return support
+    return inMemory(sample.right, rng, warn)
+  }
+}

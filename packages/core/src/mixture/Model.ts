@@ -1,0 +1,272 @@
+/**
+ * The mixture as an EM {@link Model} over its full posterior (the responsibilities matrix): the
+ * model the testkit's laws and verification code drive, where Q(θ, θₖ), H(q) and the posterior
+ * itself must be inspectable. Fitting goes through the engines instead (`Fit.ts`), which never
+ * build the n × k matrix; both share the M-step of `MStep.ts`, so they agree step by step.
+ *
+ * @packageDocumentation
+ */
+import { either as E } from 'fp-ts'
+import type { Dataset } from '../Dataset.js'
+import { totalWeight } from '../Dataset.js'
+import type { EmError } from '../Errors.js'
+import { EmException, invalidOptions, invalidParameters } from '../Errors.js'
+import type { ComponentFamily } from '../Family.js'
+import { eStepBlock, summarizeBlock } from '../internal/shard.js'
+import { worstRowWeights } from '../internal/rows.js'
+import type { Model, StepContext } from '../Model.js'
+import { maximizeStatistics, runSync } from './MStep.js'
+import type { CollapsePolicy, Params, Responsibilities } from './Types.js'
+import { COLLAPSE_POLICIES } from './Types.js'
+
+/**
+ * Options of {@link model}.
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export interface ModelOptions {
+  /** Collapse policy; default `'reseed'`. */
+  readonly collapse?: CollapsePolicy
+}
+
+/**
+ * A mixture model: the EM {@link Model} over datasets with the responsibilities as its posterior,
+ * plus its family and k.
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export interface MixtureModel<C, S> extends Model<Dataset, Params<C>, Responsibilities, Int32Array> {
+  /** The component family. */
+  readonly family: ComponentFamily<C, S>
+  /** The number of components the model starts with. */
+  readonly k: number
+  /** The collapse policy. */
+  readonly collapse: CollapsePolicy
+  /**
+   * One M-step from given responsibilities (k × n, component-major): weighted MLE of every
+   * component and the mixing weights, under the collapse policy (a collapsed component is re-seeded
+   * from the rows with the lowest largest responsibility). Used by initialisation.
+   */
+  estimate(data: Dataset, responsibilities: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>>
+}
+
+const baseCache = new WeakMap<object, WeakMap<Dataset, Float64Array>>()
+
+/** The family's log base measure of `data`, computed once per (family, dataset). */
+export const baseMeasure = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Float64Array | undefined => {
+  if (family.logBaseMeasure === undefined) return undefined
+  let byData = baseCache.get(family)
+  if (byData === undefined) {
+    byData = new WeakMap()
+    baseCache.set(family, byData)
+  }
+  let b = byData.get(data)
+  if (b === undefined) {
+    b = family.logBaseMeasure(data)
+    byData.set(data, b)
+  }
+  return b
+}
+
+/** log πⱼ + log f(xᵢ | θⱼ) into a k × n buffer. */
+const jointLogDensity = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Float64Array => {
+  const k = params.components.length
+  const n = data.n
+  const buf = new Float64Array(k * n)
+  family.logDensityInto(data, params.components, buf)
+  for (let j = 0; j < k; j++) {
+    const lw = Math.log(params.weights[j]!)
+    const o = j * n
+    for (let i = 0; i < n; i++) buf[o + i] = buf[o + i]! + lw
+  }
+  return buf
+}
+
+/**
+ * The E-step of a mixture as a full posterior: responsibilities (k × n) and per-row log-densities.
+ * A pass of its own, for prediction and verification; fitting never needs it.
+ *
+ * @category Mixture
+ * @since 0.1.0
+ */
+export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Responsibilities => {
+  const k = params.components.length
+  const n = data.n
+  const values = new Float64Array(k * n)
+  const logDensity = new Float64Array(n)
+  eStepBlock(family, data, params.components, Float64Array.from(params.weights, Math.log), baseMeasure(family, data), values, values, logDensity, n, 0)
+  return { k, n, values, logDensity }
+}
+
+/** Per-component statistics of `data` weighted by the responsibilities (k × n) and sample weights. */
+export const statisticsOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, resp: Float64Array): S[] =>
+  summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, new Float64Array(data.sampleWeights === undefined ? 0 : data.n))
+
+/** Statistics of the m rows with the lowest `score`, with their sample weights. */
+export const worstRowsOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, score: Float64Array, m: number): S =>
+  family.summarize(data, worstRowWeights(score, data.sampleWeights, Math.min(m, data.n)), 0)
+
+/** Each row's largest responsibility: the re-seeding score when no log-densities are known (initialisation). */
+const largestResponsibility = (resp: Float64Array, n: number): Float64Array => {
+  const k = resp.length / n
+  const score = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    let mx = 0
+    for (let j = 0; j < k; j++) mx = Math.max(mx, resp[j * n + i]!)
+    score[i] = mx
+  }
+  return score
+}
+
+/** Resolves the collapse option once; `Left(InvalidOptions)` for an unknown policy. */
+export const resolveCollapse = (collapse: unknown): E.Either<EmError, CollapsePolicy> =>
+  collapse === undefined
+    ? E.right('reseed')
+    : COLLAPSE_POLICIES.includes(collapse as CollapsePolicy)
+      ? E.right(collapse as CollapsePolicy)
+      : E.left(invalidOptions('collapse', `collapse must be one of ${COLLAPSE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(collapse)}`))
+
+/**
+ * Builds the EM model of a k-component mixture of `family`, with the responsibilities as posterior.
+ *
+ * @throws {@link EmException} (`InvalidOptions`) for an unknown collapse policy or a k that is not
+ *   an integer ≥ 1.
+ * @example
+ * ```ts
+ * const m = Mixture.model(Gaussian.family({ covariance: 'full' }), 3)
+ * const result = Em.fit(m, data, { init: Mixture.initializer(m, 'kmeans++') })
+ * ```
+ * @category Mixture
+ * @since 0.1.0
+ */
+export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: ModelOptions = {}): MixtureModel<C, S> => {
+  const policy = resolveCollapse(options.collapse)
+  if (E.isLeft(policy)) throw new EmException(policy.left)
+  if (!Number.isInteger(k) || k < 1) throw new EmException(invalidOptions('k', `k must be an integer ≥ 1, got ${k}`))
+  const collapse = policy.right
+  const prior = (components: readonly C[]): number => (family.logPrior === undefined ? 0 : family.logPrior(components))
+
+  const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> =>
+    runSync(maximizeStatistics(family, collapse, statisticsOf(family, data, resp), totalWeight(data), data.n, context), (m) =>
+      worstRowsOf(family, data, largestResponsibility(resp, data.n), m),
+    )
+
+  return {
+    name: `${family.name} mixture (k = ${k})`,
+    family,
+    k,
+    collapse,
+    estimate,
+    observations: totalWeight,
+    validate: (data, params) => validateParams(family, k, data.d, params, false),
+    posterior: (data, params) => {
+      const q = responsibilities(family, data, params)
+      let ll = 0
+      const sw = data.sampleWeights
+      for (let i = 0; i < q.n; i++) {
+        const v = q.logDensity[i]!
+        if (sw === undefined) ll += v
+        else if (sw[i]! > 0) ll += sw[i]! * v
+      }
+      return { posterior: q, logLikelihood: ll + prior(params.components) }
+    },
+    maximize: (data, q, context) =>
+      runSync(maximizeStatistics(family, collapse, statisticsOf(family, data, q.values), totalWeight(data), data.n, context), (m) =>
+        worstRowsOf(family, data, q.logDensity, m),
+      ),
+    expectedCompleteLogLikelihood: (data, params, q) => {
+      const kk = params.components.length
+      const n = data.n
+      const buf = jointLogDensity(family, data, params)
+      const base = baseMeasure(family, data)
+      const sw = data.sampleWeights
+      let s = 0
+      for (let i = 0; i < n; i++) {
+        let row = base === undefined ? 0 : base[i]!
+        for (let j = 0; j < kk; j++) {
+          const g = q.values[j * n + i]!
+          if (g > 0) row += g * buf[j * n + i]!
+        }
+        s += sw === undefined ? row : sw[i]! > 0 ? sw[i]! * row : 0
+      }
+      return s + prior(params.components)
+    },
+    completeLogLikelihood: (data, params, z) => {
+      const n = data.n
+      const buf = jointLogDensity(family, data, params)
+      const base = baseMeasure(family, data)
+      const sw = data.sampleWeights
+      let s = 0
+      for (let i = 0; i < n; i++) {
+        const row = buf[z[i]! * n + i]! + (base === undefined ? 0 : base[i]!)
+        s += sw === undefined ? row : sw[i]! > 0 ? sw[i]! * row : 0
+      }
+      return s + prior(params.components)
+    },
+    entropy: (data, q) => {
+      const n = data.n
+      const sw = data.sampleWeights
+      let h = 0
+      for (let i = 0; i < n; i++) {
+        let row = 0
+        for (let j = 0; j < q.k; j++) {
+          const g = q.values[j * n + i]!
+          if (g > 0) row -= g * Math.log(g)
+        }
+        h += sw === undefined ? row : sw[i]! * row
+      }
+      return h
+    },
+    freeParameters: (params) => freeParameters(family, params),
+    toVector: (params) => toVector(family, params),
+  }
+}
+
+/** Every parameter as one flat vector: weights, then each component's `toVector`. */
+export const toVector = <C, S>(family: ComponentFamily<C, S>, params: Params<C>): Float64Array => {
+  const parts: number[] = Array.from(params.weights)
+  for (const c of params.components) {
+    const v = family.toVector(c)
+    for (let t = 0; t < v.length; t++) parts.push(v[t]!)
+  }
+  return Float64Array.from(parts)
+}
+
+/**
+ * Free parameters of a mixture: (k − 1) mixing weights plus the family's component parameters.
+ *
+ * @category Model selection
+ * @since 0.1.0
+ */
+export const freeParameters = <C, S>(family: ComponentFamily<C, S>, params: Params<C>): number => {
+  const k = params.components.length
+  return k - 1 + family.freeParameters(family.dimension(params.components[0]!), k)
+}
+
+/**
+ * Checks parameters for a k-component model in dimension d. With `exact`, the parameters must have
+ * exactly k components (a caller's start); without, at most k (a fit whose collapse policy dropped
+ * components carries on with fewer).
+ */
+export const validateParams = <C, S>(family: ComponentFamily<C, S>, k: number, d: number, params: Params<C>, exact: boolean): E.Either<EmError, Params<C>> => {
+  const kk = params.components.length
+  if (kk < 1) return E.left(invalidParameters('a mixture needs at least one component'))
+  if (exact ? kk !== k : kk > k) return E.left(invalidParameters(`the model has k = ${k} components but the parameters have ${kk}`))
+  if (params.weights.length !== kk) return E.left(invalidParameters(`${params.weights.length} mixing weights for ${kk} components`, undefined, 'weights'))
+  let s = 0
+  for (let j = 0; j < kk; j++) {
+    const w = params.weights[j]!
+    if (!Number.isFinite(w) || w < 0) return E.left(invalidParameters(`mixing weight ${j} is ${w}; weights must be finite and ≥ 0`, j, `weights/${j}`))
+    s += w
+  }
+  if (Math.abs(s - 1) > 1e-9 * kk) return E.left(invalidParameters(`mixing weights sum to ${s}, not 1`, undefined, 'weights'))
+  for (let j = 0; j < kk; j++) {
+    const dj = family.dimension(params.components[j]!)
+    if (dj !== d) return E.left(invalidParameters(`component ${j} has dimension ${dj} but the data have ${d} columns`, j))
+  }
+  const v = family.validate(params.components, d)
+  if (E.isLeft(v)) return v
+  return E.right(params)
+}
