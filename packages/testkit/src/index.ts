@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 export * as Arbitraries from './Arbitraries.js'
+export * as EngineLaws from './EngineLaws.js'
 export * as FamilyLaws from './FamilyLaws.js'
 export * as ModelLaws from './ModelLaws.js'
 export * as Perturb from './Perturb.js'
