@@ -42,6 +42,7 @@ export const poisson: ComponentFamily<Poisson, Stats> = {
     return { weight, sums }
   },
   weight: (s) => s.weight,
+  scale: (s, factor) => ({ weight: s.weight * factor, sums: s.sums.map((x) => x * factor) }),
   estimate: (stats) => {
     const j = stats.findIndex((s) => s.sums.some((x) => !(x > 0)))
     return j >= 0 ? E.left({ component: j, message: 'a rate estimate is 0 (all its counts are 0); use fewer components' }) : E.right(stats.map((s) => ({ rate: s.sums.map((x) => x / s.weight) })))

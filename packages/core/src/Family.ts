@@ -66,6 +66,24 @@ export interface ComponentFamily<C, S> {
   /** The total weight Σ wᵢ held by the statistics. */
   weight(stats: S): number
   /**
+   * Optional: the statistics of the same sample with every weight multiplied by `factor` ≥ 0
+   * (a fresh value; `stats` is not modified). For additive statistics (weight, weighted sums,
+   * centred scatter) every weighted sum is multiplied by `factor`; reference points and means stay.
+   *
+   * It must satisfy, up to rounding:
+   * - weight(scale(s, c)) = c · weight(s) for c ≥ 0;
+   * - estimate(scale(s, c)) = estimate(s) for c > 0 (for a maximum-likelihood family: with a
+   *   {@link ComponentFamily.logPrior} the estimate rightly depends on the amount of data);
+   * - scale(s, 1) = s.
+   *
+   * Stepwise (online) EM needs it (`Stepwise.fit`, Cappé & Moulines 2009): it keeps a running
+   * average of normalised statistics, s ← (1 − η)·s + η·ŝ, written as
+   * `concat(scale(s, 1 − η), scale(ŝ, η))`. A `@emkit/testkit` family law checks it when present.
+   *
+   * @since 0.2.0
+   */
+  scale?(stats: S, factor: number): S
+  /**
    * Weighted MLE of every component from its statistics (jointly, so a family with shared
    * parameters, e.g. a tied covariance, estimates them together). `Left` names a component that
    * cannot be estimated. Components with zero weight are never passed.

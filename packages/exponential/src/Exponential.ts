@@ -162,6 +162,20 @@ export const statistics = (d: number): M.Monoid<Statistics> => ({
 })
 
 /**
+ * The statistics of the same sample with every weight multiplied by `factor` ≥ 0: the weight and
+ * the weighted sums times `factor`. For c > 0 the estimate is unchanged.
+ * What stepwise EM averages with (`Stepwise.fit`).
+ *
+ * @category Model
+ * @since 0.2.0
+ */
+export const scale = (s: Statistics, factor: number): Statistics => {
+  const sum = new Float64Array(s.sum.length)
+  for (let c = 0; c < sum.length; c++) sum[c] = s.sum[c]! * factor
+  return { weight: s.weight * factor, sum }
+}
+
+/**
  * Statistics of the rows of `data` weighted by `weights[offset + i]`.
  *
  * @category Model
@@ -347,6 +361,7 @@ export const family = (): ComponentFamily<Component, Statistics> => ({
   statistics,
   summarize,
   weight: (s) => s.weight,
+  scale,
   estimate,
   freeParameters: (d, k) => k * d,
   dimension: (c) => c.rate.length,

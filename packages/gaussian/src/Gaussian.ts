@@ -11,7 +11,7 @@ import { EmException, Errors } from '@emkit/core'
 import type { Component, CovarianceType } from './Component.js'
 import { COVARIANCE_TYPES, component, sameMatrix } from './Component.js'
 import type { Statistics } from './Statistics.js'
-import { monoid, summarize } from './Statistics.js'
+import { monoid, scale, summarize } from './Statistics.js'
 import { estimateDiag, logDensityDiag } from './internal/diag.js'
 import { estimateFull, logDensityFull } from './internal/full.js'
 import { estimateSpherical, logDensitySpherical } from './internal/spherical.js'
@@ -175,6 +175,7 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
     statistics: (d) => monoid(d, kernels.diagonal),
     summarize: (data, weights, offset) => summarize(data, weights, offset, kernels.diagonal),
     weight: (s) => s.weight,
+    scale,
     estimate: (stats) => kernels.estimate(stats, regularization),
     freeParameters: (d, k) => k * d + kernels.covarianceParameters(d, k),
     dimension: (c) => c.mean.length,

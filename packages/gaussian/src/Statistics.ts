@@ -91,6 +91,25 @@ export const concat = (a: Statistics, b: Statistics): Statistics => {
 }
 
 /**
+ * The statistics of the same sample with every weight multiplied by `factor` ≥ 0: weight and
+ * scatter times `factor`, origin and offset (hence the mean) unchanged. For c > 0 every covariance
+ * structure's estimate (scatter / weight + regularisation) is unchanged; c = 0 gives statistics of
+ * weight 0, which `concat` treats as empty. What stepwise EM averages with (`Stepwise.fit`).
+ *
+ * @example
+ * ```ts
+ * const half = Statistics.scale(s, 0.5) // half.weight = s.weight / 2, same mean and covariance
+ * ```
+ * @category Statistics
+ * @since 0.2.0
+ */
+export const scale = (s: Statistics, factor: number): Statistics => {
+  const scatter = new Float64Array(s.scatter.length)
+  for (let t = 0; t < scatter.length; t++) scatter[t] = s.scatter[t]! * factor
+  return { weight: s.weight * factor, origin: s.origin, offset: s.offset, scatter }
+}
+
+/**
  * The statistics monoid in dimension d (`diagonal`: keep only the diagonal of the scatter).
  * `concat` is associative up to rounding (exactly so in real arithmetic).
  *

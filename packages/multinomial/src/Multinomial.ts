@@ -194,6 +194,20 @@ export const statistics = (d: number): M.Monoid<Statistics> => ({
 })
 
 /**
+ * The statistics of the same sample with every weight multiplied by `factor` ≥ 0: the weight and
+ * the weighted counts times `factor`. For c > 0 the estimate is unchanged (with smoothing α > 0 it moves towards the prior, as with less data).
+ * What stepwise EM averages with (`Stepwise.fit`).
+ *
+ * @category Model
+ * @since 0.2.0
+ */
+export const scale = (s: Statistics, factor: number): Statistics => {
+  const counts = new Float64Array(s.counts.length)
+  for (let c = 0; c < counts.length; c++) counts[c] = s.counts[c]! * factor
+  return { weight: s.weight * factor, counts }
+}
+
+/**
  * Statistics of the rows of `data` weighted by `weights[offset + i]`.
  *
  * @category Model
@@ -434,6 +448,7 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
     statistics,
     summarize,
     weight: (s) => s.weight,
+    scale,
     estimate: (stats) => estimate(stats, smoothing),
     freeParameters: (d, k) => k * (d - 1),
     dimension: (c) => c.probabilities.length,

@@ -26,7 +26,7 @@ const caughtBy = (family: ComponentFamily<Fx.Normal, Fx.NormalStats>, law: Famil
 }
 
 describe('family laws on a correct family (core test-normal family)', () => {
-  it('all seven laws hold', () => {
+  it('all eight laws hold', () => {
     const report = assertFamilyLaws(config(Fx.normalFamily))
     expect(report.results.map((r) => r.law)).toEqual([...FAMILY_LAWS])
     expect(report.results.every((r) => r.status === 'passed' && r.runs > 0)).toBe(true)
@@ -48,6 +48,21 @@ describe('the laws can fail: broken families are caught by the law that should c
   it('a summarize that counts rows breaks integer weights = replicated rows and weight-scale invariance', () => {
     caughtBy(Fx.countsRows, 'integerWeightsReplicate')
     caughtBy(Fx.countsRows, 'weightScaleInvariance')
+  })
+  it('a scale that forgets Σ wx² (another variance) or ignores its factor (same weight) breaks the scale law', () => {
+    caughtBy(Fx.scaleForgetsSquares, 'scaleStatistics')
+    caughtBy(Fx.scaleIgnoresFactor, 'scaleStatistics')
+  })
+  it('the scale law names the broken identity', () => {
+    const forgets = checkFamilyLaws({ ...config(Fx.scaleForgetsSquares), laws: ['scaleStatistics'] }).results[0]!
+    expect(forgets.message).toMatch(/scale\(s, c\) and the statistics of the weights times c|estimates differ/)
+    const ignores = checkFamilyLaws({ ...config(Fx.scaleIgnoresFactor), laws: ['scaleStatistics'] }).results[0]!
+    expect(ignores.message).toMatch(/weight\(scale\(s, (c|0)\)\) is/)
+  })
+  it('a family without scale skips the scale law (stepwise EM is then unavailable, not wrong)', () => {
+    const { scale: _scale, ...noScale } = Fx.normalFamily
+    const report = assertFamilyLaws({ ...config(noScale), laws: ['scaleStatistics', 'monoid'] })
+    expect(report.results.map((r) => r.law)).toEqual(['monoid'])
   })
   it('a biased variance estimate is not the maximum', () => caughtBy(Fx.biasedEstimate, 'estimateMaximizes'))
   it('a checkData that accepts everything breaks the support law', () => caughtBy(Fx.acceptsAnything, 'supportErrors'))

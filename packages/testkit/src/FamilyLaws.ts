@@ -8,6 +8,9 @@
  * - `integerWeightsReplicate`: integer sample weights give the same estimate as replicated rows;
  * - `weightScaleInvariance`: multiplying every weight by c > 0 multiplies the total weight by c and,
  *   for a maximum-likelihood family (no `logPrior`), leaves the estimate unchanged;
+ * - `scaleStatistics` (families with `scale`; since 0.2.0): scale(s, c) equals the statistics of weights c·wᵢ,
+ *   its weight is c·weight(s), scale(s, 1) = s and, for a maximum-likelihood family, the estimate
+ *   is unchanged for c > 0;
  * - `estimateMaximizes`: the estimate maximises Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θⱼ) (+ log-prior) over
  *   admissible perturbations, jointly for two components;
  * - `supportErrors`: data outside the support give a typed `InvalidData`, from the family and from
@@ -30,7 +33,7 @@ import { assertReport, runLaw, violated } from './Report.js'
  * @category Family laws
  * @since 0.1.0
  */
-export const FAMILY_LAWS = ['monoid', 'chunkedEqualsWhole', 'integerWeightsReplicate', 'weightScaleInvariance', 'estimateMaximizes', 'supportErrors', 'normalization'] as const
+export const FAMILY_LAWS = ['monoid', 'chunkedEqualsWhole', 'integerWeightsReplicate', 'weightScaleInvariance', 'scaleStatistics', 'estimateMaximizes', 'supportErrors', 'normalization'] as const
 
 /**
  * One of {@link FAMILY_LAWS}.
@@ -51,6 +54,7 @@ export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
   chunkedEqualsWhole: 'concat of summarize over chunks = summarize over the whole; summarize honours its weight offset',
   integerWeightsReplicate: 'integer sample weights wᵢ give the same weight and estimate as row i repeated wᵢ times',
   weightScaleInvariance: 'weights c·wᵢ (c > 0) give the same estimate and c times the total weight',
+  scaleStatistics: 'scale(s, c) = summarize with weights c·wᵢ and weight(scale(s, c)) = c·weight(s) (c ≥ 0); estimate(scale(s, c)) = estimate(s) (c > 0, no log-prior); scale(s, 1) = s',
   estimateMaximizes: 'Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θ′ⱼ) + log p(θ′) ≤ the same at the estimate θ̂, for admissible perturbations θ′',
   supportErrors: 'data outside the support give Left(InvalidData) from checkData and from Mixture.fit; data inside give Right',
   normalization: '∫ f(x | θ) dx = 1 (quadrature, d = 1), Σₓ f(x | θ) h(x) = 1 over an enumerated support, or log f = a reference',
@@ -221,6 +225,19 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       // With a log-prior (MAP) the estimate rightly depends on the amount of data: only the weight scales.
       if (family.logPrior === undefined) sameEstimates(family.estimate([a]), family.estimate([b]), `weights scaled by c = ${c}`)
     },
+    scaleStatistics: ([data, w, c]: [Dataset.Dataset, Float64Array, number]) => {
+      const scale = family.scale!.bind(family)
+      const ww = withSampleWeights(data, w)
+      const a = family.summarize(data, ww, 0)
+      const b = scale(a, c)
+      violated(Math.abs(family.weight(b) - c * family.weight(a)), 1e-12 * (1 + Math.abs(c * family.weight(a))), `weight(scale(s, c)) is ${family.weight(b)}, not c·weight(s) = ${c}·${family.weight(a)} (c = ${c})`)
+      sameStats(b, family.summarize(data, ww.map((x) => x * c), 0), `scale(s, c) and the statistics of the weights times c = ${c}`)
+      sameStats(scale(a, 1), a, 'scale(s, 1) and s')
+      const zero = family.weight(scale(a, 0))
+      violated(Math.abs(zero), 0, `weight(scale(s, 0)) is ${zero}, not 0`)
+      // With a log-prior (MAP) the estimate rightly depends on the amount of data: only the weight scales.
+      if (family.logPrior === undefined && c > 0) sameEstimates(family.estimate([a]), family.estimate([b]), `statistics scaled by c = ${c}`)
+    },
     estimateMaximizes: ([data, w1, w2, seed]: [Dataset.Dataset, Float64Array, Float64Array, number]) => {
       const n = data.n
       const ws = [withSampleWeights(data, w1), withSampleWeights(data, w2)]
@@ -363,6 +380,15 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
           data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)))),
           checks.weightScaleInvariance,
         )
+        break
+      case 'scaleStatistics':
+        if (config.family.scale !== undefined) {
+          run(
+            law,
+            data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)))),
+            checks.scaleStatistics,
+          )
+        }
         break
       case 'estimateMaximizes':
         run(law, data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), weightsArb(d.n, minWeight), seed)), checks.estimateMaximizes)

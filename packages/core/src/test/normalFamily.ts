@@ -48,6 +48,7 @@ export const normalFamily: ComponentFamily<Normal, NormalStats> = {
     return { w, sx, sxx }
   },
   weight: (s) => s.w,
+  scale: (s, factor) => ({ w: s.w * factor, sx: s.sx * factor, sxx: s.sxx * factor }),
   estimate: (stats) => {
     const out: Normal[] = []
     for (let j = 0; j < stats.length; j++) {

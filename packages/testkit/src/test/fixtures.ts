@@ -170,3 +170,18 @@ export const acceptsAnything: ComponentFamily<Normal, NormalStats> = {
   ...normalFamily,
   checkData: (data) => E.right(data),
 }
+
+/**
+ * Broken family: scale multiplies the weight and Σ wx but forgets Σ wx², so the scaled statistics
+ * give another variance (a classic slip when averaging statistics in stepwise EM).
+ */
+export const scaleForgetsSquares: ComponentFamily<Normal, NormalStats> = {
+  ...normalFamily,
+  scale: (s, factor) => ({ w: s.w * factor, sx: s.sx * factor, sxx: s.sxx }),
+}
+
+/** Broken family: scale returns its input, so the weight does not scale (the estimate is right). */
+export const scaleIgnoresFactor: ComponentFamily<Normal, NormalStats> = {
+  ...normalFamily,
+  scale: (s) => s,
+}
