@@ -15,7 +15,7 @@ import { kmeansPlusPlus, randomResponsibilities, randomRows } from '../internal/
 import type { FitWarning } from '../Model.js'
 import type { Rng } from '../Rng.js'
 import type { RowSource } from '../Source.js'
-import { checkBlock } from '../Source.js'
+import { BlockError, checkBlock } from '../Source.js'
 import type { MixtureModel } from './Model.js'
 import type { Params } from './Types.js'
 
@@ -100,7 +100,7 @@ export const sampleRows = async (source: RowSource, size: number, rng: Rng): Pro
       }
     }
   } catch (e) {
-    if (e instanceof EmException) return E.left(e.error)
+    if (e instanceof EmException || e instanceof BlockError) return E.left(e.error)
     return E.left({ _tag: 'EngineFailure', engine: 'stream', message: `reading the data failed at row ${seen}: ${e instanceof Error ? e.message : String(e)}` })
   }
   if (seen === 0) return E.left({ _tag: 'InvalidData', message: 'the data source gave no rows' })
