@@ -1,13 +1,12 @@
 /**
- * The mixture E-step over one block of rows, shared by the single-threaded path and the worker
- * threads: log-densities, log-sum-exp responsibilities, per-row log-likelihoods and (optionally) the
- * per-component sufficient statistics of the block.
+ * The responsibilities E-step (the full posterior, for prediction and verification) and the
+ * per-component statistics of given responsibilities. Fitting uses the fused pass (`fused.ts`)
+ * instead, which never stores the n × k matrix.
  *
  * @internal
  */
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
-import { slice } from '../Dataset.js'
 import { expNonPositive } from './exp.js'
 
 /**
@@ -89,35 +88,6 @@ export function eStepBlock<C, S>(
 const ROWS = 256
 const rowMax = new Float64Array(ROWS)
 const rowSum = new Float64Array(ROWS)
-
-/**
- * The E-step of rows [0, block.n) of `block` in chunks of {@link CHUNK} rows, so that the scratch
- * `local` needs only k·CHUNK entries: responsibilities go to `resp[j * stride + offset + i]`, row
- * log-likelihoods to `rowLog[offset + i]`. Returns Σᵢ wᵢ log p(xᵢ | θ).
- */
-export function eStepChunked<C, S>(
-  family: ComponentFamily<C, S>,
-  block: Dataset,
-  components: readonly C[],
-  logWeights: Float64Array,
-  base: Float64Array | undefined,
-  local: Float64Array,
-  resp: Float64Array,
-  rowLog: Float64Array,
-  stride: number,
-  offset: number,
-): number {
-  let total = 0
-  for (let c0 = 0; c0 < block.n; c0 += CHUNK) {
-    const c1 = Math.min(block.n, c0 + CHUNK)
-    const chunk = slice(block, c0, c1)
-    total += eStepBlock(family, chunk, components, logWeights, base?.subarray(c0, c1), local, resp, rowLog, stride, offset + c0)
-  }
-  return total
-}
-
-/** Rows per chunk of {@link eStepChunked}. */
-export const CHUNK = 4096
 
 /**
  * Per-component statistics of a block from its responsibilities `resp[j * stride + offset + i]`.
