@@ -73,7 +73,7 @@ export interface FitOptions<D, P> {
   /** Maximum number of M-steps. Default {@link DEFAULT_MAX_ITERATIONS} (1000). */
   readonly maxIterations?: number
   /**
-   * Stop when |Δ log-likelihood| / n < tolerance (n = {@link Model.observations}), as scikit-learn;
+   * Stop when |Δ log-likelihood| / n < tolerance (n = {@link LoopModel.observations}), as scikit-learn;
    * a decrease beyond rounding never counts as convergence. 0 runs exactly `maxIterations` steps.
    * Default {@link DEFAULT_TOLERANCE} (1e-8).
    */

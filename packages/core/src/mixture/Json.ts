@@ -29,7 +29,7 @@ export interface FitSummary {
 }
 
 /**
- * A model in the `emkit.mixture/v1` JSON format (see DESIGN.md): `format`, `family`, the
+ * A model in the `emkit.mixture/v1` JSON format (see docs/architecture.md, "Model JSON"): `format`, `family`, the
  * variant fields (e.g. `covariance`), `dimension`, `weights`, `components`, and `fit` on fitted
  * models.
  *
