@@ -399,16 +399,14 @@ export const fit = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, options: FitOpt
  * @category Fitting
  * @since 0.2.0
  */
-export const fitAsync = async <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Promise<E.Either<EmError, Fit<P>>> => {
-  const it = iterate(model, data, options)
-  for await (const step of it) void step
-  return it.result
-}
+export const fitAsync = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Promise<E.Either<EmError, Fit<P>>> =>
+  iterate(model, data, options).result
 
 /**
  * A fit in progress as an asynchronous sequence of {@link Step}s; `result` settles with the fit's
  * outcome once the sequence ends (or once the consumer leaves the loop early, which stops the fit
- * with `stopReason: 'aborted'`).
+ * with `stopReason: 'aborted'`). Reading `result` before iterating runs the fit to its end without
+ * a consumer (the sequence is then consumed).
  *
  * @category Fitting
  * @since 0.2.0
@@ -505,9 +503,18 @@ export const iterate = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: A
     }
   }
   return {
-    result,
+    get result() {
+      // Nobody iterating: run the steps to the end on our own, so that awaiting `result` alone works.
+      if (!started) {
+        started = true
+        void (async () => {
+          for await (const step of steps()) void step
+        })()
+      }
+      return result
+    },
     [Symbol.asyncIterator]: () => {
-      if (started) throw new Error('Em.iterate: the sequence can be consumed only once')
+      if (started) throw new Error('Em.iterate: the sequence can be consumed only once (or `result` was read before iterating, which consumes it)')
       started = true
       return steps()
     },

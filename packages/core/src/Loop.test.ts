@@ -164,6 +164,11 @@ describe('iterate', () => {
     expect(f.trace.length).toBe(5)
   })
 
+  test('awaiting result alone runs the fit to its end', async () => {
+    const f = right(await iterate(model, data, { init: start, maxIterations: 7, tolerance: 0 }).result)
+    expect(f.iterations).toBe(7)
+  })
+
   test('a sequence can be consumed only once', async () => {
     const run = iterate(model, data, { init: start, maxIterations: 2, tolerance: 0 })
     for await (const _ of run) void _
