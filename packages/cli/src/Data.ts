@@ -44,6 +44,27 @@ export const faithfulTable = (): Table => {
 }
 
 /**
+ * Whether one value lies in a family's support: `undefined` when it does, else why not (the message
+ * after the cell's place): values ≥ 0 for `exponential`; non-negative integer counts for
+ * `multinomial`. Shared by {@link checkSupport} and the streaming reader, so both word it alike.
+ *
+ * @example
+ * ```ts
+ * supportProblem('exponential', -0.5) // 'negative value -0.5; the exponential family needs values ≥ 0'
+ * ```
+ * @category Data
+ * @since 0.2.0
+ */
+export const supportProblem = (family: FamilyName, x: number): string | undefined => {
+  if (family === 'exponential' && x < 0) return `negative value ${x}; the exponential family needs values ≥ 0`
+  if (family === 'multinomial') {
+    if (!Number.isInteger(x)) return `non-integer count ${x}; the multinomial family needs non-negative integer counts`
+    if (x < 0) return `negative count ${x}; the multinomial family needs non-negative integer counts`
+  }
+  return undefined
+}
+
+/**
  * Checks a table against a family's support, naming the first bad cell: values ≥ 0 for
  * `exponential`; non-negative integer counts for `multinomial`.
  *
@@ -55,15 +76,8 @@ export const checkSupport = (table: Table, family: FamilyName): E.Either<CliErro
   const { n, d, values } = table
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < d; c++) {
-      const x = values[i * d + c]!
-      const at = (): string => cellPlace(table, i + 1, table.lines[i]!, c)
-      if (family === 'exponential' && x < 0) {
-        return E.left(dataError(`${at()}: negative value ${x}; the exponential family needs values ≥ 0`))
-      }
-      if (family === 'multinomial') {
-        if (!Number.isInteger(x)) return E.left(dataError(`${at()}: non-integer count ${x}; the multinomial family needs non-negative integer counts`))
-        if (x < 0) return E.left(dataError(`${at()}: negative count ${x}; the multinomial family needs non-negative integer counts`))
-      }
+      const why = supportProblem(family, values[i * d + c]!)
+      if (why !== undefined) return E.left(dataError(`${cellPlace(table, i + 1, table.lines[i]!, c)}: ${why}`))
     }
   }
   return E.right(table)
