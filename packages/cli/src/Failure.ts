@@ -67,3 +67,28 @@ export const orFail = <A>(r: E.Either<CliError, A>): A => {
   if (E.isLeft(r)) throw new CliFailure(r.left)
   return r.right
 }
+
+/**
+ * Why a file could not be read, in a few words: `no such file`, `it is a directory`,
+ * `permission denied`, too large for one string (more than 2²⁹ − 24 characters), or the system's
+ * message.
+ *
+ * @category Errors
+ * @since 0.2.0
+ */
+export const readFailureReason = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ERR_STRING_TOO_LONG') return 'the file is too large to read into memory; fit it with --engine stream'
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e)
+}
+
+/**
+ * The failure for a file that cannot be read: `cannot read data file nope.csv: no such file`.
+ *
+ * @param path the file.
+ * @param what what it is (`data file`, `model file`).
+ * @param e the error from the file system.
+ * @category Errors
+ * @since 0.2.0
+ */
+export const readFailure = (path: string, what: string, e: unknown): CliError => dataError(`cannot read ${what} ${path}: ${readFailureReason(e)}`)

@@ -1,6 +1,6 @@
 /**
- * Progress of long fits on stderr: a live bar (iteration, log-likelihood, Δ, restart i/N) when
- * stderr is a terminal, nothing while fitting otherwise (the command prints one summary line at the
+ * Progress of long fits on stderr: a live bar (iteration, log-likelihood, Δ, restart i/N and, for
+ * the stream engine, the rows read in the current pass) when stderr is a terminal, nothing while fitting otherwise (the command prints one summary line at the
  * end), nothing at all with `--quiet`.
  *
  * @packageDocumentation
@@ -15,10 +15,15 @@ import cliProgress from 'cli-progress'
  * @since 0.1.0
  */
 export interface ProgressSink {
-  /** Starts a new fit (a `select` cell); `label` says which. */
-  start(label: string, maxIterations: number): void
+  /**
+   * Starts a new fit (a `select` cell); `label` says which. `rows` is the number of rows of a
+   * streamed data set (each pass reads them all), absent for in-memory data.
+   */
+  start(label: string, maxIterations: number, rows?: number): void
   /** Called after every iteration. */
   update(p: Progress): void
+  /** Stream engine: called after every block with the rows read so far in pass `pass` (1-based). */
+  rowsRead(rows: number, pass: number): void
   /** Ends the display (clears the bar). */
   stop(): void
 }
@@ -29,7 +34,7 @@ export interface ProgressSink {
  * @category Progress
  * @since 0.1.0
  */
-export const silent: ProgressSink = { start: () => undefined, update: () => undefined, stop: () => undefined }
+export const silent: ProgressSink = { start: () => undefined, update: () => undefined, rowsRead: () => undefined, stop: () => undefined }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(10) : String(x))
 
@@ -44,15 +49,18 @@ export const terminalBar = (stream: NodeJS.WritableStream): ProgressSink => {
   let bar: cliProgress.SingleBar | undefined
   let label = ''
   let total = 0
+  let rows: number | undefined
+  const pass = (read: number, p: number): string => (rows === undefined ? '' : `  pass ${p}: rows ${read}/${rows}`)
   return {
-    start: (l, maxIterations) => {
+    start: (l, maxIterations, streamRows) => {
       label = l
       total = maxIterations
+      rows = streamRows
       if (bar === undefined) {
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: '{label} restart {restart}/{restarts} |{bar}| iteration {value}/{total}  log-lik {ll}  Δ {delta}',
+            format: '{label} restart {restart}/{restarts} |{bar}| iteration {value}/{total}  log-lik {ll}  Δ {delta}{pass}',
             barsize: 24,
             hideCursor: true,
             clearOnComplete: true,
@@ -61,14 +69,18 @@ export const terminalBar = (stream: NodeJS.WritableStream): ProgressSink => {
           },
           cliProgress.Presets.shades_classic,
         )
-        bar.start(total, 0, { label, restart: 1, restarts: 1, ll: '…', delta: '…' })
+        bar.start(total, 0, { label, restart: 1, restarts: 1, ll: '…', delta: '…', pass: pass(0, 1) })
       } else {
         bar.setTotal(total)
-        bar.update(0, { label, restart: 1, restarts: 1, ll: '…', delta: '…' })
+        bar.update(0, { label, restart: 1, restarts: 1, ll: '…', delta: '…', pass: pass(0, 1) })
       }
     },
     update: (p) => {
       bar?.update(p.iteration, { label, restart: p.restart + 1, restarts: p.restarts, ll: fmt(p.logLikelihood), delta: p.delta.toExponential(2) })
+    },
+    rowsRead: (read, p) => {
+      // Only the payload changes; the bar keeps its iteration.
+      bar?.update({ pass: pass(read, p) })
     },
     stop: () => {
       bar?.stop()
