@@ -279,10 +279,14 @@ const resolveStart = (registry: Registry, flags: FitFlags): Start => {
 }
 
 /** The starting model's dimension must be the data's. */
+const initDimensionError = (flags: FitFlags, family: AnyFamily, start: Start, data: { readonly file: string; readonly d: number }): CliError | undefined =>
+  start.init !== undefined && family.dimension(start.init.components[0]!) !== data.d
+    ? dataError(`${flags.init} has dimension ${family.dimension(start.init.components[0]!)} but ${data.file} has ${data.d} columns`)
+    : undefined
+
 const checkInitDimension = (flags: FitFlags, family: AnyFamily, start: Start, data: { readonly file: string; readonly d: number }): void => {
-  if (start.init !== undefined && family.dimension(start.init.components[0]!) !== data.d) {
-    throw new CliFailure(dataError(`${flags.init} has dimension ${family.dimension(start.init.components[0]!)} but ${data.file} has ${data.d} columns`))
-  }
+  const error = initDimensionError(flags, family, start, data)
+  if (error !== undefined) throw new CliFailure(error)
 }
 
 /** Rows drawn (uniformly, seeded) for the pictures of a streamed fit. */
@@ -349,7 +353,8 @@ const fitStreamed = async (dataPath: string | undefined, flags: FitFlags, start:
     return run(table, source.right, data)
   }
   const sampleSize = flags.plot === undefined ? 0 : PLOT_SAMPLE
-  return withSpill(dataPath, { ...(flags.columns === undefined ? {} : { columns: flags.columns }), family: start.spec.family, sampleSize, seed: flags.seed ?? 0 }, (spill) =>
+  const check = (shape: { readonly file: string; readonly d: number }): CliError | undefined => initDimensionError(flags, family, start, shape)
+  return withSpill(dataPath, { ...(flags.columns === undefined ? {} : { columns: flags.columns }), family: start.spec.family, sampleSize, seed: flags.seed ?? 0, check }, (spill) =>
     run(spill, spill.source, spill.sample),
   )
 }

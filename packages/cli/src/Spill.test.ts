@@ -5,7 +5,7 @@ import { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import { readCsv, selectColumns } from './Csv.js'
 import { checkSupport } from './Data.js'
-import { CliFailure } from './Failure.js'
+import { CliFailure, dataError } from './Failure.js'
 import type { FamilyName } from './Families.js'
 import type { Spill } from './Spill.js'
 import { liveSpills, withSpill } from './Spill.js'
@@ -91,6 +91,15 @@ describe('withSpill', () => {
       expect(spill.columns).toEqual(['c', 'a'])
       expect((await readAll(spill)).values).toEqual([3, 1, 6, 4])
     })
+  })
+
+  it('stops at the first data row when the shape is refused', async () => {
+    const { path, dir } = csv('a,b\n1,2\n3,x\n')
+    let seen: unknown
+    const fail = withSpill(path, { file: 'data.csv', family: 'gaussian', directory: dir, columns: ['b'], check: (shape) => ((seen = shape), dataError('no thanks')) }, async () => undefined)
+    await expect(fail).rejects.toThrow('no thanks')
+    expect(seen).toEqual({ file: 'data.csv', columns: ['b'], header: true, d: 1 })
+    expect(readdirSync(dir)).toEqual([])
   })
 
   it('removes the file when the work fails', async () => {

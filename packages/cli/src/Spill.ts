@@ -89,6 +89,12 @@ export interface SpillOptions {
   readonly blockRows?: number
   /** Where the spill file goes (default `os.tmpdir()`). */
   readonly directory?: string
+  /**
+   * Called once the shape is known (after the first data row, `--columns` applied), before the
+   * rest of the file is read: an error stops the conversion (e.g. a starting model of another
+   * dimension), so a large file is not converted in vain.
+   */
+  readonly check?: (shape: CsvShape) => CliError | undefined
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -266,6 +272,8 @@ const fill = async (dataPath: string, fh: FileHandle, options: SpillOptions, lin
           pick = found.right
           shape = { ...whole, columns: pick.map((c) => whole.columns[c]!), d: pick.length }
         }
+        const refused = options.check?.(shape)
+        if (refused !== undefined) return E.left(refused)
         d = shape.d
         block = new Float64Array(blockRows * d)
         sample = new Float64Array(sampleSize * d)
