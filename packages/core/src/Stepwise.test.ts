@@ -161,10 +161,20 @@ describe('Stepwise.fit: batches, passes and determinism', () => {
     expect(right(await Stepwise.fit(normalFamily, oneShot(small, 4096), { k: 3, init: smallStart })).rows).toBe(small.n)
   })
 
-  test('cancelling between batches returns the parameters so far', async () => {
+  test('cancelling between batches returns the parameters so far and releases the source', async () => {
     const controller = new AbortController()
+    let released = false
+    const source = right(
+      Source.fromBlocks(1, function* () {
+        try {
+          for (let s = 0; s < small.n; s += 4096) yield small.values.slice(s, Math.min(small.n, s + 4096))
+        } finally {
+          released = true
+        }
+      }),
+    )
     const fit = right(
-      await Stepwise.fit(normalFamily, sourceOf(small, 4096), {
+      await Stepwise.fit(normalFamily, source, {
         k: 3,
         init: smallStart,
         batchSize: 1000,
@@ -177,6 +187,7 @@ describe('Stepwise.fit: batches, passes and determinism', () => {
     expect(fit.stopReason).toBe('aborted')
     expect(fit.batches).toBe(5)
     expect(fit.rows).toBe(5000)
+    expect(released).toBe(true)
   })
 })
 

@@ -81,7 +81,7 @@ export interface StepwiseProgress<C> {
   readonly pass: number
   /** Mini-batches processed so far, this one included (all passes). */
   readonly batch: number
-  /** Rows read so far (all passes). */
+  /** Rows processed so far, this batch's included (all passes). */
   readonly rows: number
   /** The batch's mean log-likelihood per row (Σ wᵢ log p(xᵢ | θ) / Σ wᵢ) at θ before this batch's update. */
   readonly logLikelihood: number
@@ -477,48 +477,52 @@ const run = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, optio
   for (let pass = 1; pass <= o.passes && !aborted; pass++) {
     const reader = batchesOf(family, source, o.batchSize)
     passesRead = pass
-    let read = 0
-    const pending: Batch[] = []
-    if (params === undefined) {
-      if (options.signal?.aborted === true) return E.left(engineFailure('stepwise', 'the fit was cancelled before a start could be drawn'))
-      // An initialisation method: draw θ₀ from the first max(batchSize, 10·k) rows.
-      const method = o.init as InitMethod
-      const wanted = Math.max(o.batchSize, 10 * o.k)
-      let got = 0
-      while (got < wanted) {
-        const r = await reader.next()
-        if (r.done === true) break
-        pending.push(r.value)
-        got += r.value.data.n
+    try {
+      let read = 0
+      const pending: Batch[] = []
+      if (params === undefined) {
+        if (options.signal?.aborted === true) return E.left(engineFailure('stepwise', 'the fit was cancelled before a start could be drawn'))
+        // An initialisation method: draw θ₀ from the first max(batchSize, 10·k) rows.
+        const method = o.init as InitMethod
+        const wanted = Math.max(o.batchSize, 10 * o.k)
+        let got = 0
+        while (got < wanted) {
+          const r = await reader.next()
+          if (r.done === true) break
+          pending.push(r.value)
+          got += r.value.data.n
+        }
+        if (got === 0) return E.left(invalidData('the data source gave no rows'))
+        const sample = concatBatches(pending, d)
+        const ok = checkData(family, sample, o.k)
+        if (E.isLeft(ok)) return E.left(ok.left._tag === 'InvalidData' ? invalidData(`initialisation from the first ${sample.n} rows of the stream: ${ok.left.message}`) : ok.left)
+        const start = initializer(model(family, o.k, { collapse: o.collapse }), method)(sample, o.rng.split(), (w) => warnings.push(w))
+        if (E.isLeft(start)) return start
+        params = start.right
       }
-      if (got === 0) return E.left(invalidData('the data source gave no rows'))
-      const sample = concatBatches(pending, d)
-      const ok = checkData(family, sample, o.k)
-      if (E.isLeft(ok)) return E.left(ok.left._tag === 'InvalidData' ? invalidData(`initialisation from the first ${sample.n} rows of the stream: ${ok.left.message}`) : ok.left)
-      const start = initializer(model(family, o.k, { collapse: o.collapse }), method)(sample, o.rng.split(), (w) => warnings.push(w))
-      if (E.isLeft(start)) return start
-      params = start.right
-    }
-    for (;;) {
-      if (options.signal?.aborted === true) {
-        aborted = true
-        await reader.return(0)
-        break
+      for (;;) {
+        if (options.signal?.aborted === true) {
+          aborted = true
+          break
+        }
+        let batch: Batch
+        if (pending.length > 0) batch = pending.shift()!
+        else {
+          const r = await reader.next()
+          if (r.done === true) break
+          batch = r.value
+        }
+        read += batch.data.n
+        step(batch, pass)
       }
-      let batch: Batch
-      if (pending.length > 0) batch = pending.shift()!
-      else {
-        const r = await reader.next()
-        if (r.done === true) break
-        batch = r.value
+      if (read === 0 && !aborted) {
+        return E.left(
+          invalidData(pass === 1 ? 'the data source gave no rows' : `pass ${pass} read no rows: the source cannot be read again; use passes: 1 for a source that can be read only once`),
+        )
       }
-      read += batch.data.n
-      step(batch, pass)
-    }
-    if (read === 0 && !aborted) {
-      return E.left(
-        invalidData(pass === 1 ? 'the data source gave no rows' : `pass ${pass} read no rows: the source cannot be read again; use passes: 1 for a source that can be read only once`),
-      )
+    } finally {
+      // Stopped early (a typed failure, a throwing callback, cancellation): release the source.
+      await reader.return(0)
     }
   }
   return E.right({
