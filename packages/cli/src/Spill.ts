@@ -306,7 +306,9 @@ const fill = async (dataPath: string, fh: FileHandle, options: SpillOptions, lin
   } catch (e) {
     if (e instanceof SpillWriteError) throw e
     if (e instanceof CsvError) return E.left(unreadableCsv(file, e))
-    return E.left(readFailure(file, 'data file', e))
+    // A system error reading the file (ENOENT, EISDIR, EACCES, EIO…); anything else is a bug.
+    if (typeof (e as NodeJS.ErrnoException | undefined)?.code === 'string') return E.left(readFailure(file, 'data file', e))
+    throw e
   }
   const bad = decoder.end()
   if (bad !== undefined) return E.left(bad)
