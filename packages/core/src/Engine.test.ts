@@ -144,6 +144,9 @@ describe('the stream engine', () => {
     )
     const r = await Mixture.fitAsync(positive, source, { k: 2, init: start })
     expect(r).toMatchObject({ left: { _tag: 'InvalidData', row: 701, message: 'row 701: value below −100' } })
+    // The same from the initialisation sample's pass, with an init method.
+    const sampled = await Mixture.fitAsync(positive, source, { k: 2, init: 'random', initSample: 50 })
+    expect(sampled).toMatchObject({ left: { _tag: 'InvalidData', row: 701, message: 'row 701: value below −100' } })
   })
 
   test('a source that fails mid-pass, a block of the wrong width, and an empty source are typed errors', async () => {
@@ -163,6 +166,12 @@ describe('the stream engine', () => {
     const empty = right(Source.fromBlocks(1, () => []))
     expect(await Mixture.fitAsync(normalFamily, empty, { k: 2, init: start })).toMatchObject({ left: { _tag: 'InvalidData' } })
     expect(await Mixture.fitAsync(normalFamily, empty, { k: 2 })).toMatchObject({ left: { _tag: 'InvalidData' } })
+    // k against the rows of positive weight, with a start given and with an init method.
+    const few = right(Source.fromDataset(fromColumnOrThrow([1, 2, 3, 4], { sampleWeights: [1, 0, 0, 0] })))
+    const k2 = await Mixture.fitAsync(normalFamily, few, { k: 2, init: start })
+    expect(k2).toMatchObject({ left: { _tag: 'InvalidData' } })
+    expect(E.isLeft(k2) && k2.left.message).toMatch(/only 1 rows with positive weight/)
+    expect(await Mixture.fitAsync(normalFamily, few, { k: 2, init: 'random' })).toMatchObject({ left: { _tag: 'InvalidData' } })
     expect(Source.fromDataset(data, 0)).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'blockRows' } })
     expect(await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data)), { k: 2, engine: 'memory' })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'engine' } })
     expect(await Mixture.fitAsync(normalFamily, data, { k: 2, engine: 'gpu' as 'memory' })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'engine' } })

@@ -25,7 +25,7 @@ import type { ComponentFamily } from './Family.js'
 import type { PassTotals } from './internal/fused.js'
 import { emptyTotals, FusedKernel } from './internal/fused.js'
 import { cores, PoolFailure, ThreadPool, threadsAvailable } from './internal/pool.js'
-import { rowLogDensityInto, worstRowWeights, WorstRows } from './internal/rows.js'
+import { globalRows, rowLogDensityInto, worstRowWeights, WorstRows } from './internal/rows.js'
 import type { RowSource } from './Source.js'
 import { BlockError, checkBlock } from './Source.js'
 
@@ -59,6 +59,8 @@ export interface Pass<S> {
   readonly weight: number
   /** Rows read. */
   readonly rows: number
+  /** Rows with positive weight: the observations that count (k must not exceed it). */
+  readonly positiveRows: number
   /** The first row (0-based) with zero density under every component, or −1 when there is none. */
   readonly impossibleRow: number
 }
@@ -242,13 +244,6 @@ export const resolveWorkers = <C, S>(family: ComponentFamily<C, S>, n: number, d
     return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${workers} threads`))
   }
   return E.right(workers)
-}
-
-/** Row numbers in a family's support error are local to the block: make them global. */
-const globalRows = (error: EmError, firstRow: number): EmError => {
-  if (error._tag !== 'InvalidData') return error
-  const message = error.message.replace(/\brow (\d+)/g, (_, r: string) => `row ${firstRow + Number(r)}`)
-  return invalidData(message, error.row === undefined ? firstRow : firstRow + error.row, error.column)
 }
 
 /**

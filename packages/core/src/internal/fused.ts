@@ -32,6 +32,8 @@ export interface PassTotals<S> {
   weight: number
   /** Rows read. */
   rows: number
+  /** Rows with positive weight (the observations that count). */
+  positiveRows: number
   /** The first row (global index) with zero density under every component, or −1. */
   impossibleRow: number
 }
@@ -43,6 +45,7 @@ export const emptyTotals = <S>(monoid: M.Monoid<S>, k: number): PassTotals<S> =>
   hardLogResponsibility: 0,
   weight: 0,
   rows: 0,
+  positiveRows: 0,
   impossibleRow: -1,
 })
 
@@ -53,6 +56,7 @@ export const mergePass = <S>(monoid: M.Monoid<S>, a: PassTotals<S>, b: PassTotal
   a.hardLogResponsibility += b.hardLogResponsibility
   a.weight += b.weight
   a.rows += b.rows
+  a.positiveRows += b.positiveRows
   if (a.impossibleRow < 0) a.impossibleRow = b.impossibleRow
   return a
 }
@@ -110,6 +114,7 @@ export class FusedKernel<C, S> {
     let ll = 0
     let hard = 0
     let weight = 0
+    let positive = 0
     let impossible = false
     for (let i0 = 0; i0 < m; i0 += ROWS) {
       const len = Math.min(ROWS, m - i0)
@@ -137,6 +142,7 @@ export class FusedKernel<C, S> {
         const i = i0 + t
         const w = sw === undefined ? 1 : sw[i]!
         weight += w
+        if (w > 0) positive++
         const max = rowMax[t]!
         if (max === -Infinity) {
           // No component can produce this row: its log-density is −∞ and its responsibilities 0.
@@ -164,6 +170,7 @@ export class FusedKernel<C, S> {
     acc.hardLogResponsibility += hard
     acc.weight += weight
     acc.rows += m
+    acc.positiveRows += positive
     const stats = acc.statistics
     const monoid = this.monoid
     if (sw === undefined) {

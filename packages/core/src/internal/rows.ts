@@ -5,6 +5,8 @@
  * @internal
  */
 import type { Dataset } from '../Dataset.js'
+import type { EmError } from '../Errors.js'
+import { invalidData } from '../Errors.js'
 import { slice } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
 import { BLOCK } from './fused.js'
@@ -114,3 +116,11 @@ export class WorstRows {
     return this.rows.slice(0, this.size).sort()
   }
 }
+
+/** Row numbers in a family's support error are local to the block: make them global. */
+export const globalRows = (error: EmError, firstRow: number): EmError => {
+  if (error._tag !== 'InvalidData') return error
+  const message = error.message.replace(/\brow (\d+)/g, (_, r: string) => `row ${firstRow + Number(r)}`)
+  return invalidData(message, error.row === undefined ? firstRow : firstRow + error.row, error.column)
+}
+

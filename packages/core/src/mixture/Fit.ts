@@ -167,6 +167,9 @@ const asyncModel = <C, S>(family: ComponentFamily<C, S>, k: number, collapse: Co
       if (source !== engine.source) throw new EmException(invalidOptions('data', `this model's ${engine.kind} engine was made for another source`))
       const pass = await engine.pass(params)
       if (pass.weight <= 0) throw new EmException(invalidData('every row of the data source has weight 0'))
+      if (pass.positiveRows < k) {
+        throw new EmException(invalidData(`k = ${k} components but only ${pass.positiveRows} rows with positive weight; k must not exceed the number of observations`))
+      }
       last = { params, pass }
       return { posterior: last, logLikelihood: pass.logLikelihood + logPrior(family, params.components) }
     },

@@ -12,6 +12,7 @@ import type { EmError } from '../Errors.js'
 import { EmException, invalidOptions } from '../Errors.js'
 import type { ComponentFamily, InitMethod } from '../Family.js'
 import { kmeansPlusPlus, randomResponsibilities, randomRows } from '../internal/kmeans.js'
+import { globalRows } from '../internal/rows.js'
 import type { FitWarning } from '../Model.js'
 import type { Rng } from '../Rng.js'
 import type { RowSource } from '../Source.js'
@@ -70,13 +71,15 @@ export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod): I
 
 /**
  * A uniform sample of at most `size` rows of a source (with their sample weights), in source order,
- * drawn in one pass by reservoir sampling (Vitter's algorithm R) from `rng`.
+ * drawn in one pass by reservoir sampling (Vitter's algorithm R) from `rng`. Every block is checked
+ * (finite values, weights, and `check` — e.g. a family's support — when given), errors naming the
+ * global row.
  *
  * @returns `Left(InvalidData)` for a bad block or an empty source.
  * @category Initialisation
  * @since 0.2.0
  */
-export const sampleRows = async (source: RowSource, size: number, rng: Rng): Promise<E.Either<EmError, Dataset>> => {
+export const sampleRows = async (source: RowSource, size: number, rng: Rng, check?: (block: Dataset) => E.Either<EmError, Dataset>): Promise<E.Either<EmError, Dataset>> => {
   const d = source.d
   const keepValues = new Float64Array(size * d)
   const keepWeights = new Float64Array(size)
@@ -87,6 +90,8 @@ export const sampleRows = async (source: RowSource, size: number, rng: Rng): Pro
     for await (const block of source.blocks()) {
       const bad = checkBlock(block, d, seen)
       if (bad !== undefined) return E.left(bad)
+      const support = check?.(block)
+      if (support !== undefined && E.isLeft(support)) return E.left(globalRows(support.left, seen))
       for (let i = 0; i < block.n; i++, seen++) {
         let slot = seen
         if (seen >= size) {
@@ -126,11 +131,15 @@ export const sampleRows = async (source: RowSource, size: number, rng: Rng): Pro
 export const sourceInitializer = <C, S>(m: MixtureModel<C, S>, method: InitMethod | undefined, sampleSize: number): AsyncInitializer<RowSource, Params<C>> => {
   const inMemory = initializer(m, method)
   return async (source, rng, warn) => {
-    const sample = await sampleRows(source, sampleSize, rng)
+    const sample = await sampleRows(source, sampleSize, rng, (block) => m.family.checkData(block))
     if (E.isLeft(sample)) return sample
-    if (sample.right.n < m.k) return E.left({ _tag: 'InvalidData', message: `k = ${m.k} components but the data source has only ${sample.right.n} rows` })
-    const support = m.family.checkData(sample.right)
-    if (E.isLeft(support)) return support
-    return inMemory(sample.right, rng, warn)
+    const s = sample.right
+    let positive = s.n
+    if (s.sampleWeights !== undefined) positive = s.sampleWeights.reduce((c, w) => (w > 0 ? c + 1 : c), 0)
+    if (positive < m.k) {
+      const what = s.n < sampleSize ? 'the data source has only' : 'the initialisation sample has only'
+      return E.left({ _tag: 'InvalidData', message: `k = ${m.k} components but ${what} ${positive} rows with positive weight; k must not exceed the number of observations` })
+    }
+    return inMemory(s, rng, warn)
   }
 }
