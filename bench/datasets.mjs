@@ -1,21 +1,13 @@
 // Deterministic benchmark data sets: Gaussian mixtures with fixed seeds, and a fixed starting point
 // for each (the true parameters perturbed, equal weights). Written as raw little-endian float64
-// files so that emkit and scikit-learn read identical bytes.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+// files so that emkit and scikit-learn read identical bytes. The set list, paths and the reader live
+// in files.mjs, which loads no emkit code (so a runner measuring another checkout loads only that
+// checkout's emkit); this module adds the generator, which uses this checkout's seeded Rng.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { Rng } from '../packages/core/dist/index.js'
+import { DATA_DIR, SETS, load as loadFiles, paths } from './files.mjs'
 
-/** The data sets of issue 7: name → n, d, k, seed. */
-export const SETS = {
-  s2: { n: 100_000, d: 2, k: 5, seed: 2 },
-  s10: { n: 100_000, d: 10, k: 8, seed: 10 },
-  s50: { n: 20_000, d: 50, k: 4, seed: 50 },
-  big: { n: 1_000_000, d: 4, k: 6, seed: 4 },
-  's2-1e4': { n: 10_000, d: 2, k: 5, seed: 2 },
-  's2-1e6': { n: 1_000_000, d: 2, k: 5, seed: 2 },
-}
-
-export const DATA_DIR = new URL('./data/', import.meta.url).pathname
+export { DATA_DIR, SETS }
 
 const randomSpd = (rng, d, scale) => {
   // A·Aᵀ/d + 0.3·I, scaled: well conditioned, correlated.
@@ -46,13 +38,10 @@ const choleskyRows = (s) => {
 
 /** Generates (or reuses) data set `name`; returns paths and shape. */
 export const ensure = (name) => {
-  const spec = SETS[name]
-  if (spec === undefined) throw new Error(`unknown data set ${name}`)
+  const set = paths(name)
+  const { n, d, k, seed, bin, init } = set
+  if (existsSync(bin) && existsSync(init)) return set
   mkdirSync(DATA_DIR, { recursive: true })
-  const bin = join(DATA_DIR, `${name}.f64`)
-  const init = join(DATA_DIR, `${name}.init.json`)
-  if (existsSync(bin) && existsSync(init)) return { ...spec, name, bin, init }
-  const { n, d, k, seed } = spec
   const rng = Rng.seeded(seed)
   const means = Array.from({ length: k }, () => Array.from({ length: d }, () => 4 * rng.normal()))
   const covs = Array.from({ length: k }, () => randomSpd(rng, d, 1 + rng.uniform()))
@@ -84,20 +73,11 @@ export const ensure = (name) => {
     covariances: Array.from({ length: k }, () => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1.5 : 0)))),
   }
   writeFileSync(init, JSON.stringify(start))
-  return { ...spec, name, bin, init }
+  return set
 }
 
-/**
- * Reads a data set's values straight into a SharedArrayBuffer (no intermediate copy, so the peak
- * resident memory holds the data once, and worker threads use it in place) and its start.
- */
+/** {@link ensure}, then the data set's values in a SharedArrayBuffer and its start (see files.mjs). */
 export const load = (name) => {
-  const s = ensure(name)
-  const bytes = s.n * s.d * 8
-  const shared = new SharedArrayBuffer(bytes)
-  const fd = openSync(s.bin, 'r')
-  let read = 0
-  while (read < bytes) read += readSync(fd, new Uint8Array(shared, read, Math.min(1 << 24, bytes - read)), 0, Math.min(1 << 24, bytes - read), read)
-  closeSync(fd)
-  return { ...s, values: new Float64Array(shared), start: JSON.parse(readFileSync(s.init, 'utf8')) }
+  ensure(name)
+  return loadFiles(name)
 }
