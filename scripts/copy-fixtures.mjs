@@ -29,7 +29,9 @@ for (const name of cases) {
   }
   const expected = JSON.parse(readFileSync(join(from, 'expected.json'), 'utf8'))
   const dataFile = expected.data?.file ?? 'data.csv'
-  const sha = createHash('sha256').update(readFileSync(join(from, dataFile))).digest('hex')
+  const sha = createHash('sha256')
+    .update(readFileSync(join(from, dataFile)))
+    .digest('hex')
   if (sha !== expected.data?.sha256) {
     console.error(`copy-fixtures: ${name}/${dataFile} has sha256 ${sha}, expected.json says ${expected.data?.sha256}`)
     failed = true
@@ -37,7 +39,9 @@ for (const name of cases) {
   }
   const to = join(target, name)
   mkdirSync(to, { recursive: true })
-  const files = readdirSync(from).filter((f) => statSync(join(from, f)).isFile()).sort()
+  const files = readdirSync(from)
+    .filter((f) => statSync(join(from, f)).isFile())
+    .sort()
   for (const f of files) {
     // The shared copies are read-only; make ours writable so that the script can be rerun.
     if (existsSync(join(to, f))) chmodSync(join(to, f), 0o644)

@@ -12,14 +12,18 @@ import { check, close, fmt } from '../shared/check.js'
 import { poisson } from './poisson.js'
 
 // Data: 600 rows of 3 counts from a known two-component mixture.
-const truth: Mixture.Params<{ rate: number[] }> = { weights: Float64Array.from([0.3, 0.7]), components: [{ rate: [2, 9, 0.5] }, { rate: [8, 1, 4] }] }
+const truth: Mixture.Params<{ rate: number[] }> = {
+  weights: Float64Array.from([0.3, 0.7]),
+  components: [{ rate: [2, 9, 0.5] }, { rate: [8, 1, 4] }],
+}
 const draw = Mixture.sample(poisson, truth, 600, Rng.seeded(7))
 const data = Dataset.fromFlat(draw.values, draw.d)
 if (E.isLeft(data)) throw new Error(data.left.message)
 
 // Fit with restarts; choose k by BIC.
 const fits = [1, 2, 3].map((k) => Mixture.fitOrThrow(poisson, data.right, { k, restarts: 5, seed: 1, init: 'random-rows' }))
-for (const f of fits) console.log(`k = ${f.params.weights.length}: log-likelihood ${fmt(f.logLikelihood, 8)}, BIC ${fmt(f.bic, 7)}, ${f.iterations} iterations`)
+for (const f of fits)
+  console.log(`k = ${f.params.weights.length}: log-likelihood ${fmt(f.logLikelihood, 8)}, BIC ${fmt(f.bic, 7)}, ${f.iterations} iterations`)
 const best = fits.reduce((a, b) => (b.bic < a.bic ? b : a))
 check(best.params.weights.length === 2, `BIC chooses k = 2 (got ${best.params.weights.length})`)
 const order = best.params.components[0]!.rate[0]! < best.params.components[1]!.rate[0]! ? [0, 1] : [1, 0]
@@ -36,13 +40,30 @@ console.log(`labels agree with the truth on ${fmt(100 * agree, 3)} % of rows`)
 check(agree > 0.95, 'predicted labels match the generating components')
 const json = JSON.parse(JSON.stringify(Mixture.toJSON(poisson, best.params, best))) as unknown
 const back = Mixture.fromJSON(poisson, json)
-check(E.isRight(back) && Mixture.logLikelihood(poisson, back.right.params, data.right) === best.logLikelihood, 'JSON round trip keeps the log-likelihood exactly')
-check(Mixture.sample(poisson, best.params, 10, 3).values.every((x) => Number.isInteger(x) && x >= 0), 'samples are counts')
+check(
+  E.isRight(back) && Mixture.logLikelihood(poisson, back.right.params, data.right) === best.logLikelihood,
+  'JSON round trip keeps the log-likelihood exactly',
+)
+check(
+  Mixture.sample(poisson, best.params, 10, 3).values.every((x) => Number.isInteger(x) && x >= 0),
+  'samples are counts',
+)
 
 // Verification: the family contract and the EM model laws.
-const counts = Arbitraries.dataset({ minRows: 2, maxRows: 30, dimension: fc.integer({ min: 1, max: 3 }), integer: true, min: 0, max: 12, weighted: 'maybe' })
+const counts = Arbitraries.dataset({
+  minRows: 2,
+  maxRows: 30,
+  dimension: fc.integer({ min: 1, max: 3 }),
+  integer: true,
+  min: 0,
+  max: 12,
+  weighted: 'maybe',
+})
 const components = (d: number, k: number) =>
-  fc.array(fc.array(fc.double({ min: 0.2, max: 10, noNaN: true }), { minLength: d, maxLength: d }).map((rate) => ({ rate })), { minLength: k, maxLength: k })
+  fc.array(
+    fc.array(fc.double({ min: 0.2, max: 10, noNaN: true }), { minLength: d, maxLength: d }).map((rate) => ({ rate })),
+    { minLength: k, maxLength: k },
+  )
 const family = FamilyLaws.assertFamilyLaws({
   family: poisson,
   data: counts,
@@ -55,7 +76,9 @@ const family = FamilyLaws.assertFamilyLaws({
   parameters: { numRuns: 20, seed: 42 },
 })
 const model = ModelLaws.assertMixtureLaws(poisson, 2, {
-  cases: Arbitraries.mixtureCase(poisson, Arbitraries.mixtureJson({ family: 'poisson', dimension: 3 }, components(3, 2)), { weighted: 'maybe' }),
+  cases: Arbitraries.mixtureCase(poisson, Arbitraries.mixtureJson({ family: 'poisson', dimension: 3 }, components(3, 2)), {
+    weighted: 'maybe',
+  }),
   parameters: { numRuns: 15, seed: 42 },
 })
 console.log(`${family.results.length} family laws and ${model.results.length} model laws held`)

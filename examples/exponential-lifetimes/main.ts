@@ -32,7 +32,10 @@ const data = Dataset.fromColumnOrThrow(lifetimes, { columns: ['hours'] })
 const family = Exponential.family() // quantile seeding is the default initialisation
 const fits = [1, 2, 3, 4].map((k) => Mixture.fitOrThrow(family, data, { k, restarts: 5, seed: 7 }))
 console.log(' k   log-likelihood        BIC   params')
-for (const f of fits) console.log(`${String(f.params.components.length).padStart(2)}  ${fmt(f.logLikelihood, 10).padStart(15)}  ${fmt(f.bic, 8).padStart(9)}   ${f.parameters}`)
+for (const f of fits)
+  console.log(
+    `${String(f.params.components.length).padStart(2)}  ${fmt(f.logLikelihood, 10).padStart(15)}  ${fmt(f.bic, 8).padStart(9)}   ${f.parameters}`,
+  )
 const best = fits.reduce((a, b) => (b.bic < a.bic ? b : a))
 // #endregion select
 
@@ -47,7 +50,9 @@ console.log('\nmode               true share  fitted   true mean (h)  fitted mea
 order.forEach((j, t) => {
   const meanHours = 1 / best.params.components[j]!.rate[0]!
   const share = best.params.weights[j]!
-  console.log(`${truth[t]!.mode.padEnd(18)} ${fmt(truth[t]!.weight, 3).padStart(9)}  ${fmt(share, 3).padStart(7)}  ${fmt(truth[t]!.meanHours, 4).padStart(13)}  ${fmt(meanHours, 4).padStart(15)}`)
+  console.log(
+    `${truth[t]!.mode.padEnd(18)} ${fmt(truth[t]!.weight, 3).padStart(9)}  ${fmt(share, 3).padStart(7)}  ${fmt(truth[t]!.meanHours, 4).padStart(13)}  ${fmt(meanHours, 4).padStart(15)}`,
+  )
   close(meanHours, truth[t]!.meanHours, 0.15, 0, `mean lifetime of the ${truth[t]!.mode} mode`)
   close(share, truth[t]!.weight, 0, 0.05, `share of the ${truth[t]!.mode} mode`)
 })
@@ -57,7 +62,9 @@ order.forEach((j, t) => {
 const labels = Mixture.predict(family, best.params, data)
 let agree = 0
 for (let i = 0; i < n; i++) if ((labels[i] === order[0] ? 0 : 1) === modes[i]) agree++
-console.log(`\nmost likely mode = true mode for ${fmt((100 * agree) / n, 3)}% of components (overlap limits this: short wear-out lifetimes look like defects)`)
+console.log(
+  `\nmost likely mode = true mode for ${fmt((100 * agree) / n, 3)}% of components (overlap limits this: short wear-out lifetimes look like defects)`,
+)
 check(agree / n > 0.8, 'most lifetimes are attributed to their true mode')
 console.log(`converged: ${best.converged} after ${best.iterations} iterations`)
 check(best.converged, 'the chosen fit converged')

@@ -15,13 +15,22 @@ import { check, close, fmt } from '../shared/check.js'
 /** Observed sequences of real numbers. */
 type Sequences = readonly Float64Array[]
 /** θ: initial distribution π (S), transitions A (S × S, row-major, rows on the simplex), emission means and variances (S). */
-interface Hmm { readonly initial: Float64Array; readonly transition: Float64Array; readonly mean: Float64Array; readonly variance: Float64Array }
+interface Hmm {
+  readonly initial: Float64Array
+  readonly transition: Float64Array
+  readonly mean: Float64Array
+  readonly variance: Float64Array
+}
 /** q(Z) per sequence: γ (T × S) and ξ ((T − 1) × S × S). */
-interface Marginals { readonly gamma: Float64Array[]; readonly xi: Float64Array[] }
+interface Marginals {
+  readonly gamma: Float64Array[]
+  readonly xi: Float64Array[]
+}
 
 const S = (p: Hmm): number => p.initial.length
 const xlogy = (x: number, y: number): number => (x > 0 ? x * Math.log(y) : 0)
-const logEmission = (p: Hmm, s: number, x: number): number => -0.5 * Math.log(2 * Math.PI * p.variance[s]!) - ((x - p.mean[s]!) ** 2) / (2 * p.variance[s]!)
+const logEmission = (p: Hmm, s: number, x: number): number =>
+  -0.5 * Math.log(2 * Math.PI * p.variance[s]!) - (x - p.mean[s]!) ** 2 / (2 * p.variance[s]!)
 
 /** Forward–backward in log space for one sequence: γ, ξ and log p(x). */
 const forwardBackward = (p: Hmm, x: Float64Array): { gamma: Float64Array; xi: Float64Array; logLikelihood: number } => {
@@ -34,28 +43,33 @@ const forwardBackward = (p: Hmm, x: Float64Array): { gamma: Float64Array; xi: Fl
   const beta = new Float64Array(T * s)
   const tmp = new Float64Array(s)
   for (let j = 0; j < s; j++) alpha[j] = Math.log(p.initial[j]!) + logB[j]!
-  for (let t = 1; t < T; t++) for (let j = 0; j < s; j++) {
-    for (let i = 0; i < s; i++) tmp[i] = alpha[(t - 1) * s + i]! + logA[i * s + j]!
-    alpha[t * s + j] = logB[t * s + j]! + Linalg.logSumExp(tmp, 0, s, 1)
-  }
-  for (let t = T - 2; t >= 0; t--) for (let i = 0; i < s; i++) {
-    for (let j = 0; j < s; j++) tmp[j] = logA[i * s + j]! + logB[(t + 1) * s + j]! + beta[(t + 1) * s + j]!
-    beta[t * s + i] = Linalg.logSumExp(tmp, 0, s, 1)
-  }
+  for (let t = 1; t < T; t++)
+    for (let j = 0; j < s; j++) {
+      for (let i = 0; i < s; i++) tmp[i] = alpha[(t - 1) * s + i]! + logA[i * s + j]!
+      alpha[t * s + j] = logB[t * s + j]! + Linalg.logSumExp(tmp, 0, s, 1)
+    }
+  for (let t = T - 2; t >= 0; t--)
+    for (let i = 0; i < s; i++) {
+      for (let j = 0; j < s; j++) tmp[j] = logA[i * s + j]! + logB[(t + 1) * s + j]! + beta[(t + 1) * s + j]!
+      beta[t * s + i] = Linalg.logSumExp(tmp, 0, s, 1)
+    }
   const logLikelihood = Linalg.logSumExp(alpha, (T - 1) * s, s, 1)
   // γ and ξ are renormalised at every t: exp(α + β − ℓ) alone drifts from 1 by ~T ulps on long chains.
   const gamma = new Float64Array(T * s)
   for (let t = 0; t < T; t++) {
     let z = 0
-    for (let j = 0; j < s; j++) z += (gamma[t * s + j] = Math.exp(alpha[t * s + j]! + beta[t * s + j]! - logLikelihood))
+    for (let j = 0; j < s; j++) z += gamma[t * s + j] = Math.exp(alpha[t * s + j]! + beta[t * s + j]! - logLikelihood)
     for (let j = 0; j < s; j++) gamma[t * s + j] = gamma[t * s + j]! / z
   }
   const xi = new Float64Array(Math.max(0, T - 1) * s * s)
   for (let t = 0; t + 1 < T; t++) {
     let z = 0
-    for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) {
-      z += (xi[(t * s + i) * s + j] = Math.exp(alpha[t * s + i]! + logA[i * s + j]! + logB[(t + 1) * s + j]! + beta[(t + 1) * s + j]! - logLikelihood))
-    }
+    for (let i = 0; i < s; i++)
+      for (let j = 0; j < s; j++) {
+        z += xi[(t * s + i) * s + j] = Math.exp(
+          alpha[t * s + i]! + logA[i * s + j]! + logB[(t + 1) * s + j]! + beta[(t + 1) * s + j]! - logLikelihood,
+        )
+      }
     for (let u = 0; u < s * s; u++) xi[t * s * s + u] = xi[t * s * s + u]! / z
   }
   return { gamma, xi, logLikelihood }
@@ -75,10 +89,15 @@ const hmm = (states: number): Model<Sequences, Hmm, Marginals, readonly Int32Arr
   observations: (data) => data.reduce((n, x) => n + x.length, 0),
   validate: (_data, p) => {
     const s = S(p)
-    if (s !== states || p.transition.length !== s * s || p.mean.length !== s || p.variance.length !== s) return E.left(Errors.invalidParameters(`expected ${states} states`))
-    if (!onSimplex(p.initial, 0, s)) return E.left(Errors.invalidParameters('the initial distribution is not on the simplex', undefined, 'initial'))
-    for (let i = 0; i < s; i++) if (!onSimplex(p.transition, i * s, s)) return E.left(Errors.invalidParameters(`row ${i} of the transition matrix is not on the simplex`, undefined, `transition/${i}`))
-    if (!p.variance.every((v) => v > 0 && Number.isFinite(v)) || !p.mean.every(Number.isFinite)) return E.left(Errors.invalidParameters('means must be finite and variances > 0'))
+    if (s !== states || p.transition.length !== s * s || p.mean.length !== s || p.variance.length !== s)
+      return E.left(Errors.invalidParameters(`expected ${states} states`))
+    if (!onSimplex(p.initial, 0, s))
+      return E.left(Errors.invalidParameters('the initial distribution is not on the simplex', undefined, 'initial'))
+    for (let i = 0; i < s; i++)
+      if (!onSimplex(p.transition, i * s, s))
+        return E.left(Errors.invalidParameters(`row ${i} of the transition matrix is not on the simplex`, undefined, `transition/${i}`))
+    if (!p.variance.every((v) => v > 0 && Number.isFinite(v)) || !p.mean.every(Number.isFinite))
+      return E.left(Errors.invalidParameters('means must be finite and variances > 0'))
     return E.right(p)
   },
   posterior: (data, p) => {
@@ -103,19 +122,27 @@ const hmm = (states: number): Model<Sequences, Hmm, Marginals, readonly Int32Arr
       const g = q.gamma[n]!
       for (let j = 0; j < s; j++) initial[j] = initial[j]! + g[j]! / data.length
       for (let t = 0; t < q.xi[n]!.length; t++) transition[t % (s * s)] = transition[t % (s * s)]! + q.xi[n]![t]!
-      for (let t = 0; t < x.length; t++) for (let j = 0; j < s; j++) {
-        weight[j] = weight[j]! + g[t * s + j]!
-        sum[j] = sum[j]! + g[t * s + j]! * x[t]!
-      }
+      for (let t = 0; t < x.length; t++)
+        for (let j = 0; j < s; j++) {
+          weight[j] = weight[j]! + g[t * s + j]!
+          sum[j] = sum[j]! + g[t * s + j]! * x[t]!
+        }
     })
     const mean = sum.map((v, j) => v / weight[j]!)
     const variance = new Float64Array(s)
     data.forEach((x, n) => {
-      for (let t = 0; t < x.length; t++) for (let j = 0; j < s; j++) variance[j] = variance[j]! + q.gamma[n]![t * s + j]! * (x[t]! - mean[j]!) ** 2
+      for (let t = 0; t < x.length; t++)
+        for (let j = 0; j < s; j++) variance[j] = variance[j]! + q.gamma[n]![t * s + j]! * (x[t]! - mean[j]!) ** 2
     })
     for (let j = 0; j < s; j++) {
       variance[j] = variance[j]! / weight[j]!
-      if (!(variance[j]! > 1e-10)) return E.left({ _tag: 'CollapsedComponent', component: j, iteration: context.iteration, message: `state ${j} collapsed onto a single value` })
+      if (!(variance[j]! > 1e-10))
+        return E.left({
+          _tag: 'CollapsedComponent',
+          component: j,
+          iteration: context.iteration,
+          message: `state ${j} collapsed onto a single value`,
+        })
       let row = 0
       for (let k = 0; k < s; k++) row += transition[j * s + k]!
       for (let k = 0; k < s; k++) transition[j * s + k] = row > 0 ? transition[j * s + k]! / row : 1 / s
@@ -128,10 +155,11 @@ const hmm = (states: number): Model<Sequences, Hmm, Marginals, readonly Int32Arr
     data.forEach((x, n) => {
       for (let j = 0; j < s; j++) total += xlogy(q.gamma[n]![j]!, p.initial[j]!)
       for (let t = 0; t < q.xi[n]!.length; t++) total += xlogy(q.xi[n]![t]!, p.transition[t % (s * s)]!)
-      for (let t = 0; t < x.length; t++) for (let j = 0; j < s; j++) {
-        const g = q.gamma[n]![t * s + j]!
-        if (g > 0) total += g * logEmission(p, j, x[t]!)
-      }
+      for (let t = 0; t < x.length; t++)
+        for (let j = 0; j < s; j++) {
+          const g = q.gamma[n]![t * s + j]!
+          if (g > 0) total += g * logEmission(p, j, x[t]!)
+        }
     })
     return total
   },
@@ -156,10 +184,12 @@ const hmm = (states: number): Model<Sequences, Hmm, Marginals, readonly Int32Arr
       const xi = q.xi[n]!
       const s = g.length / x.length
       for (let j = 0; j < s; j++) h -= xlogy(g[j]!, g[j]!)
-      for (let t = 0; t + 1 < x.length; t++) for (let i = 0; i < s; i++) for (let j = 0; j < s; j++) {
-        const v = xi[(t * s + i) * s + j]!
-        if (v > 0) h -= v * Math.log(v / g[t * s + i]!)
-      }
+      for (let t = 0; t + 1 < x.length; t++)
+        for (let i = 0; i < s; i++)
+          for (let j = 0; j < s; j++) {
+            const v = xi[(t * s + i) * s + j]!
+            if (v > 0) h -= v * Math.log(v / g[t * s + i]!)
+          }
     })
     return h
   },
@@ -196,7 +226,9 @@ const model = hmm(2)
 const start: Hmm = { initial: f64([0.5, 0.5]), transition: f64([0.5, 0.5, 0.5, 0.5]), mean: f64([-1, 1]), variance: f64([2, 2]) }
 const fit = Em.fitOrThrow(model, data, { init: start, tolerance: 1e-10, maxIterations: 500 })
 console.log(`Baum–Welch: ${fit.iterations} iterations, log-likelihood ${fmt(fit.logLikelihood, 8)}, converged ${fit.converged}`)
-console.log(`  A = [${Array.from(fit.params.transition, (v) => fmt(v, 3)).join(', ')}], means ${Array.from(fit.params.mean, (v) => fmt(v, 4)).join(', ')}, variances ${Array.from(fit.params.variance, (v) => fmt(v, 3)).join(', ')}`)
+console.log(
+  `  A = [${Array.from(fit.params.transition, (v) => fmt(v, 3)).join(', ')}], means ${Array.from(fit.params.mean, (v) => fmt(v, 4)).join(', ')}, variances ${Array.from(fit.params.variance, (v) => fmt(v, 3)).join(', ')}`,
+)
 check(fit.converged, 'Baum–Welch converged')
 check(fit.warnings.length === 0, 'no log-likelihood decrease was reported')
 fit.params.mean.forEach((m, j) => close(m, truth.mean[j]!, 0, 0.15, `mean of state ${j}`))
@@ -204,7 +236,10 @@ fit.params.variance.forEach((v, j) => close(v, truth.variance[j]!, 0.2, 0, `vari
 fit.params.transition.forEach((a, t) => close(a, truth.transition[t]!, 0, 0.05, `transition ${t}`))
 
 // 2. The model laws, on generated chains and starting points.
-const simplexArb = (k: number) => fc.array(fc.double({ min: 0.05, max: 1, noNaN: true }), { minLength: k, maxLength: k }).map((u) => u.map((v) => v / u.reduce((a, b) => a + b, 0)))
+const simplexArb = (k: number) =>
+  fc
+    .array(fc.double({ min: 0.05, max: 1, noNaN: true }), { minLength: k, maxLength: k })
+    .map((u) => u.map((v) => v / u.reduce((a, b) => a + b, 0)))
 const params: fc.Arbitrary<Hmm> = fc
   .record({
     initial: simplexArb(2),
@@ -214,12 +249,17 @@ const params: fc.Arbitrary<Hmm> = fc
   })
   .map((r) => ({ initial: f64(r.initial), transition: f64(r.rows.flat()), mean: f64(r.mean), variance: f64(r.variance) }))
 const cases = fc.record({
-  data: fc.tuple(params, fc.array(fc.integer({ min: 10, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 1 << 30 })).map(([p, lengths, seed]) => simulate(p, lengths, Rng.seeded(seed)) as Sequences),
+  data: fc
+    .tuple(params, fc.array(fc.integer({ min: 10, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 1 << 30 }))
+    .map(([p, lengths, seed]) => simulate(p, lengths, Rng.seeded(seed)) as Sequences),
   init: params,
 })
 const perturb: Perturb.Perturbation<Hmm> = (p, rng, scale) => ({
   initial: Perturb.onSimplex(p.initial, rng, scale),
-  transition: f64([...Perturb.onSimplex(p.transition.subarray(0, 2), rng, scale), ...Perturb.onSimplex(p.transition.subarray(2, 4), rng, scale)]),
+  transition: f64([
+    ...Perturb.onSimplex(p.transition.subarray(0, 2), rng, scale),
+    ...Perturb.onSimplex(p.transition.subarray(2, 4), rng, scale),
+  ]),
   mean: p.mean.map((m) => m + scale * (1 + Math.abs(m)) * rng.normal()),
   variance: p.variance.map((v) => v * Math.exp(scale * rng.normal())),
 })
@@ -231,11 +271,13 @@ const checkPosterior: ModelLaws.PosteriorCheck<Sequences, Marginals> = (data, q)
       const g1 = q.gamma[n]![2 * t + 1]!
       const off = Math.abs(g0 + g1 - 1)
       if (!(g0 >= 0 && g1 >= 0)) worst = { size: 1, allowed: 0, message: `γ of sequence ${n}, time ${t} is negative` }
-      else if (off > 1e-12 && (worst === undefined || off > worst.size)) worst = { size: off, allowed: 1e-12, message: `γ of sequence ${n}, time ${t} sums to ${g0 + g1}` }
+      else if (off > 1e-12 && (worst === undefined || off > worst.size))
+        worst = { size: off, allowed: 1e-12, message: `γ of sequence ${n}, time ${t} sums to ${g0 + g1}` }
       if (t + 1 < x.length) {
         const xi = q.xi[n]!.subarray(4 * t, 4 * t + 4)
         const marginal = Math.max(Math.abs(xi[0]! + xi[1]! - g0), Math.abs(xi[2]! + xi[3]! - g1))
-        if (marginal > 1e-10 && (worst === undefined || marginal > worst.size)) worst = { size: marginal, allowed: 1e-10, message: `Σⱼ ξₜ(i, j) ≠ γₜ(i) for sequence ${n}, time ${t}` }
+        if (marginal > 1e-10 && (worst === undefined || marginal > worst.size))
+          worst = { size: marginal, allowed: 1e-10, message: `Σⱼ ξₜ(i, j) ≠ γₜ(i) for sequence ${n}, time ${t}` }
       }
     }
   })

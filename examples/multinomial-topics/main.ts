@@ -12,7 +12,23 @@ import * as Multinomial from '@emkit/multinomial'
 import { check, fmt } from '../shared/check.js'
 
 // #region data
-const vocabulary = ['goal', 'team', 'coach', 'match', 'score', 'oven', 'flour', 'bake', 'salt', 'recipe', 'bank', 'loan', 'stock', 'market', 'rate']
+const vocabulary = [
+  'goal',
+  'team',
+  'coach',
+  'match',
+  'score',
+  'oven',
+  'flour',
+  'bake',
+  'salt',
+  'recipe',
+  'bank',
+  'loan',
+  'stock',
+  'market',
+  'rate',
+]
 const V = vocabulary.length
 /** A topic: 80% of its mass on its five words, the rest spread over the whole vocabulary. */
 const topic = (words: string[]): number[] => vocabulary.map((w) => (words.includes(w) ? 0.8 / words.length : 0) + 0.2 / V)
@@ -43,7 +59,9 @@ if (data._tag === 'Left') throw new Error(data.left.message)
 // #region fit
 const family = Multinomial.family() // smoothing 0: exact maximum likelihood
 const fit = Mixture.fitOrThrow(family, data.right, { k: 3, restarts: 10, seed: 3 })
-console.log(`log-likelihood ${fmt(fit.logLikelihood, 8)} (multinomial coefficient included), BIC ${fmt(fit.bic, 8)}, ${fit.parameters} free parameters`)
+console.log(
+  `log-likelihood ${fmt(fit.logLikelihood, 8)} (multinomial coefficient included), BIC ${fmt(fit.bic, 8)}, ${fit.parameters} free parameters`,
+)
 // #endregion fit
 check(fit.parameters === 3 * (V - 1) + 2, 'free parameters k·(V − 1) + k − 1')
 
@@ -59,9 +77,14 @@ fit.params.components.forEach((c, j) => {
   const tv = truth.map((t) => 0.5 * t.p.reduce((s, p, v) => s + Math.abs(p - c.probabilities[v]!), 0))
   const best = tv.indexOf(Math.min(...tv))
   matched.add(best)
-  console.log(`topic ${j} (weight ${fmt(fit.params.weights[j]!, 3)}): ${topWords(c.probabilities).join(', ')}  → ${truth[best]!.name} (TV distance ${fmt(tv[best]!, 2)})`)
+  console.log(
+    `topic ${j} (weight ${fmt(fit.params.weights[j]!, 3)}): ${topWords(c.probabilities).join(', ')}  → ${truth[best]!.name} (TV distance ${fmt(tv[best]!, 2)})`,
+  )
   check(tv[best]! < 0.1, `fitted topic ${j} is within 0.1 of a true topic in total variation`)
-  check(topWords(c.probabilities).sort().join() === topWords(truth[best]!.p).sort().join(), `fitted topic ${j} has the top words of ${truth[best]!.name}`)
+  check(
+    topWords(c.probabilities).sort().join() === topWords(truth[best]!.p).sort().join(),
+    `fitted topic ${j} has the top words of ${truth[best]!.name}`,
+  )
 })
 // #endregion topics
 check(matched.size === 3, 'each true topic is found once')

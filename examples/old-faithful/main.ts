@@ -43,10 +43,14 @@ for (const k of ks) {
 }
 console.log('* a component collapsed onto repeated values (variance at the regularisation floor): set aside')
 check(best !== undefined, 'no model could be fitted')
-console.log(`\nwinner: ${best.covariance}, k = ${best.k} (BIC ${best.fit.bic.toFixed(3)}, log-likelihood ${best.fit.logLikelihood.toFixed(3)}, ${best.fit.parameters} parameters)`)
+console.log(
+  `\nwinner: ${best.covariance}, k = ${best.k} (BIC ${best.fit.bic.toFixed(3)}, log-likelihood ${best.fit.logLikelihood.toFixed(3)}, ${best.fit.parameters} parameters)`,
+)
 best.fit.params.components.forEach((c, j) => {
   const { mean, covariance } = Gaussian.meanAndCovariance(c)
-  console.log(`  component ${j}: weight ${fmt(best.fit.params.weights[j]!, 4)}, mean [${mean.map((x) => fmt(x, 5)).join(', ')}], covariance [${covariance.map((r) => `[${r.map((x) => fmt(x, 4)).join(', ')}]`).join(', ')}]`)
+  console.log(
+    `  component ${j}: weight ${fmt(best.fit.params.weights[j]!, 4)}, mean [${mean.map((x) => fmt(x, 5)).join(', ')}], covariance [${covariance.map((r) => `[${r.map((x) => fmt(x, 4)).join(', ')}]`).join(', ')}]`,
+  )
 })
 
 // Checks. mclust (Mclust(faithful), BIC over its models) picks EEE — scikit-learn's 'tied' — with

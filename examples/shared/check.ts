@@ -11,7 +11,10 @@ export function check(condition: boolean, message: string): asserts condition {
 /** Checks |actual − expected| ≤ atol + rtol·|expected| and returns `actual`. */
 export const close = (actual: number, expected: number, rtol: number, atol: number, label: string): number => {
   const err = Math.abs(actual - expected)
-  check(err <= atol + rtol * Math.abs(expected), `${label}: ${actual} vs expected ${expected} (|Δ| = ${err.toExponential(2)}, allowed ${atol} + ${rtol}·|expected|)`)
+  check(
+    err <= atol + rtol * Math.abs(expected),
+    `${label}: ${actual} vs expected ${expected} (|Δ| = ${err.toExponential(2)}, allowed ${atol} + ${rtol}·|expected|)`,
+  )
   return actual
 }
 

@@ -76,7 +76,16 @@ export const writeFileAtomic = (path0: string, contents: string): E.Either<CliEr
     }
     rmSync(tmp, { force: true })
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e)
+    const why =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : e instanceof Error
+              ? e.message
+              : String(e)
     return E.left(dataError(`cannot write ${path0}: ${why}`))
   }
 }

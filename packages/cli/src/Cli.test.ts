@@ -51,7 +51,9 @@ describe('emkit fit --engine stream', () => {
     for (const [rows] of reads) expect(rows).toBe(400)
     expect(reads.map(([, pass]) => pass)).toEqual(reads.map((_, t) => t + 1))
     expect(r.events.filter((e) => e.event === 'update')).toHaveLength(3)
-    expect(r.stderr.join('')).toMatch(/^emkit fit: gaussian\/full, k = 2 on .*two\.csv \(n = 400, d = 2, stream engine\): log-likelihood \S+ after 3 iterations \(not converged: maxIterations\), BIC \S+\n$/)
+    expect(r.stderr.join('')).toMatch(
+      /^emkit fit: gaussian\/full, k = 2 on .*two\.csv \(n = 400, d = 2, stream engine\): log-likelihood \S+ after 3 iterations \(not converged: maxIterations\), BIC \S+\n$/,
+    )
     expect(liveSpills()).toEqual([])
   })
 

@@ -31,7 +31,7 @@ import { dataSpec, renderSvg, selectSpec, sideBySide, traceSpec } from './Plots.
 import type { ProgressSink } from './Progress.js'
 import { silent, terminalBar } from './Progress.js'
 import type { ReportTable } from './Report.js'
-import { formatValue, htmlReport } from './Report.js'
+import { htmlReport } from './Report.js'
 import { withSpill } from './Spill.js'
 
 /**
@@ -107,7 +107,8 @@ const covarianceList = (s: string): Covariance[] => {
   const out: Covariance[] = []
   for (const part of s.split(',')) {
     const c = part.trim()
-    if (!(COVARIANCES as readonly string[]).includes(c)) throw new InvalidArgumentError(`unknown covariance ${JSON.stringify(c)}; choose from ${COVARIANCES.join(', ')}.`)
+    if (!(COVARIANCES as readonly string[]).includes(c))
+      throw new InvalidArgumentError(`unknown covariance ${JSON.stringify(c)}; choose from ${COVARIANCES.join(', ')}.`)
     if (!out.includes(c as Covariance)) out.push(c as Covariance)
   }
   return out
@@ -147,7 +148,9 @@ const loadModel = (path: string, options: Pick<FamilySpec, 'regularization' | 's
 const dataForModel = (table: Table, model: LoadedModel): Dataset => {
   if (table.d !== model.dimension) {
     throw new CliFailure(
-      dataError(`${model.file} has dimension ${model.dimension} but ${table.file} has ${table.d} column${table.d === 1 ? '' : 's'}${table.header ? ` (${table.columns.join(', ')})` : ''}; pick columns with --columns`),
+      dataError(
+        `${model.file} has dimension ${model.dimension} but ${table.file} has ${table.d} column${table.d === 1 ? '' : 's'}${table.header ? ` (${table.columns.join(', ')})` : ''}; pick columns with --columns`,
+      ),
     )
   }
   orFail(checkSupport(table, model.spec.family))
@@ -188,7 +191,19 @@ const modelTables = (family: AnyFamily, params: Mixture.Params<unknown>, summary
     tables.push({
       caption: 'Fit',
       columns: ['n', 'log-likelihood', 'iterations', 'converged', 'stop reason', 'parameters', 'BIC', 'AIC', 'ICL'],
-      rows: [[summary['n'], summary['logLikelihood'], summary['iterations'], summary['converged'], summary['stopReason'], summary['parameters'], summary['bic'], summary['aic'], summary['icl']]],
+      rows: [
+        [
+          summary['n'],
+          summary['logLikelihood'],
+          summary['iterations'],
+          summary['converged'],
+          summary['stopReason'],
+          summary['parameters'],
+          summary['bic'],
+          summary['aic'],
+          summary['icl'],
+        ],
+      ],
     })
   }
   return tables
@@ -234,9 +249,12 @@ interface FitFlags {
 
 const familySpec = (flags: Pick<FitFlags, 'family' | 'covariance' | 'regCovar' | 'smoothing'>, covariance?: Covariance): FamilySpec => {
   const family = flags.family ?? 'gaussian'
-  if (family !== 'gaussian' && flags.covariance !== undefined) throw new CliFailure(usageError(`--covariance applies to --family gaussian only, not ${family}`))
-  if (family !== 'gaussian' && flags.regCovar !== undefined) throw new CliFailure(usageError(`--reg-covar applies to --family gaussian only, not ${family}`))
-  if (family !== 'multinomial' && flags.smoothing !== undefined) throw new CliFailure(usageError(`--smoothing applies to --family multinomial only, not ${family}`))
+  if (family !== 'gaussian' && flags.covariance !== undefined)
+    throw new CliFailure(usageError(`--covariance applies to --family gaussian only, not ${family}`))
+  if (family !== 'gaussian' && flags.regCovar !== undefined)
+    throw new CliFailure(usageError(`--reg-covar applies to --family gaussian only, not ${family}`))
+  if (family !== 'multinomial' && flags.smoothing !== undefined)
+    throw new CliFailure(usageError(`--smoothing applies to --family multinomial only, not ${family}`))
   const spec: { family: FamilyName; covariance?: Covariance; regularization?: number; smoothing?: number } = { family }
   if (family === 'gaussian') spec.covariance = covariance ?? flags.covariance ?? 'full'
   if (flags.regCovar !== undefined) spec.regularization = flags.regCovar
@@ -244,7 +262,8 @@ const familySpec = (flags: Pick<FitFlags, 'family' | 'covariance' | 'regCovar' |
   return spec
 }
 
-const progressFor = (io: Io, quiet: boolean | undefined): ProgressSink => (quiet === true || io.progress === undefined ? silent : io.progress())
+const progressFor = (io: Io, quiet: boolean | undefined): ProgressSink =>
+  quiet === true || io.progress === undefined ? silent : io.progress()
 
 /** The family, the starting parameters (from `--init`) and k of a fit, flags and model file reconciled. */
 interface Start {
@@ -272,19 +291,37 @@ const resolveStart = (registry: Registry, flags: FitFlags): Start => {
     throw new CliFailure(dataError(`${flags.init} is a ${label(fileSpec)} model but --covariance ${flags.covariance} was given`))
   }
   spec = familySpec({ ...flags, family: fileSpec.family }, fileSpec.covariance)
-  const loaded = loadModel(flags.init, { ...(spec.regularization === undefined ? {} : { regularization: spec.regularization }), ...(spec.smoothing === undefined ? {} : { smoothing: spec.smoothing }) }, registry)
+  const loaded = loadModel(
+    flags.init,
+    {
+      ...(spec.regularization === undefined ? {} : { regularization: spec.regularization }),
+      ...(spec.smoothing === undefined ? {} : { smoothing: spec.smoothing }),
+    },
+    registry,
+  )
   const kk = loaded.params.components.length
-  if (flags.k !== undefined && flags.k !== kk) throw new CliFailure(dataError(`${flags.init} has ${kk} components but --k ${flags.k} was given`))
+  if (flags.k !== undefined && flags.k !== kk)
+    throw new CliFailure(dataError(`${flags.init} has ${kk} components but --k ${flags.k} was given`))
   return { spec, init: loaded.params, k: kk }
 }
 
 /** The starting model's dimension must be the data's. */
-const initDimensionError = (flags: FitFlags, family: AnyFamily, start: Start, data: { readonly file: string; readonly d: number }): CliError | undefined =>
-  start.init !== undefined && family.dimension(start.init.components[0]!) !== data.d
-    ? dataError(`${flags.init} has dimension ${family.dimension(start.init.components[0]!)} but ${data.file} has ${data.d} columns`)
+const initDimensionError = (
+  flags: FitFlags,
+  family: AnyFamily,
+  start: Start,
+  data: { readonly file: string; readonly d: number },
+): CliError | undefined =>
+  start.init !== undefined && family.dimension(start.init.components[0]) !== data.d
+    ? dataError(`${flags.init} has dimension ${family.dimension(start.init.components[0])} but ${data.file} has ${data.d} columns`)
     : undefined
 
-const checkInitDimension = (flags: FitFlags, family: AnyFamily, start: Start, data: { readonly file: string; readonly d: number }): void => {
+const checkInitDimension = (
+  flags: FitFlags,
+  family: AnyFamily,
+  start: Start,
+  data: { readonly file: string; readonly d: number },
+): void => {
   const error = initDimensionError(flags, family, start, data)
   if (error !== undefined) throw new CliFailure(error)
 }
@@ -313,7 +350,15 @@ const loopOptions = (flags: FitFlags, start: Start, maxIterations: number, progr
 })
 
 /** The memory engine: the CSV read into memory, passes on `workers` threads. */
-const fitInMemory = (dataPath: string | undefined, flags: FitFlags, start: Start, family: AnyFamily, what: string, workers: Workers, progress: ProgressSink): Fitted => {
+const fitInMemory = (
+  dataPath: string | undefined,
+  flags: FitFlags,
+  start: Start,
+  family: AnyFamily,
+  what: string,
+  workers: Workers,
+  progress: ProgressSink,
+): Fitted => {
   const table = loadTable(dataPath, flags.columns)
   orFail(checkSupport(table, start.spec.family))
   checkInitDimension(flags, family, start, table)
@@ -330,15 +375,33 @@ const fitInMemory = (dataPath: string | undefined, flags: FitFlags, start: Start
  * The stream engine: the CSV converted once into a spill file, every pass reading it in blocks
  * (the embedded data set, already in memory, is streamed in blocks as it is).
  */
-const fitStreamed = async (dataPath: string | undefined, flags: FitFlags, start: Start, family: AnyFamily, what: string, progress: ProgressSink): Promise<Fitted> => {
+const fitStreamed = async (
+  dataPath: string | undefined,
+  flags: FitFlags,
+  start: Start,
+  family: AnyFamily,
+  what: string,
+  progress: ProgressSink,
+): Promise<Fitted> => {
   const maxIterations = flags.maxIter ?? 1000
-  const run = async (shape: Fitted['shape'] & { readonly header: boolean }, source: Source.RowSource, plotData: Dataset): Promise<Fitted> => {
+  const run = async (
+    shape: Fitted['shape'] & { readonly header: boolean },
+    source: Source.RowSource,
+    plotData: Dataset,
+  ): Promise<Fitted> => {
     checkInitDimension(flags, family, start, shape)
-    if (start.k > shape.n) throw new CliFailure(dataError(`${shape.file}: k = ${start.k} components but only ${shape.n} rows; k must not exceed the number of observations`))
+    if (start.k > shape.n)
+      throw new CliFailure(
+        dataError(`${shape.file}: k = ${start.k} components but only ${shape.n} rows; k must not exceed the number of observations`),
+      )
     progress.start(what, maxIterations, shape.n)
     let result: E.Either<EmError, Mixture.MixtureFit<unknown>>
     try {
-      result = await Mixture.fitAsync(family, source, { ...loopOptions(flags, start, maxIterations, progress), engine: 'stream', onBlock: (rows, pass) => progress.rowsRead(rows, pass) })
+      result = await Mixture.fitAsync(family, source, {
+        ...loopOptions(flags, start, maxIterations, progress),
+        engine: 'stream',
+        onBlock: (rows, pass) => progress.rowsRead(rows, pass),
+      })
     } finally {
       progress.stop()
     }
@@ -353,9 +416,18 @@ const fitStreamed = async (dataPath: string | undefined, flags: FitFlags, start:
     return run(table, source.right, data)
   }
   const sampleSize = flags.plot === undefined ? 0 : PLOT_SAMPLE
-  const check = (shape: { readonly file: string; readonly d: number }): CliError | undefined => initDimensionError(flags, family, start, shape)
-  return withSpill(dataPath, { ...(flags.columns === undefined ? {} : { columns: flags.columns }), family: start.spec.family, sampleSize, seed: flags.seed ?? 0, check }, (spill) =>
-    run(spill, spill.source, spill.sample),
+  const check = (shape: { readonly file: string; readonly d: number }): CliError | undefined =>
+    initDimensionError(flags, family, start, shape)
+  return withSpill(
+    dataPath,
+    {
+      ...(flags.columns === undefined ? {} : { columns: flags.columns }),
+      family: start.spec.family,
+      sampleSize,
+      seed: flags.seed ?? 0,
+      check,
+    },
+    (spill) => run(spill, spill.source, spill.sample),
   )
 }
 
@@ -364,9 +436,14 @@ const fitStreamed = async (dataPath: string | undefined, flags: FitFlags, start:
  * row (0-based) and column: say them as the in-memory reader does (1-based, with the column's name);
  * the line is not known once the data are in the spill file.
  */
-const streamFailure = (shape: { readonly file: string; readonly columns: readonly string[]; readonly header: boolean }, what: string, e: EmError): CliError => {
+const streamFailure = (
+  shape: { readonly file: string; readonly columns: readonly string[]; readonly header: boolean },
+  what: string,
+  e: EmError,
+): CliError => {
   if (e._tag === 'InvalidData' && e.row !== undefined) {
-    const column = e.column === undefined ? '' : `, column ${e.column + 1}${shape.header ? ` (${JSON.stringify(shape.columns[e.column])})` : ''}`
+    const column =
+      e.column === undefined ? '' : `, column ${e.column + 1}${shape.header ? ` (${JSON.stringify(shape.columns[e.column])})` : ''}`
     return dataError(`${shape.file}: row ${e.row + 1}${column}: ${e.message}`)
   }
   return fitFailure(`${shape.file} (${what})`, e)
@@ -379,24 +456,50 @@ const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefin
   const what = `${label(start.spec)}, k = ${start.k}`
   const progress = progressFor(io, flags.quiet)
   const { fit, shape, plotData } =
-    plan.engine === 'memory' ? fitInMemory(dataPath, flags, start, family, what, plan.workers, progress) : await fitStreamed(dataPath, flags, start, family, what, progress)
+    plan.engine === 'memory'
+      ? fitInMemory(dataPath, flags, start, family, what, plan.workers, progress)
+      : await fitStreamed(dataPath, flags, start, family, what, progress)
   const json = Mixture.toJSON(family, fit.params, fit)
   const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
   if (flags.plot !== undefined) {
     const sampled = plotData.n < shape.n ? `a uniform sample of ${plotData.n} of ${shape.n} rows` : undefined
-    const input = { family, params: fit.params, data: plotData, columns: shape.columns, trace: fit.trace, title: sampled === undefined ? what : `${what} (${sampled})` }
+    const input = {
+      family,
+      params: fit.params,
+      data: plotData,
+      columns: shape.columns,
+      trace: fit.trace,
+      title: sampled === undefined ? what : `${what} (${sampled})`,
+    }
     const summary = { ...json.fit, parameters: fit.parameters, icl: fit.icl }
     outputs.unshift({
       path: flags.plot,
-      contents: await renderPicture(flags.plot, `emkit fit: ${what}`, `${shape.file}: ${shape.n} rows × ${shape.d} columns (${shape.columns.join(', ')})${sampled === undefined ? '' : `; the data picture shows ${sampled}`}`, [
-        { heading: shape.d === 1 ? 'Data and mixture density' : shape.d === 2 ? 'Data by most likely component' : 'Data on the first two principal components', spec: dataSpec(input) },
-        { heading: 'Log-likelihood per iteration', spec: traceSpec(fit.trace) },
-      ], modelTables(family, fit.params, summary)),
+      contents: await renderPicture(
+        flags.plot,
+        `emkit fit: ${what}`,
+        `${shape.file}: ${shape.n} rows × ${shape.d} columns (${shape.columns.join(', ')})${sampled === undefined ? '' : `; the data picture shows ${sampled}`}`,
+        [
+          {
+            heading:
+              shape.d === 1
+                ? 'Data and mixture density'
+                : shape.d === 2
+                  ? 'Data by most likely component'
+                  : 'Data on the first two principal components',
+            spec: dataSpec(input),
+          },
+          { heading: 'Log-likelihood per iteration', spec: traceSpec(fit.trace) },
+        ],
+        modelTables(family, fit.params, summary),
+      ),
     })
   }
   writeAll(io, outputs)
   if (flags.quiet !== true) {
-    const warnings = fit.warnings.length === 0 ? '' : `; ${fit.warnings.length} warning${fit.warnings.length === 1 ? '' : 's'}: ${fit.warnings[0]!.message}`
+    const warnings =
+      fit.warnings.length === 0
+        ? ''
+        : `; ${fit.warnings.length} warning${fit.warnings.length === 1 ? '' : 's'}: ${fit.warnings[0]!.message}`
     const engine = fit.engine === 'stream' ? ', stream engine' : ''
     io.stderr(
       `emkit fit: ${what} on ${shape.file} (n = ${shape.n}, d = ${shape.d}${engine}): log-likelihood ${fmt(fit.logLikelihood, 10)} after ${fit.iterations} iterations (${fit.converged ? 'converged' : `not converged: ${fit.stopReason}`}${(flags.restarts ?? 1) > 1 ? `, best of ${flags.restarts} restarts` : ''}), BIC ${fmt(fit.bic)}${warnings}\n`,
@@ -423,7 +526,8 @@ const selectCommand = async (io: Io, registry: Registry, dataPath: string | unde
   const { covariance: _structures, ...rest } = flags
   const base = familySpec(rest)
   const family0 = flags.family ?? 'gaussian'
-  if (family0 !== 'gaussian' && flags.covariance !== undefined) throw new CliFailure(usageError(`--covariance applies to --family gaussian only, not ${family0}`))
+  if (family0 !== 'gaussian' && flags.covariance !== undefined)
+    throw new CliFailure(usageError(`--covariance applies to --family gaussian only, not ${family0}`))
   const structures: Array<Covariance | undefined> = family0 === 'gaussian' ? (flags.covariance ?? [...COVARIANCES]) : [undefined]
   const ks = flags.k ?? [1, 2, 3, 4, 5, 6]
   const criterion = flags.criterion ?? 'bic'
@@ -463,20 +567,42 @@ const selectCommand = async (io: Io, registry: Registry, dataPath: string | unde
   progress.stop()
   let best = -1
   cells.forEach((c, i) => {
-    if (E.isRight(c.result) && (best < 0 || c.result.right[criterion] < (cells[best]!.result as E.Right<Mixture.MixtureFit<unknown>>).right[criterion])) best = i
+    if (
+      E.isRight(c.result) &&
+      (best < 0 || c.result.right[criterion] < (cells[best]!.result as E.Right<Mixture.MixtureFit<unknown>>).right[criterion])
+    )
+      best = i
   })
-  if (best < 0) throw new CliFailure(dataError(`${table.file}: no fit in the grid could proceed (${E.isLeft(cells[0]!.result) ? cells[0]!.result.left : ''})`))
+  if (best < 0)
+    throw new CliFailure(
+      dataError(`${table.file}: no fit in the grid could proceed (${E.isLeft(cells[0]!.result) ? cells[0]!.result.left : ''})`),
+    )
   const header = ['structure', 'k', 'parameters', 'logLikelihood', 'bic', 'aic', 'icl', 'iterations', 'converged', 'best']
   const rows = cells.map((c, i) =>
     E.isRight(c.result)
-      ? [c.structure, c.k, c.result.right.parameters, c.result.right.logLikelihood, c.result.right.bic, c.result.right.aic, c.result.right.icl, c.result.right.iterations, String(c.result.right.converged), i === best ? '*' : '']
+      ? [
+          c.structure,
+          c.k,
+          c.result.right.parameters,
+          c.result.right.logLikelihood,
+          c.result.right.bic,
+          c.result.right.aic,
+          c.result.right.icl,
+          c.result.right.iterations,
+          String(c.result.right.converged),
+          i === best ? '*' : '',
+        ]
       : [c.structure, c.k, '', '', '', '', '', '', '', `failed: ${c.result.left}`],
   )
   const tableText = flags.format === 'csv' ? writeCsv(header, rows) : alignedTable(header, rows)
   const winner = cells[best]!
   const winnerFit = (winner.result as E.Right<Mixture.MixtureFit<unknown>>).right
   const outputs: Written[] = [{ path: undefined, contents: tableText }]
-  if (flags.out !== undefined) outputs.unshift({ path: flags.out, contents: JSON.stringify(Mixture.toJSON(winner.family, winnerFit.params, winnerFit), null, 2) + '\n' })
+  if (flags.out !== undefined)
+    outputs.unshift({
+      path: flags.out,
+      contents: JSON.stringify(Mixture.toJSON(winner.family, winnerFit.params, winnerFit), null, 2) + '\n',
+    })
   if (flags.plot !== undefined) {
     const points: SelectPoint[] = []
     cells.forEach((c, i) => {
@@ -484,30 +610,58 @@ const selectCommand = async (io: Io, registry: Registry, dataPath: string | unde
     })
     const data = orFail(toDataset(table, winner.family, winner.k))
     const what = `${label(winner.spec)}, k = ${winner.k}`
-    const input = { family: winner.family, params: winnerFit.params, data, columns: table.columns, trace: winnerFit.trace, title: `best: ${what}` }
+    const input = {
+      family: winner.family,
+      params: winnerFit.params,
+      data,
+      columns: table.columns,
+      trace: winnerFit.trace,
+      title: `best: ${what}`,
+    }
     outputs.unshift({
       path: flags.plot,
-      contents: await renderPicture(flags.plot, `emkit select: ${criterion.toUpperCase()} over k`, `${table.file}: ${table.n} rows × ${table.d} columns; best by ${criterion.toUpperCase()}: ${what}`, [
-        { heading: `${criterion.toUpperCase()} against k`, spec: selectSpec(points, criterion) },
-        { heading: `Best model (${what})`, spec: dataSpec(input) },
-        { heading: 'Log-likelihood per iteration (best model)', spec: traceSpec(winnerFit.trace) },
-      ], [
-        { caption: 'Grid', columns: header, rows, highlight: best },
-        ...modelTables(winner.family, winnerFit.params, { ...Mixture.toJSON(winner.family, winnerFit.params, winnerFit).fit, parameters: winnerFit.parameters, icl: winnerFit.icl }),
-      ]),
+      contents: await renderPicture(
+        flags.plot,
+        `emkit select: ${criterion.toUpperCase()} over k`,
+        `${table.file}: ${table.n} rows × ${table.d} columns; best by ${criterion.toUpperCase()}: ${what}`,
+        [
+          { heading: `${criterion.toUpperCase()} against k`, spec: selectSpec(points, criterion) },
+          { heading: `Best model (${what})`, spec: dataSpec(input) },
+          { heading: 'Log-likelihood per iteration (best model)', spec: traceSpec(winnerFit.trace) },
+        ],
+        [
+          { caption: 'Grid', columns: header, rows, highlight: best },
+          ...modelTables(winner.family, winnerFit.params, {
+            ...Mixture.toJSON(winner.family, winnerFit.params, winnerFit).fit,
+            parameters: winnerFit.parameters,
+            icl: winnerFit.icl,
+          }),
+        ],
+      ),
     })
   }
   writeAll(io, outputs)
   if (flags.quiet !== true) {
     const failed = cells.filter((c) => E.isLeft(c.result)).length
-    io.stderr(`emkit select: ${cells.length} fits on ${table.file} (${restarts} restart${restarts === 1 ? '' : 's'} each${failed > 0 ? `, ${failed} failed` : ''}); best by ${criterion.toUpperCase()}: ${label(winner.spec)}, k = ${winner.k} (${criterion.toUpperCase()} ${fmt(winnerFit[criterion])})\n`)
+    io.stderr(
+      `emkit select: ${cells.length} fits on ${table.file} (${restarts} restart${restarts === 1 ? '' : 's'} each${failed > 0 ? `, ${failed} failed` : ''}); best by ${criterion.toUpperCase()}: ${label(winner.spec)}, k = ${winner.k} (${criterion.toUpperCase()} ${fmt(winnerFit[criterion])})\n`,
+    )
   }
 }
 
 const alignedTable = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<number | string>>): string => {
   const cells = [header, ...rows.map((r) => r.map((x) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(3)) : x)))]
   const widths = header.map((_, c) => Math.max(...cells.map((r) => String(r[c] ?? '').length)))
-  return cells.map((r) => r.map((x, c) => (c < 2 || c === r.length - 1 ? String(x).padEnd(widths[c]!) : String(x).padStart(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n'
+  return (
+    cells
+      .map((r) =>
+        r
+          .map((x, c) => (c < 2 || c === r.length - 1 ? String(x).padEnd(widths[c]!) : String(x).padStart(widths[c]!)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  )
 }
 
 interface ModelFlags {
@@ -572,14 +726,29 @@ const sampleCommand = (io: Io, registry: Registry, modelPath: string, flags: Sam
 const familyOption = (): Option => new Option('--family <family>', 'component family (default: gaussian)').choices(FAMILIES)
 const commonFitOptions = (c: Command): Command =>
   c
-    .addOption(new Option('--init-method <method>', 'initialisation (default: the family\'s; kmeans++ for gaussian)').choices(['kmeans++', 'random', 'random-rows', 'family']))
+    .addOption(
+      new Option('--init-method <method>', "initialisation (default: the family's; kmeans++ for gaussian)").choices([
+        'kmeans++',
+        'random',
+        'random-rows',
+        'family',
+      ]),
+    )
     .option('--max-iter <n>', 'maximum EM iterations per fit (default: 1000)', integer('--max-iter', 0))
     .option('--tol <x>', 'stop when |Δ log-likelihood| / n < x; 0 runs exactly --max-iter iterations (default: 1e-8)', nonNegative('--tol'))
-    .option('--reg-covar <x>', 'added to every covariance diagonal, gaussian only (default: 1e-6; 0 is exact ML)', nonNegative('--reg-covar'))
-    .option('--smoothing <x>', 'additive smoothing of multinomial probabilities (default: the family\'s)', nonNegative('--smoothing'))
+    .option(
+      '--reg-covar <x>',
+      'added to every covariance diagonal, gaussian only (default: 1e-6; 0 is exact ML)',
+      nonNegative('--reg-covar'),
+    )
+    .option('--smoothing <x>', "additive smoothing of multinomial probabilities (default: the family's)", nonNegative('--smoothing'))
     .option('--seed <s>', 'seed of the random stream (default: 0)', integer('--seed', 0))
     .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
-    .option('--workers <n>', 'threads for the passes over in-memory data: an integer ≥ 1 or auto (default: auto, every core when the work is large enough)', parseWorkers)
+    .option(
+      '--workers <n>',
+      'threads for the passes over in-memory data: an integer ≥ 1 or auto (default: auto, every core when the work is large enough)',
+      parseWorkers,
+    )
 
 /**
  * Builds the commander program; actions run against `io` and `registry`.
@@ -602,14 +771,19 @@ export const program = (io: Io, registry: Registry = defaultRegistry): Command =
       .description('Fit a k-component mixture to DATA.csv (default: the embedded Old Faithful data, 272 × 2) and write the model JSON.')
       .argument('[data]', 'CSV file: one row per observation, optional header row')
       .addOption(familyOption())
-      .option('--k <k>', 'number of components (default: 2, or the --init model\'s)', integer('--k', 1))
+      .option('--k <k>', "number of components (default: 2, or the --init model's)", integer('--k', 1))
       .addOption(new Option('--covariance <type>', 'gaussian covariance structure (default: full)').choices(COVARIANCES))
       .option('--init <model.json>', 'start from these parameters (emkit.mixture/v1 without "fit")')
       .option('--restarts <n>', 'fits from independent initialisations; the best is kept (default: 1)', integer('--restarts', 1)),
   )
     .option('--out <model.json>', 'write the model here (default: standard output)')
     .option('--plot <file>', 'draw the fit: FILE.svg (pictures) or FILE.html (self-contained report)', plotPath)
-    .addOption(new Option('--engine <engine>', 'where the passes over the data run: memory or stream (default: stream for a DATA file larger than the stream threshold, else memory)').choices(ENGINES))
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'where the passes over the data run: memory or stream (default: stream for a DATA file larger than the stream threshold, else memory)',
+      ).choices(ENGINES),
+    )
     .option('--quiet', 'print nothing on stderr')
     .addHelpText(
       'after',
@@ -631,12 +805,16 @@ Engines:
   commonFitOptions(
     root
       .command('select')
-      .description('Fit a grid over k (and gaussian covariance structures) with restarts; print log-likelihood, BIC, AIC and ICL, marking the best.')
+      .description(
+        'Fit a grid over k (and gaussian covariance structures) with restarts; print log-likelihood, BIC, AIC and ICL, marking the best.',
+      )
       .argument('[data]', 'CSV file (default: the embedded Old Faithful data)')
       .addOption(familyOption())
       .option('--k <ks>', 'values of k: 3, 1..8 or 1,2,4 (default: 1..6)', parseKs)
       .option('--covariance <types>', 'gaussian structures, comma-separated (default: full,diag,spherical,tied)', covarianceList)
-      .addOption(new Option('--criterion <c>', 'the criterion that picks the best (smaller is better; default: bic)').choices(['bic', 'aic', 'icl']))
+      .addOption(
+        new Option('--criterion <c>', 'the criterion that picks the best (smaller is better; default: bic)').choices(['bic', 'aic', 'icl']),
+      )
       .option('--restarts <n>', 'restarts per fit (default: 3)', integer('--restarts', 1)),
   )
     .addOption(new Option('--format <f>', 'table format on stdout (default: table)').choices(['table', 'csv']))
@@ -649,7 +827,7 @@ Engines:
     .command('predict')
     .description('For every row of DATA.csv: the most likely component (0-based), then the probability of each component.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
-    .argument('<data>', 'CSV file with the model\'s number of columns')
+    .argument('<data>', "CSV file with the model's number of columns")
     .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
     .option('--out <file.csv>', 'write here instead of standard output')
     .action((model: string, data: string, flags: ModelFlags) => predictCommand(io, registry, model, data, flags))
@@ -658,7 +836,7 @@ Engines:
     .command('score')
     .description('Per-row log-likelihood log p(xᵢ | θ) of DATA.csv under the model, then the total.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
-    .argument('<data>', 'CSV file with the model\'s number of columns')
+    .argument('<data>', "CSV file with the model's number of columns")
     .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
     .option('--out <file.csv>', 'write here instead of standard output')
     .action((model: string, data: string, flags: ModelFlags) => scoreCommand(io, registry, model, data, flags))

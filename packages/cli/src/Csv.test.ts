@@ -85,7 +85,15 @@ describe('selectColumns', () => {
 
 describe('writeCsv', () => {
   it('writes shortest round-trip numbers and quotes text when needed', () => {
-    expect(writeCsv(['x', 'y,z'], [[0.1, 1 / 3], ['a"b', 2]])).toBe('x,"y,z"\n0.1,0.3333333333333333\n"a""b",2\n')
+    expect(
+      writeCsv(
+        ['x', 'y,z'],
+        [
+          [0.1, 1 / 3],
+          ['a"b', 2],
+        ],
+      ),
+    ).toBe('x,"y,z"\n0.1,0.3333333333333333\n"a""b",2\n')
     const back = ok(writeCsv(['u'], [[1 / 3], [1e-300]]))
     expect(Array.from(back.values)).toEqual([1 / 3, 1e-300])
   })

@@ -159,7 +159,12 @@ export class RecordDecoder {
     if (shape === undefined) {
       const hasHeader = record.some((c) => isText(c))
       const d = record.length
-      shape = { file: this.file, columns: hasHeader ? record.map((c) => c.trim()) : Array.from({ length: d }, (_, c) => `x${c + 1}`), header: hasHeader, d }
+      shape = {
+        file: this.file,
+        columns: hasHeader ? record.map((c) => c.trim()) : Array.from({ length: d }, (_, c) => `x${c + 1}`),
+        header: hasHeader,
+        d,
+      }
       this.shape = shape
       this.row = new Float64Array(d)
       if (hasHeader) return 'header'
@@ -168,7 +173,9 @@ export class RecordDecoder {
     // A record spans one line unless a quoted field holds newlines.
     const line = endLine - countNewlines(record)
     if (record.length !== shape.d) {
-      return dataError(`${this.file}: row ${i} (line ${line}) has ${record.length} fields but ${shape.header ? 'the header has' : 'row 1 has'} ${shape.d} (ragged row)`)
+      return dataError(
+        `${this.file}: row ${i} (line ${line}) has ${record.length} fields but ${shape.header ? 'the header has' : 'row 1 has'} ${shape.d} (ragged row)`,
+      )
     }
     for (let c = 0; c < shape.d; c++) {
       const x = parseCell(record[c]!)
@@ -196,7 +203,8 @@ export class RecordDecoder {
  * @category CSV
  * @since 0.2.0
  */
-export const unreadableCsv = (file: string, e: unknown): CliError => dataError(`${file}: not a readable CSV file: ${e instanceof Error ? e.message : String(e)}`)
+export const unreadableCsv = (file: string, e: unknown): CliError =>
+  dataError(`${file}: not a readable CSV file: ${e instanceof Error ? e.message : String(e)}`)
 
 /**
  * Reads CSV text into a numeric {@link Table}.
@@ -261,12 +269,19 @@ const countNewlines = (record: readonly string[]): number => {
  * @category CSV
  * @since 0.2.0
  */
-export const columnIndices = (shape: Pick<CsvShape, 'file' | 'columns' | 'header'>, names: readonly string[]): E.Either<CliError, number[]> => {
+export const columnIndices = (
+  shape: Pick<CsvShape, 'file' | 'columns' | 'header'>,
+  names: readonly string[],
+): E.Either<CliError, number[]> => {
   const idx: number[] = []
   for (const name of names) {
     const c = shape.columns.indexOf(name)
     if (c < 0) {
-      return E.left(dataError(`${shape.file}: no column named ${JSON.stringify(name)} (columns: ${shape.columns.join(', ')})${shape.header ? '' : '; the file has no header row'}`))
+      return E.left(
+        dataError(
+          `${shape.file}: no column named ${JSON.stringify(name)} (columns: ${shape.columns.join(', ')})${shape.header ? '' : '; the file has no header row'}`,
+        ),
+      )
     }
     idx.push(c)
   }

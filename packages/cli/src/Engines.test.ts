@@ -22,7 +22,9 @@ describe('streamThreshold', () => {
   })
   it('refuses a threshold that is not a whole number of bytes (usage error)', () => {
     const t = streamThreshold({ [STREAM_THRESHOLD_ENV]: '1.5GB' })
-    expect(E.isLeft(t) && t.left.exitCode === 2 && t.left.message).toBe('EMKIT_STREAM_THRESHOLD must be a whole number of bytes, got "1.5GB"')
+    expect(E.isLeft(t) && t.left.exitCode === 2 && t.left.message).toBe(
+      'EMKIT_STREAM_THRESHOLD must be a whole number of bytes, got "1.5GB"',
+    )
   })
 })
 
@@ -34,7 +36,9 @@ describe('planEngine', () => {
     expect(planEngine({ engine: 'stream' }, 'small.csv', env, size(1))).toEqual(E.right({ engine: 'stream', reason: { by: 'flag' } }))
   })
   it('streams a file larger than the threshold, and nothing else, without --engine', () => {
-    expect(planEngine({}, 'big.csv', env, size(101))).toEqual(E.right({ engine: 'stream', reason: { by: 'size', bytes: 101, threshold: 100 } }))
+    expect(planEngine({}, 'big.csv', env, size(101))).toEqual(
+      E.right({ engine: 'stream', reason: { by: 'size', bytes: 101, threshold: 100 } }),
+    )
     expect(planEngine({ workers: 3 }, 'small.csv', env, size(100))).toEqual(E.right({ engine: 'memory', workers: 3 }))
     expect(planEngine({}, undefined, env, size(1e12))).toEqual(E.right({ engine: 'memory', workers: 'auto' }))
     // A file that cannot be read is left to the reader, which says why.
@@ -46,7 +50,9 @@ describe('planEngine', () => {
       '--workers 4: the stream engine reads on one thread, with --engine stream; use --engine memory to fit in memory on 4 threads',
     )
     const bySize = planEngine({ workers: 2 }, 'big.csv', env, size(2 ** 21))
-    expect(E.isLeft(bySize) && bySize.left.message).toMatch(/^--workers 2: the stream engine reads on one thread, and big\.csv \(2\.0 MiB\) is larger than the stream threshold \(100 bytes\), so it streams; use --engine memory/)
+    expect(E.isLeft(bySize) && bySize.left.message).toMatch(
+      /^--workers 2: the stream engine reads on one thread, and big\.csv \(2\.0 MiB\) is larger than the stream threshold \(100 bytes\), so it streams; use --engine memory/,
+    )
     expect(E.isRight(planEngine({ engine: 'stream', workers: 1 }, 'a.csv', env, size(1)))).toBe(true)
   })
 })

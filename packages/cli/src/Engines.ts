@@ -92,7 +92,8 @@ export const streamThreshold = (env: NodeJS.ProcessEnv = process.env): E.Either<
   const given = env[STREAM_THRESHOLD_ENV]
   if (given !== undefined && given.trim() !== '') {
     const x = Number(given)
-    if (!/^\s*\d+\s*$/.test(given) || !Number.isSafeInteger(x)) return E.left(usageError(`${STREAM_THRESHOLD_ENV} must be a whole number of bytes, got ${JSON.stringify(given)}`))
+    if (!/^\s*\d+\s*$/.test(given) || !Number.isSafeInteger(x))
+      return E.left(usageError(`${STREAM_THRESHOLD_ENV} must be a whole number of bytes, got ${JSON.stringify(given)}`))
     return E.right(x)
   }
   return E.right(Math.min(Math.floor(getHeapStatistics().heap_size_limit / 32), MAX_IN_MEMORY_BYTES))
@@ -136,11 +137,21 @@ export const planEngine = (
     const bytes = dataPath === undefined ? undefined : sizeOf(dataPath)
     const threshold = streamThreshold(env)
     if (E.isLeft(threshold)) return threshold
-    plan = bytes !== undefined && bytes > threshold.right ? { engine: 'stream', reason: { by: 'size', bytes, threshold: threshold.right } } : { engine: 'memory', workers }
+    plan =
+      bytes !== undefined && bytes > threshold.right
+        ? { engine: 'stream', reason: { by: 'size', bytes, threshold: threshold.right } }
+        : { engine: 'memory', workers }
   }
   if (plan.engine === 'stream' && typeof workers === 'number' && workers > 1) {
-    const why = plan.reason.by === 'flag' ? 'with --engine stream' : `and ${dataPath} (${mib(plan.reason.bytes)}) is larger than the stream threshold (${mib(plan.reason.threshold)}), so it streams`
-    return E.left(usageError(`--workers ${workers}: the stream engine reads on one thread, ${why}; use --engine memory to fit in memory on ${workers} threads`))
+    const why =
+      plan.reason.by === 'flag'
+        ? 'with --engine stream'
+        : `and ${dataPath} (${mib(plan.reason.bytes)}) is larger than the stream threshold (${mib(plan.reason.threshold)}), so it streams`
+    return E.left(
+      usageError(
+        `--workers ${workers}: the stream engine reads on one thread, ${why}; use --engine memory to fit in memory on ${workers} threads`,
+      ),
+    )
   }
   return E.right(plan)
 }

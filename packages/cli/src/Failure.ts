@@ -79,7 +79,15 @@ export const orFail = <A>(r: E.Either<CliError, A>): A => {
 export const readFailureReason = (e: unknown): string => {
   const code = (e as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ERR_STRING_TOO_LONG') return 'the file is too large to read into memory; fit it with --engine stream'
-  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e)
+  return code === 'ENOENT'
+    ? 'no such file'
+    : code === 'EISDIR'
+      ? 'it is a directory'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : e instanceof Error
+          ? e.message
+          : String(e)
 }
 
 /**
@@ -91,4 +99,5 @@ export const readFailureReason = (e: unknown): string => {
  * @category Errors
  * @since 0.2.0
  */
-export const readFailure = (path: string, what: string, e: unknown): CliError => dataError(`cannot read ${what} ${path}: ${readFailureReason(e)}`)
+export const readFailure = (path: string, what: string, e: unknown): CliError =>
+  dataError(`cannot read ${what} ${path}: ${readFailureReason(e)}`)

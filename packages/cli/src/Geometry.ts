@@ -41,7 +41,12 @@ export const eigenSymmetric = (a: readonly (readonly number[])[]): { values: num
  * @category Geometry
  * @since 0.1.0
  */
-export const ellipse = (mean: readonly number[], covariance: readonly (readonly number[])[], scale: number, points = 72): Array<[number, number]> => {
+export const ellipse = (
+  mean: readonly number[],
+  covariance: readonly (readonly number[])[],
+  scale: number,
+  points = 72,
+): Array<[number, number]> => {
   const { values, vectors } = eigenSymmetric(covariance)
   const a = scale * Math.sqrt(Math.max(values[0]!, 0))
   const b = scale * Math.sqrt(Math.max(values[1]!, 0))
@@ -64,7 +69,12 @@ export const ellipse = (mean: readonly number[], covariance: readonly (readonly 
  * @category Geometry
  * @since 0.1.0
  */
-export const principalComponents = (values: Float64Array, n: number, d: number, m: number): { mean: number[]; directions: number[][]; explained: number[] } => {
+export const principalComponents = (
+  values: Float64Array,
+  n: number,
+  d: number,
+  m: number,
+): { mean: number[]; directions: number[][]; explained: number[] } => {
   const mean = new Array<number>(d).fill(0)
   for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c]! += values[i * d + c]! / n
   const cov = Array.from({ length: d }, () => new Array<number>(d).fill(0))

@@ -50,7 +50,9 @@ export const specOf = (json: unknown, file: string): E.Either<CliError, FamilySp
   if (family === 'gaussian') {
     const cov = json['covariance']
     if (typeof cov !== 'string' || !(COVARIANCES as readonly string[]).includes(cov)) {
-      return E.left(dataError(`${file}: a gaussian model needs "covariance" to be one of ${COVARIANCES.join(', ')}, got ${JSON.stringify(cov)}`))
+      return E.left(
+        dataError(`${file}: a gaussian model needs "covariance" to be one of ${COVARIANCES.join(', ')}, got ${JSON.stringify(cov)}`),
+      )
     }
     return E.right({ family: 'gaussian', covariance: cov as Covariance })
   }
@@ -85,7 +87,7 @@ export const parseModel = (
   if (E.isLeft(family)) return family
   const r = Mixture.fromJSON(family.right, json)
   if (E.isLeft(r)) {
-    const where = 'path' in r.left && r.left.path !== undefined ? ` (at ${r.left.path})` : ''
+    const where = 'path' in r.left ? ` (at ${r.left.path})` : ''
     return E.left(dataError(`${file}: invalid model${where}: ${r.left.message}`))
   }
   return E.right({ file, spec, family: family.right, params: r.right.params, dimension: (json as { dimension: number }).dimension })

@@ -64,9 +64,12 @@ describe('plot specifications', () => {
     const c = comps!.data.values
     const m = mix!.data.values
     expect(c).toHaveLength(800)
-    for (let t = 0; t < 400; t++) expect(close(m[t]!['density'] as number, (c[t]!['density'] as number) + (c[400 + t]!['density'] as number), 1e-12)).toBe(true)
+    for (let t = 0; t < 400; t++)
+      expect(close(m[t]!['density'] as number, (c[t]!['density'] as number) + (c[400 + t]!['density'] as number), 1e-12)).toBe(true)
     let integral = 0
-    for (let t = 1; t < 400; t++) integral += (((m[t]!['density'] as number) + (m[t - 1]!['density'] as number)) / 2) * ((m[t]!['x'] as number) - (m[t - 1]!['x'] as number))
+    for (let t = 1; t < 400; t++)
+      integral +=
+        (((m[t]!['density'] as number) + (m[t - 1]!['density'] as number)) / 2) * ((m[t]!['x'] as number) - (m[t - 1]!['x'] as number))
     expect(integral).toBeGreaterThan(0.97)
     expect(integral).toBeLessThan(1.001)
   })
@@ -113,7 +116,13 @@ describe('plot specifications', () => {
       { iteration: 1, logLikelihood: -5 },
       { iteration: 2, logLikelihood: -4 },
     ])
-    const s = selectSpec([{ structure: 'full', k: 1, value: 10, best: false }, { structure: 'full', k: 2, value: 5, best: true }], 'bic')
+    const s = selectSpec(
+      [
+        { structure: 'full', k: 1, value: 10, best: false },
+        { structure: 'full', k: 2, value: 5, best: true },
+      ],
+      'bic',
+    )
     const best = (s['layer'] as Layer[])[1]!.data.values
     expect(best).toEqual([{ structure: 'full', k: 2, value: 5, best: true, label: 'best: full, k = 2' }])
   })
@@ -121,7 +130,9 @@ describe('plot specifications', () => {
   it('renders to SVG with Vega in Node: the expected marks are there', async () => {
     const data = Datasets.faithful
     const { family, fit } = gaussianFit('full', data, 2)
-    const svg = await renderSvg(scatterSpec({ family, params: fit.params, data, columns: ['eruptions', 'waiting'], trace: fit.trace, title: 'faithful' }))
+    const svg = await renderSvg(
+      scatterSpec({ family, params: fit.params, data, columns: ['eruptions', 'waiting'], trace: fit.trace, title: 'faithful' }),
+    )
     expect(svg.startsWith('<svg')).toBe(true)
     expect(svg).toContain('faithful: data by most likely component')
     // 272 data points + 2 centres are symbol marks; 4 ellipses are line marks

@@ -70,7 +70,9 @@ const isMatrix = (x: unknown): x is number[][] => Array.isArray(x) && x.every(is
  * @category Plots
  * @since 0.1.0
  */
-export const componentGeometry = (input: Pick<ModelPlotInput, 'family' | 'params' | 'data'>): Array<{ centre: number[]; covariance?: number[][] }> => {
+export const componentGeometry = (
+  input: Pick<ModelPlotInput, 'family' | 'params' | 'data'>,
+): Array<{ centre: number[]; covariance?: number[][] }> => {
   const { family, params, data } = input
   const json = family.toJSON(params.components)
   let resp: Mixture.Responsibilities | undefined
@@ -216,7 +218,9 @@ export const scatterSpec = (input: ModelPlotInput): VlSpec => {
     const m = toPlane(g.centre)
     const c = covPlane(g.covariance)
     for (const s of [1, 2]) {
-      ellipse(m, c, s).forEach(([x, y], t) => ellipses.push({ x, y, order: t, component: componentName(j), sigma: `${s}σ`, curve: `${j}-${s}` }))
+      ellipse(m, c, s).forEach(([x, y], t) =>
+        ellipses.push({ x, y, order: t, component: componentName(j), sigma: `${s}σ`, curve: `${j}-${s}` }),
+      )
     }
   })
   const layers: VlSpec[] = [
@@ -240,7 +244,18 @@ export const scatterSpec = (input: ModelPlotInput): VlSpec => {
         color: colour(k),
         detail: { field: 'curve', type: 'nominal' },
         order: { field: 'order', type: 'quantitative' },
-        strokeDash: { field: 'sigma', type: 'nominal', title: 'ellipse', scale: { domain: ['1σ', '2σ'], range: [[1, 0], [5, 3]] } },
+        strokeDash: {
+          field: 'sigma',
+          type: 'nominal',
+          title: 'ellipse',
+          scale: {
+            domain: ['1σ', '2σ'],
+            range: [
+              [1, 0],
+              [5, 3],
+            ],
+          },
+        },
       },
     })
   }

@@ -4,7 +4,16 @@ import { terminalBar } from './Progress.js'
 /** A terminal that records what is drawn on it. */
 const terminal = (): { stream: NodeJS.WritableStream; text: () => string } => {
   const out: string[] = []
-  const stream = { isTTY: true, columns: 200, write: (s: string) => (out.push(s), true), cursorTo: () => true, clearLine: () => true, moveCursor: () => true, on: () => stream, removeListener: () => stream }
+  const stream = {
+    isTTY: true,
+    columns: 200,
+    write: (s: string) => (out.push(s), true),
+    cursorTo: () => true,
+    clearLine: () => true,
+    moveCursor: () => true,
+    on: () => stream,
+    removeListener: () => stream,
+  }
   return { stream: stream as unknown as NodeJS.WritableStream, text: () => out.join('') }
 }
 

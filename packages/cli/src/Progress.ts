@@ -76,7 +76,13 @@ export const terminalBar = (stream: NodeJS.WritableStream): ProgressSink => {
       }
     },
     update: (p) => {
-      bar?.update(p.iteration, { label, restart: p.restart + 1, restarts: p.restarts, ll: fmt(p.logLikelihood), delta: p.delta.toExponential(2) })
+      bar?.update(p.iteration, {
+        label,
+        restart: p.restart + 1,
+        restarts: p.restarts,
+        ll: fmt(p.logLikelihood),
+        delta: p.delta.toExponential(2),
+      })
     },
     rowsRead: (read, p) => {
       // Only the payload changes; the bar keeps its iteration.

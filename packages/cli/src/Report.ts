@@ -60,7 +60,10 @@ export const formatValue = (x: unknown): string => {
   }
   if (typeof x === 'boolean') return x ? 'yes' : 'no'
   if (x === undefined || x === null) return ''
-  return String(x)
+  if (typeof x === 'string') return x
+  if (typeof x === 'bigint') return x.toString()
+  if (typeof x === 'object') return JSON.stringify(x)
+  return typeof x
 }
 
 const table = (t: ReportTable): string => {

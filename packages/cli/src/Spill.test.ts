@@ -38,7 +38,11 @@ const readAll = async (spill: Spill): Promise<{ values: number[]; sizes: number[
 const spillError = async (text: string, family: FamilyName = 'gaussian', columns?: string[]): Promise<string | undefined> => {
   const { path, dir } = csv(text)
   try {
-    await withSpill(path, { file: 'data.csv', family, directory: dir, blockRows: 2, ...(columns === undefined ? {} : { columns }) }, async () => undefined)
+    await withSpill(
+      path,
+      { file: 'data.csv', family, directory: dir, blockRows: 2, ...(columns === undefined ? {} : { columns }) },
+      async () => undefined,
+    )
     return undefined
   } catch (e) {
     if (!(e instanceof CliFailure)) throw e
@@ -96,7 +100,11 @@ describe('withSpill', () => {
   it('stops at the first data row when the shape is refused', async () => {
     const { path, dir } = csv('a,b\n1,2\n3,x\n')
     let seen: unknown
-    const fail = withSpill(path, { file: 'data.csv', family: 'gaussian', directory: dir, columns: ['b'], check: (shape) => ((seen = shape), dataError('no thanks')) }, async () => undefined)
+    const fail = withSpill(
+      path,
+      { file: 'data.csv', family: 'gaussian', directory: dir, columns: ['b'], check: (shape) => ((seen = shape), dataError('no thanks')) },
+      async () => undefined,
+    )
     await expect(fail).rejects.toThrow('no thanks')
     expect(seen).toEqual({ file: 'data.csv', columns: ['b'], header: true, d: 1 })
     expect(readdirSync(dir)).toEqual([])
@@ -118,7 +126,9 @@ describe('withSpill', () => {
     const rows = Array.from({ length: 50 }, (_, i) => String(i))
     const { path, dir } = csv(`x\n${rows.join('\n')}\n`)
     const sample = (size: number, seed: number): Promise<number[]> =>
-      withSpill(path, { family: 'gaussian', directory: dir, sampleSize: size, seed, blockRows: 7 }, async (spill) => Array.from(spill.sample.values))
+      withSpill(path, { family: 'gaussian', directory: dir, sampleSize: size, seed, blockRows: 7 }, async (spill) =>
+        Array.from(spill.sample.values),
+      )
     expect(await sample(50, 0)).toEqual(rows.map(Number))
     const a = await sample(10, 3)
     expect(a).toHaveLength(10)
@@ -156,12 +166,16 @@ describe('withSpill', () => {
     const dir = mkdtempSync(join(work, 'missing-'))
     const fail = withSpill(join(work, 'no-such.csv'), { file: 'no-such.csv', family: 'gaussian', directory: dir }, async () => undefined)
     await expect(fail).rejects.toThrow('cannot read data file no-such.csv: no such file')
-    await expect(withSpill(work, { file: 'work', family: 'gaussian', directory: dir }, async () => undefined)).rejects.toThrow('cannot read data file work: it is a directory')
+    await expect(withSpill(work, { file: 'work', family: 'gaussian', directory: dir }, async () => undefined)).rejects.toThrow(
+      'cannot read data file work: it is a directory',
+    )
     expect(readdirSync(dir)).toEqual([])
   })
 
   it('names a spill directory that cannot be written', async () => {
     const { path } = csv('x\n1\n')
-    await expect(withSpill(path, { family: 'gaussian', directory: join(work, 'no', 'such', 'dir') }, async () => undefined)).rejects.toThrow(/^cannot create the spill file .*; set TMPDIR to a writable directory$/)
+    await expect(
+      withSpill(path, { family: 'gaussian', directory: join(work, 'no', 'such', 'dir') }, async () => undefined),
+    ).rejects.toThrow(/^cannot create the spill file .*; set TMPDIR to a writable directory$/)
   })
 })

@@ -237,7 +237,12 @@ const RERUN_WITH_LINES = 'rerun-with-lines'
  * first parse goes without them; a bad row then asks for a second parse with them
  * ({@link RERUN_WITH_LINES}), which stops at the same row and names its line.
  */
-const fill = async (dataPath: string, fh: FileHandle, options: SpillOptions, lines: boolean): Promise<E.Either<CliError | typeof RERUN_WITH_LINES, Filled>> => {
+const fill = async (
+  dataPath: string,
+  fh: FileHandle,
+  options: SpillOptions,
+  lines: boolean,
+): Promise<E.Either<CliError | typeof RERUN_WITH_LINES, Filled>> => {
   const file = options.file ?? dataPath
   const blockRows = options.blockRows ?? SPILL_BLOCK_ROWS
   const sampleSize = options.sampleSize ?? 0
@@ -284,7 +289,8 @@ const fill = async (dataPath: string, fh: FileHandle, options: SpillOptions, lin
         const x = row[pick[c]!]!
         if (options.family !== 'gaussian') {
           const why = supportProblem(options.family, x)
-          if (why !== undefined) return E.left(lines ? dataError(`${cellPlace(shape, decoder.rows, decoder.line, c)}: ${why}`) : RERUN_WITH_LINES)
+          if (why !== undefined)
+            return E.left(lines ? dataError(`${cellPlace(shape, decoder.rows, decoder.line, c)}: ${why}`) : RERUN_WITH_LINES)
         }
         block[at + c] = x
       }
@@ -325,7 +331,11 @@ const convert = async (dataPath: string, spillPath: string, options: SpillOption
   try {
     fh = await open(spillPath, 'wx', 0o600)
   } catch (e) {
-    return E.left(dataError(`cannot create the spill file ${spillPath}: ${e instanceof Error ? e.message : String(e)}; set TMPDIR to a writable directory`))
+    return E.left(
+      dataError(
+        `cannot create the spill file ${spillPath}: ${e instanceof Error ? e.message : String(e)}; set TMPDIR to a writable directory`,
+      ),
+    )
   }
   let filled: E.Either<CliError | typeof RERUN_WITH_LINES, Filled>
   try {
@@ -333,11 +343,16 @@ const convert = async (dataPath: string, spillPath: string, options: SpillOption
     if (E.isLeft(filled) && filled.left === RERUN_WITH_LINES) filled = await fill(dataPath, fh, options, true)
   } catch (e) {
     if (!(e instanceof SpillWriteError)) throw e
-    return E.left(dataError(`cannot write the spill file ${spillPath}: ${e.message}; set TMPDIR to a directory with room for the data (8 bytes per value)`))
+    return E.left(
+      dataError(
+        `cannot write the spill file ${spillPath}: ${e.message}; set TMPDIR to a directory with room for the data (8 bytes per value)`,
+      ),
+    )
   } finally {
     await fh.close().catch(() => undefined)
   }
-  if (E.isLeft(filled)) return E.left(filled.left === RERUN_WITH_LINES ? dataError(`${file}: the data changed while being read`) : filled.left)
+  if (E.isLeft(filled))
+    return E.left(filled.left === RERUN_WITH_LINES ? dataError(`${file}: the data changed while being read`) : filled.left)
   const { shape, n, sample } = filled.right
   const source = Source.fromBlocks(shape.d, () => readBlocks(spillPath, n, shape.d, blockRows), { rows: n, columns: shape.columns })
   if (E.isLeft(source)) return E.left(dataError(`${file}: ${source.left.message}`))

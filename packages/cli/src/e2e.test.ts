@@ -77,7 +77,9 @@ describe('emkit fit', () => {
     expect(json.fit.n).toBe(272)
     expect(json.fit.trace).toHaveLength(json.fit.iterations + 1)
     expect(json.fit.logLikelihood).toBeCloseTo(-1130.264, 2)
-    expect(r.stderr).toMatch(/^emkit fit: gaussian\/full, k = 2 on Old Faithful \(embedded\) \(n = 272, d = 2\): log-likelihood -1130\.26\d* after \d+ iterations \(converged\), BIC 2322\.\d+\n$/)
+    expect(r.stderr).toMatch(
+      /^emkit fit: gaussian\/full, k = 2 on Old Faithful \(embedded\) \(n = 272, d = 2\): log-likelihood -1130\.26\d* after \d+ iterations \(converged\), BIC 2322\.\d+\n$/,
+    )
   })
 
   it("the README's main job writes a model and an HTML picture; --quiet prints nothing on stderr", () => {
@@ -94,7 +96,26 @@ describe('emkit fit', () => {
   })
 
   it('reproduces the iris-k3 reference trace (full covariance, exact EM, 50 iterations)', () => {
-    const r = emkit('fit', 'data.csv', '--family', 'gaussian', '--covariance', 'full', '--k', '3', '--init', 'init.full.v1.json', '--reg-covar', '0', '--tol', '0', '--max-iter', '50', '--out', 'fit.json')
+    const r = emkit(
+      'fit',
+      'data.csv',
+      '--family',
+      'gaussian',
+      '--covariance',
+      'full',
+      '--k',
+      '3',
+      '--init',
+      'init.full.v1.json',
+      '--reg-covar',
+      '0',
+      '--tol',
+      '0',
+      '--max-iter',
+      '50',
+      '--out',
+      'fit.json',
+    )
     expect(r.status, r.stderr).toBe(0)
     const trace: number[] = JSON.parse(read('fit.json')).fit.trace
     const expected: number[] = JSON.parse(readFileSync(join(fixtures, 'expected-trace.full.json'), 'utf8')).loglik_trajectory
@@ -106,7 +127,22 @@ describe('emkit fit', () => {
   })
 
   it.each(['full', 'diag', 'spherical', 'tied'])('gaussian/%s on a 4-column file with an SVG picture', (cov) => {
-    const r = emkit('fit', 'data.csv', '--covariance', cov, '--k', '3', '--restarts', '2', '--seed', '3', '--out', `iris.${cov}.json`, '--plot', `iris.${cov}.svg`)
+    const r = emkit(
+      'fit',
+      'data.csv',
+      '--covariance',
+      cov,
+      '--k',
+      '3',
+      '--restarts',
+      '2',
+      '--seed',
+      '3',
+      '--out',
+      `iris.${cov}.json`,
+      '--plot',
+      `iris.${cov}.svg`,
+    )
     expect(r.status, r.stderr).toBe(0)
     const json = JSON.parse(read(`iris.${cov}.json`))
     expect(json).toMatchObject({ family: 'gaussian', covariance: cov, dimension: 4 })
@@ -131,7 +167,22 @@ describe('emkit fit', () => {
   })
 
   it('multinomial on counts (CRLF file) with smoothing', () => {
-    const r = emkit('fit', 'counts.csv', '--family', 'multinomial', '--k', '2', '--smoothing', '0.5', '--restarts', '3', '--out', 'counts.json', '--plot', 'counts.html')
+    const r = emkit(
+      'fit',
+      'counts.csv',
+      '--family',
+      'multinomial',
+      '--k',
+      '2',
+      '--smoothing',
+      '0.5',
+      '--restarts',
+      '3',
+      '--out',
+      'counts.json',
+      '--plot',
+      'counts.html',
+    )
     expect(r.status, r.stderr).toBe(0)
     const json = JSON.parse(read('counts.json'))
     expect(json).toMatchObject({ family: 'multinomial', dimension: 4 })
@@ -168,7 +219,10 @@ describe('emkit select', () => {
   it('--criterion aic, csv format, exponential family', () => {
     const r = emkit('select', 'expo.csv', '--family', 'exponential', '--k', '1,2,3', '--criterion', 'aic', '--format', 'csv', '--quiet')
     expect(r.status, r.stderr).toBe(0)
-    const rows = r.stdout.trimEnd().split('\n').map((l) => l.split(','))
+    const rows = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(','))
     expect(rows[0]).toEqual(['structure', 'k', 'parameters', 'logLikelihood', 'bic', 'aic', 'icl', 'iterations', 'converged', 'best'])
     expect(rows.slice(1).map((x) => x[0])).toEqual(['exponential', 'exponential', 'exponential'])
     const aics = rows.slice(1).map((x) => Number(x[5]))
@@ -212,7 +266,8 @@ describe('emkit predict, score, sample', () => {
     expect(Math.abs(Number(total) - sum)).toBeLessThanOrEqual(1e-9 * Math.abs(sum))
     const fit = JSON.parse(read(model)).fit
     // The fit's log-likelihood includes the smoothing prior for multinomial; gaussian/exponential equal the score total.
-    if (!model.startsWith('counts')) expect(Math.abs(Number(total) - fit.logLikelihood)).toBeLessThanOrEqual(1e-8 * Math.abs(fit.logLikelihood))
+    if (!model.startsWith('counts'))
+      expect(Math.abs(Number(total) - fit.logLikelihood)).toBeLessThanOrEqual(1e-8 * Math.abs(fit.logLikelihood))
   })
 
   it.each([
@@ -229,7 +284,15 @@ describe('emkit predict, score, sample', () => {
     expect(lines).toHaveLength(51)
     for (const l of lines.slice(1)) expect(l.split(',').map(Number).every(Number.isFinite)).toBe(true)
     file(`sample-${model}.csv`, a.stdout)
-    const refit = emkit('fit', `sample-${model}.csv`, '--family', model.startsWith('expo') ? 'exponential' : 'gaussian', '--k', '1', '--quiet')
+    const refit = emkit(
+      'fit',
+      `sample-${model}.csv`,
+      '--family',
+      model.startsWith('expo') ? 'exponential' : 'gaussian',
+      '--k',
+      '1',
+      '--quiet',
+    )
     expect(refit.status, refit.stderr).toBe(0)
     expect(JSON.parse(refit.stdout).dimension).toBe(d)
   })
@@ -258,11 +321,19 @@ describe('errors: one line on stderr, exit 1 for bad data / model / fit, 2 for u
   })
   it('negative value for exponential', () => {
     file('neg.csv', 'x\n1\n2\n-0.5\n3\n')
-    expectOneLine(emkit('fit', 'neg.csv', '--family', 'exponential'), 1, /^emkit: neg\.csv: row 3 \(line 4\), column 1 \("x"\): negative value -0\.5; the exponential family needs values ≥ 0$/)
+    expectOneLine(
+      emkit('fit', 'neg.csv', '--family', 'exponential'),
+      1,
+      /^emkit: neg\.csv: row 3 \(line 4\), column 1 \("x"\): negative value -0\.5; the exponential family needs values ≥ 0$/,
+    )
   })
   it('non-integer count for multinomial', () => {
     file('frac.csv', '1,2,3\n4,5.5,6\n')
-    expectOneLine(emkit('fit', 'frac.csv', '--family', 'multinomial'), 1, /^emkit: frac\.csv: row 2 \(line 2\), column 2: non-integer count 5\.5; the multinomial family needs non-negative integer counts$/)
+    expectOneLine(
+      emkit('fit', 'frac.csv', '--family', 'multinomial'),
+      1,
+      /^emkit: frac\.csv: row 2 \(line 2\), column 2: non-integer count 5\.5; the multinomial family needs non-negative integer counts$/,
+    )
   })
   it('ragged row', () => {
     file('ragged.csv', 'a,b\n1,2\n3,4\n5\n')
@@ -279,13 +350,29 @@ describe('errors: one line on stderr, exit 1 for bad data / model / fit, 2 for u
     const m = JSON.parse(read('faithful.json'))
     m.weights = [0.5, 0.6]
     file('badweights.json', JSON.stringify(m))
-    expectOneLine(emkit('sample', 'badweights.json', '--n', '3'), 1, /^emkit: badweights\.json: invalid model \(at weights\): weights sum to 1\.1/)
+    expectOneLine(
+      emkit('sample', 'badweights.json', '--n', '3'),
+      1,
+      /^emkit: badweights\.json: invalid model \(at weights\): weights sum to 1\.1/,
+    )
   })
   it('model that does not match the data or the flags', () => {
     expectOneLine(emkit('predict', 'faithful.json', 'data.csv'), 1, /^emkit: faithful\.json has dimension 2 but data\.csv has 4 columns/)
-    expectOneLine(emkit('fit', 'data.csv', '--init', 'init.full.v1.json', '--covariance', 'diag'), 1, /^emkit: init\.full\.v1\.json is a gaussian\/full model but --covariance diag was given$/)
-    expectOneLine(emkit('fit', 'data.csv', '--init', 'init.full.v1.json', '--k', '2'), 1, /^emkit: init\.full\.v1\.json has 3 components but --k 2 was given$/)
-    expectOneLine(emkit('fit', 'data.csv', '--init', 'faithful.json'), 1, /^emkit: faithful\.json has dimension 2 but data\.csv has 4 columns$/)
+    expectOneLine(
+      emkit('fit', 'data.csv', '--init', 'init.full.v1.json', '--covariance', 'diag'),
+      1,
+      /^emkit: init\.full\.v1\.json is a gaussian\/full model but --covariance diag was given$/,
+    )
+    expectOneLine(
+      emkit('fit', 'data.csv', '--init', 'init.full.v1.json', '--k', '2'),
+      1,
+      /^emkit: init\.full\.v1\.json has 3 components but --k 2 was given$/,
+    )
+    expectOneLine(
+      emkit('fit', 'data.csv', '--init', 'faithful.json'),
+      1,
+      /^emkit: faithful\.json has dimension 2 but data\.csv has 4 columns$/,
+    )
   })
   it('a fit that cannot proceed', () => {
     file('tiny.csv', 'x\n1\n2\n')
@@ -299,16 +386,22 @@ describe('errors: one line on stderr, exit 1 for bad data / model / fit, 2 for u
     [['fit', '--k', 'abc'], /^error: option '--k <k>' argument 'abc' is invalid\. --k must be an integer ≥ 1\.$/],
     [['fit', '--k', '0'], /--k must be an integer ≥ 1/],
     [['fit', '--tol', '-1'], /--tol must be a finite number ≥ 0/],
-    [['fit', '--family', 'poisson'], /^error: option '--family <family>' argument 'poisson' is invalid\. Allowed choices are gaussian, exponential, multinomial\.$/],
+    [
+      ['fit', '--family', 'poisson'],
+      /^error: option '--family <family>' argument 'poisson' is invalid\. Allowed choices are gaussian, exponential, multinomial\.$/,
+    ],
     [['fit', '--plot', 'x.png'], /the picture must be a \.svg or \.html file/],
-    [['fit', '--family', 'exponential', '--covariance', 'diag'], /^emkit: --covariance applies to --family gaussian only, not exponential$/],
+    [
+      ['fit', '--family', 'exponential', '--covariance', 'diag'],
+      /^emkit: --covariance applies to --family gaussian only, not exponential$/,
+    ],
     [['select', '--k', '3..1'], /bad k range "3\.\.1"/],
     [['predict', 'faithful.json'], /^error: missing required argument 'data'$/],
     [['sample', 'faithful.json'], /^error: required option '--n <n>' not specified$/],
     [['frobnicate'], /^error: unknown command 'frobnicate'$/],
     [['fit', 'a.csv', 'b.csv'], /^error: too many arguments for 'fit'/],
   ])('usage error %j exits 2', (args, pattern) => {
-    expectOneLine(emkit(...(args as string[])), 2, pattern)
+    expectOneLine(emkit(...args), 2, pattern)
   })
   it('--help for every sub-command is generated and exits 0', () => {
     for (const sub of ['fit', 'select', 'predict', 'score', 'sample']) {
@@ -336,7 +429,11 @@ describe('atomic output', () => {
   })
   it('an unwritable picture path fails before the model is replaced', () => {
     const good = read('faithful.json')
-    expectOneLine(emkit('fit', '--k', '3', '--out', 'faithful.json', '--plot', 'no/such/dir/p.svg'), 1, /^emkit: cannot write no\/such\/dir\/p\.svg: no such directory$/)
+    expectOneLine(
+      emkit('fit', '--k', '3', '--out', 'faithful.json', '--plot', 'no/such/dir/p.svg'),
+      1,
+      /^emkit: cannot write no\/such\/dir\/p\.svg: no such directory$/,
+    )
     expect(read('faithful.json')).toBe(good)
     expect(readdirSync(work).filter((f) => f.startsWith('.emkit-tmp-'))).toEqual([])
   })

@@ -24,9 +24,19 @@ interface Run {
 }
 const emkit = (args: readonly string[], env: Record<string, string> = {}): Run => {
   const spillDir = mkdtempSync(join(work, 'tmp-'))
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, TMPDIR: spillDir, ...env } })
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, TMPDIR: spillDir, ...env },
+  })
   // bin/emkit.js rebuilds dist when a source is newer, with a note on stderr: not the command's output.
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/^emkit: building the command \(tsc -b packages\/cli\)…\n/, ''), spillDir }
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(/^emkit: building the command \(tsc -b packages\/cli\)…\n/, ''),
+    spillDir,
+  }
 }
 const read = (name: string): string => readFileSync(join(work, name), 'utf8')
 const expectOneLine = (r: Run, code: number, pattern: RegExp): void => {
@@ -77,8 +87,20 @@ beforeAll(() => {
       dimension: 2,
       weights: [0.5, 0.5],
       components: [
-        { mean: [0.5, 0.5], covariance: [[1, 0], [0, 1]] },
-        { mean: [3, -2], covariance: [[1, 0], [0, 1]] },
+        {
+          mean: [0.5, 0.5],
+          covariance: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
+        {
+          mean: [3, -2],
+          covariance: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
       ],
     }),
   )
@@ -135,7 +157,11 @@ describe('emkit fit --engine stream', () => {
     expect(readdirSync(streamed.spillDir)).toEqual([])
     const memory = emkit(['fit', 'data.csv', '--k', '2'], { EMKIT_STREAM_THRESHOLD: '100000' })
     expect(memory.stderr).toMatch(/^emkit fit: gaussian\/full, k = 2 on data\.csv \(n = 150, d = 4\):/)
-    expectOneLine(emkit(['fit', 'data.csv'], { EMKIT_STREAM_THRESHOLD: 'lots' }), 2, /^emkit: EMKIT_STREAM_THRESHOLD must be a whole number of bytes, got "lots"$/)
+    expectOneLine(
+      emkit(['fit', 'data.csv'], { EMKIT_STREAM_THRESHOLD: 'lots' }),
+      2,
+      /^emkit: EMKIT_STREAM_THRESHOLD must be a whole number of bytes, got "lots"$/,
+    )
   })
 
   it('names row, line and column of a bad cell in the middle of a streamed file (exit 1) and removes the spill file', () => {
@@ -150,7 +176,11 @@ describe('emkit fit --engine stream', () => {
     expect(expo.status, expo.stderr).toBe(0)
     expect(JSON.parse(expo.stdout)).toMatchObject({ family: 'exponential', dimension: 1, fit: { n: 3000 } })
     const neg = emkit(['fit', 'expo-neg.csv', '--family', 'exponential', '--engine', 'stream'])
-    expectOneLine(neg, 1, /^emkit: expo-neg\.csv: row 1500 \(line 1501\), column 1 \("lifetime"\): negative value -0\.5; the exponential family needs values ≥ 0$/)
+    expectOneLine(
+      neg,
+      1,
+      /^emkit: expo-neg\.csv: row 1500 \(line 1501\), column 1 \("lifetime"\): negative value -0\.5; the exponential family needs values ≥ 0$/,
+    )
     expect(readdirSync(neg.spillDir)).toEqual([])
     const args = ['fit', 'counts.csv', '--family', 'multinomial', '--k', '2', '--smoothing', '0.5', '--seed', '2', '--quiet']
     const memory = emkit([...args, '--engine', 'memory'])
@@ -174,7 +204,9 @@ describe('emkit fit --engine stream', () => {
       env: { ...process.env, TMPDIR: spillDir },
       stdio: 'ignore',
     })
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    )
     const deadline = Date.now() + 60_000
     while (readdirSync(spillDir).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
     expect(readdirSync(spillDir)[0]).toMatch(/^emkit-spill-\d+-[0-9a-f-]+\.f64$/)
@@ -192,15 +224,49 @@ describe('--engine and --workers usage errors (exit 2, one line naming the flag)
     [['fit', '--workers', 'x'], /^error: option '--workers <n>' argument 'x' is invalid\. --workers must be an integer ≥ 1 or auto\.$/],
     [['select', '--workers', '0'], /^error: option '--workers <n>' argument '0' is invalid/],
     [['select', '--workers', '2.5'], /^error: option '--workers <n>' argument '2\.5' is invalid/],
-    [['fit', '--engine', 'duckdb'], /^error: option '--engine <engine>' argument 'duckdb' is invalid\. Allowed choices are memory, stream\.$/],
-    [['fit', 'data.csv', '--engine', 'stream', '--workers', '2'], /^emkit: --workers 2: the stream engine reads on one thread, with --engine stream; use --engine memory/],
+    [
+      ['fit', '--engine', 'duckdb'],
+      /^error: option '--engine <engine>' argument 'duckdb' is invalid\. Allowed choices are memory, stream\.$/,
+    ],
+    [
+      ['fit', 'data.csv', '--engine', 'stream', '--workers', '2'],
+      /^emkit: --workers 2: the stream engine reads on one thread, with --engine stream; use --engine memory/,
+    ],
   ])('%j', (args, pattern) => {
-    expectOneLine(emkit(args as string[]), 2, pattern)
+    expectOneLine(emkit(args), 2, pattern)
   })
 
   it('--workers N runs fit and select in memory on N threads', () => {
-    const fit = emkit(['fit', 'data.csv', '--k', '3', '--init', 'init.full.v1.json', '--tol', '0', '--max-iter', '10', '--workers', '2', '--quiet'])
-    const one = emkit(['fit', 'data.csv', '--k', '3', '--init', 'init.full.v1.json', '--tol', '0', '--max-iter', '10', '--workers', '1', '--quiet'])
+    const fit = emkit([
+      'fit',
+      'data.csv',
+      '--k',
+      '3',
+      '--init',
+      'init.full.v1.json',
+      '--tol',
+      '0',
+      '--max-iter',
+      '10',
+      '--workers',
+      '2',
+      '--quiet',
+    ])
+    const one = emkit([
+      'fit',
+      'data.csv',
+      '--k',
+      '3',
+      '--init',
+      'init.full.v1.json',
+      '--tol',
+      '0',
+      '--max-iter',
+      '10',
+      '--workers',
+      '1',
+      '--quiet',
+    ])
     expect(fit.status, fit.stderr).toBe(0)
     expect(relative(JSON.parse(fit.stdout).fit.logLikelihood, JSON.parse(one.stdout).fit.logLikelihood)).toBeLessThanOrEqual(1e-10)
     const select = emkit(['select', '--k', '1..2', '--covariance', 'full', '--restarts', '1', '--workers', 'auto', '--quiet'])

@@ -16,7 +16,7 @@ const repo = join(here, '..', '..', '..')
 const artifacts = join(repo, 'test-artifacts', 'cli')
 
 if (CHROMIUM === undefined) {
-  console.warn('report.browser.test: skipped — no Chromium at /usr/bin/chromium (install Debian\'s `chromium`; .ci/run does)')
+  console.warn("report.browser.test: skipped — no Chromium at /usr/bin/chromium (install Debian's `chromium`; .ci/run does)")
 }
 
 describe.skipIf(CHROMIUM === undefined)('HTML report in headless Chromium', () => {
@@ -30,7 +30,14 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in headless Chromium', () =
     expect(r.status, r.stderr).toBe(0)
     const browser = await chromium.launch({
       executablePath: CHROMIUM!,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     })
     try {
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } })
@@ -54,7 +61,11 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in headless Chromium', () =
         expect(box!.height).toBeGreaterThan(200)
       }
       // 272 data points + 2 (or k) centres are symbol marks in the data picture.
-      const symbols = await page.locator('figure').nth(name === 'fit' ? 0 : 1).locator('g.mark-symbol path').count()
+      const symbols = await page
+        .locator('figure')
+        .nth(name === 'fit' ? 0 : 1)
+        .locator('g.mark-symbol path')
+        .count()
       expect(symbols).toBeGreaterThanOrEqual(272)
       // Covariance ellipses (line marks) and the trace line.
       expect(await page.locator('g.mark-line path').count()).toBeGreaterThanOrEqual(2)

@@ -13,9 +13,19 @@ const left = <A>(r: E.Either<EmError, A>): EmError => {
 
 describe('Dataset constructors', () => {
   test('rows, flat arrays, columns and matrix-like objects give the same row-major values', () => {
-    const a = Dataset.fromRows([[1, 2], [3, 4], [5, 6]])
+    const a = Dataset.fromRows([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ])
     const b = Dataset.fromFlat([1, 2, 3, 4, 5, 6], 2)
-    const c = Dataset.fromMatrix(new Matrix([[1, 2], [3, 4], [5, 6]]))
+    const c = Dataset.fromMatrix(
+      new Matrix([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+    )
     for (const r of [a, b, c]) {
       expect(E.isRight(r)).toBe(true)
       if (E.isRight(r)) {
@@ -32,7 +42,14 @@ describe('Dataset constructors', () => {
     expect(left(Dataset.fromRows([]))).toMatchObject({ _tag: 'InvalidData' })
     expect(left(Dataset.fromColumn([]))).toMatchObject({ _tag: 'InvalidData' })
     expect(left(Dataset.fromRows([[1, 2], [3]]))).toMatchObject({ _tag: 'InvalidData', row: 1 })
-    expect(left(Dataset.fromRows([[1, 2], [3, NaN]]))).toMatchObject({ _tag: 'InvalidData', row: 1, column: 1 })
+    expect(
+      left(
+        Dataset.fromRows([
+          [1, 2],
+          [3, NaN],
+        ]),
+      ),
+    ).toMatchObject({ _tag: 'InvalidData', row: 1, column: 1 })
     expect(left(Dataset.fromRows([[Infinity, 2]]))).toMatchObject({ _tag: 'InvalidData', row: 0, column: 0 })
     expect(left(Dataset.fromFlat([1, 2, -Infinity, 4], 2))).toMatchObject({ _tag: 'InvalidData', row: 1, column: 0 })
     expect(left(Dataset.fromFlat([1, 2, 3], 2))).toMatchObject({ _tag: 'InvalidData' })

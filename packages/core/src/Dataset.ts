@@ -236,7 +236,11 @@ export const toShared = (data: Dataset): Dataset => {
   const values = share(data.values)
   const sampleWeights = data.sampleWeights === undefined ? undefined : share(data.sampleWeights)
   if (values === data.values && sampleWeights === data.sampleWeights) return data
-  const out: { n: number; d: number; values: Float64Array; sampleWeights?: Float64Array; columns?: readonly string[] } = { n: data.n, d: data.d, values }
+  const out: { n: number; d: number; values: Float64Array; sampleWeights?: Float64Array; columns?: readonly string[] } = {
+    n: data.n,
+    d: data.d,
+    values,
+  }
   if (sampleWeights !== undefined) out.sampleWeights = sampleWeights
   if (data.columns !== undefined) out.columns = data.columns
   return out

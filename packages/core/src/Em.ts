@@ -190,7 +190,6 @@ const checkOptions = (o: LoopOptions): EmError | undefined => {
   return undefined
 }
 
-
 /** A request from the stepping logic to whichever face of the loop drives it. */
 type Request<D, P, Q> =
   | { readonly tag: 'init'; readonly initializer: AsyncInitializer<D, P>; readonly rng: Rng; readonly warn: (w: FitWarning) => void }
@@ -245,15 +244,19 @@ function* runOnce<D, P, Q>(
     }
     const t = iteration + 1
     const started = now()
-    let excused = false
+    // Set by `warn` inside the M-step (a closure), so kept in an object the compiler does not narrow.
+    const step = { excused: false }
     const stepWarnings: FitWarning[] = []
     const warn = (w: FitWarning, breaks?: boolean): void => {
       const tagged = restarts > 1 ? { ...w, restart } : w
       warnings.push(tagged)
       stepWarnings.push(tagged)
-      if (breaks === true) excused = true
+      if (breaks === true) step.excused = true
     }
-    const next = (yield { tag: 'maximize', posterior: post.posterior, context: { iteration: t, previous: params, rng, warn } }) as E.Either<EmError, P>
+    const next = (yield { tag: 'maximize', posterior: post.posterior, context: { iteration: t, previous: params, rng, warn } }) as E.Either<
+      EmError,
+      P
+    >
     if (E.isLeft(next)) return next
     if (!isFiniteVector(model.toVector(next.right))) {
       return E.left({ _tag: 'NonFinite', iteration: t, message: `the M-step of iteration ${t} produced non-finite parameters` })
@@ -271,7 +274,7 @@ function* runOnce<D, P, Q>(
     const delta = ll - prev
     options.onIteration?.({ iteration: t, logLikelihood: ll, delta, restart, restarts })
     const decreased = delta < -decreaseSlack(prev)
-    if (decreased && !excused) {
+    if (decreased && !step.excused) {
       warn({
         kind: 'logLikelihoodDecreased',
         iteration: t,
@@ -279,7 +282,10 @@ function* runOnce<D, P, Q>(
         message: `log-likelihood decreased by ${(-delta).toExponential(3)} at iteration ${t} (from ${prev} to ${ll}); an exact EM step cannot do this`,
       })
     }
-    yield { tag: 'step', step: { restart, iteration: t, logLikelihood: ll, delta, params, milliseconds: now() - started, warnings: stepWarnings } }
+    yield {
+      tag: 'step',
+      step: { restart, iteration: t, logLikelihood: ll, delta, params, milliseconds: now() - started, warnings: stepWarnings },
+    }
     if (decreased) continue
     if (tolerance > 0 && Math.abs(delta) / n < tolerance) {
       converged = true
@@ -359,7 +365,7 @@ const caught = (e: unknown): E.Either<EmError, never> => {
  */
 export const fit = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, options: FitOptions<D, P>): E.Either<EmError, Fit<P>> => {
   try {
-    const run = program<D, P, Q>(model, data, options as AsyncFitOptions<D, P>)
+    const run = program<D, P, Q>(model, data, options)
     let reply: Reply<P, Q> = undefined
     for (;;) {
       const r = run.next(reply)
@@ -399,8 +405,11 @@ export const fit = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, options: FitOpt
  * @category Fitting
  * @since 0.2.0
  */
-export const fitAsync = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Promise<E.Either<EmError, Fit<P>>> =>
-  iterate(model, data, options).result
+export const fitAsync = <D, P, Q>(
+  model: AsyncModel<D, P, Q>,
+  data: D,
+  options: AsyncFitOptions<D, P>,
+): Promise<E.Either<EmError, Fit<P>>> => iterate(model, data, options).result
 
 /**
  * A fit in progress as an asynchronous sequence of {@link Step}s; `result` settles with the fit's
@@ -514,7 +523,8 @@ export const iterate = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: A
       return result
     },
     [Symbol.asyncIterator]: () => {
-      if (started) throw new Error('Em.iterate: the sequence can be consumed only once (or `result` was read before iterating, which consumes it)')
+      if (started)
+        throw new Error('Em.iterate: the sequence can be consumed only once (or `result` was read before iterating, which consumes it)')
       started = true
       return steps()
     },

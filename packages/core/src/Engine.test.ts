@@ -20,7 +20,13 @@ const twoClusters = (n: number, seed: number): number[] => {
   const rng = seeded(seed)
   return Array.from({ length: n }, () => (rng.uniform() < 0.3 ? -2 + rng.normal() : 3 + 1.5 * rng.normal()))
 }
-const start: Mixture.Params<Normal> = { weights: Float64Array.of(0.5, 0.5), components: [{ mean: -1, variance: 1 }, { mean: 1, variance: 1 }] }
+const start: Mixture.Params<Normal> = {
+  weights: Float64Array.of(0.5, 0.5),
+  components: [
+    { mean: -1, variance: 1 },
+    { mean: 1, variance: 1 },
+  ],
+}
 const relClose = (a: number, b: number, rtol: number): boolean => Math.abs(a - b) <= rtol * Math.abs(b)
 
 describe('one fused pass', () => {
@@ -54,7 +60,10 @@ describe('one fused pass', () => {
   })
 
   test('names the first row that no component can produce', () => {
-    const pass = Engine.memory(normalFamily, fromColumnOrThrow([0, 1, 1e300, 2, 1e300])).pass({ weights: Float64Array.of(1), components: [{ mean: 0, variance: 1e-300 }] })
+    const pass = Engine.memory(normalFamily, fromColumnOrThrow([0, 1, 1e300, 2, 1e300])).pass({
+      weights: Float64Array.of(1),
+      components: [{ mean: 0, variance: 1e-300 }],
+    })
     expect(pass.logLikelihood).toBe(-Infinity)
     // Row 1 is 10¹⁵⁰ standard deviations away, yet its log-density is finite; row 2's is −∞.
     expect(pass.impossibleRow).toBe(2)
@@ -101,11 +110,17 @@ describe('the threads engine', () => {
 
   test('workers is validated once, as a typed Left', () => {
     for (const workers of [0, -1, 1.5, Number.NaN]) {
-      expect(Mixture.fit(normalFamily, data, { k: 2, init: start, workers })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'workers' } })
+      expect(Mixture.fit(normalFamily, data, { k: 2, init: start, workers })).toMatchObject({
+        left: { _tag: 'InvalidOptions', option: 'workers' },
+      })
     }
-    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, workers: 'many' as unknown as number })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'workers' } })
+    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, workers: 'many' as unknown as number })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'workers' },
+    })
     // The test family has no worker recipe.
-    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, workers: 2 })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'workers' } })
+    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, workers: 2 })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'workers' },
+    })
     expect(Engine.threads(normalFamily, data, 2)).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'workers' } })
     // auto falls back to one thread for a family without a recipe, and for small work.
     expect(right(Engine.resolveWorkers(normalFamily, 1e7, 1, 2, 'auto'))).toBe(1)
@@ -132,7 +147,8 @@ describe('the stream engine', () => {
     const positive: ComponentFamily<Normal, NormalStats> = {
       ...normalFamily,
       checkData: (d: Dataset) => {
-        for (let i = 0; i < d.n; i++) if (d.values[i]! < -100) return E.left({ _tag: 'InvalidData', message: `row ${i}: value below −100`, row: i, column: 0 })
+        for (let i = 0; i < d.n; i++)
+          if (d.values[i]! < -100) return E.left({ _tag: 'InvalidData', message: `row ${i}: value below −100`, row: i, column: 0 })
         return E.right(d)
       },
     }
@@ -173,14 +189,27 @@ describe('the stream engine', () => {
     expect(E.isLeft(k2) && k2.left.message).toMatch(/only 1 rows with positive weight/)
     expect(await Mixture.fitAsync(normalFamily, few, { k: 2, init: 'random' })).toMatchObject({ left: { _tag: 'InvalidData' } })
     expect(Source.fromDataset(data, 0)).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'blockRows' } })
-    expect(await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data)), { k: 2, engine: 'memory' })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'engine' } })
-    expect(await Mixture.fitAsync(normalFamily, data, { k: 2, engine: 'gpu' as 'memory' })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'engine' } })
+    expect(await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data)), { k: 2, engine: 'memory' })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'engine' },
+    })
+    expect(await Mixture.fitAsync(normalFamily, data, { k: 2, engine: 'gpu' as 'memory' })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'engine' },
+    })
   })
 
   test('with no more rows than the init sample, an init method gives the in-memory start and fit exactly', async () => {
     const memory = right(Mixture.fit(normalFamily, data, { k: 2, seed: 3, restarts: 3, init: 'random', tolerance: 0, maxIterations: 12 }))
     for (const blockRows of [1, 64, 5000]) {
-      const streamed = right(await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data, blockRows)), { k: 2, seed: 3, restarts: 3, init: 'random', tolerance: 0, maxIterations: 12 }))
+      const streamed = right(
+        await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data, blockRows)), {
+          k: 2,
+          seed: 3,
+          restarts: 3,
+          init: 'random',
+          tolerance: 0,
+          maxIterations: 12,
+        }),
+      )
       expect(streamed.engine).toBe('stream')
       expect(streamed.restart).toBe(memory.restart)
       streamed.trace.forEach((v, t) => expect(relClose(v, memory.trace[t]!, 1e-12)).toBe(true))
@@ -194,14 +223,24 @@ describe('the stream engine', () => {
     const memory = right(Mixture.fit(normalFamily, data, { k: 2, seed: 1 }))
     expect(r.converged).toBe(true)
     expect(relClose(r.logLikelihood, memory.logLikelihood, 1e-6)).toBe(true)
-    expect(await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data, 100)), { k: 2, initSample: 0 })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'initSample' } })
+    expect(await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data, 100)), { k: 2, initSample: 0 })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'initSample' },
+    })
   })
 
   test('re-seeding a collapsed component over a stream follows the memory engine step for step', async () => {
-    const far: Mixture.Params<Normal> = { weights: Float64Array.of(0.5, 0.5), components: [{ mean: 0, variance: 4 }, { mean: 1e6, variance: 1 }] }
+    const far: Mixture.Params<Normal> = {
+      weights: Float64Array.of(0.5, 0.5),
+      components: [
+        { mean: 0, variance: 4 },
+        { mean: 1e6, variance: 1 },
+      ],
+    }
     const memory = right(Mixture.fit(normalFamily, data, { k: 2, init: far, tolerance: 0, maxIterations: 20 }))
     expect(memory.warnings.map((w) => w.kind)).toContain('componentReseeded')
-    const streamed = right(await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data, 77)), { k: 2, init: far, tolerance: 0, maxIterations: 20 }))
+    const streamed = right(
+      await Mixture.fitAsync(normalFamily, right(Source.fromDataset(data, 77)), { k: 2, init: far, tolerance: 0, maxIterations: 20 }),
+    )
     expect(streamed.warnings).toEqual(memory.warnings)
     streamed.trace.forEach((v, t) => expect(relClose(v, memory.trace[t]!, 1e-12)).toBe(true))
   })

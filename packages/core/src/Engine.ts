@@ -182,8 +182,10 @@ export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, thre
   if (!Number.isInteger(threads) || threads < 1) return E.left(invalidOptions('workers', `workers must be an integer ≥ 1, got ${threads}`))
   const t = Math.min(threads, data.n)
   if (t === 1) return E.right(memory(family, data))
-  if (family.worker === undefined) return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${threads} threads`))
-  if (!threadsAvailable()) return E.left(invalidOptions('workers', `worker threads are not available in this JavaScript runtime; use workers: 1`))
+  if (family.worker === undefined)
+    return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${threads} threads`))
+  if (!threadsAvailable())
+    return E.left(invalidOptions('workers', `worker threads are not available in this JavaScript runtime; use workers: 1`))
   const base = baseMeasureOf(family, data)
   let pool: ThreadPool<C, S>
   try {
@@ -232,13 +234,24 @@ export const AUTO_WORKERS_WORK = 2_000_000
  * @category Engines
  * @since 0.2.0
  */
-export const resolveWorkers = <C, S>(family: ComponentFamily<C, S>, n: number, d: number, k: number, workers: unknown): E.Either<EmError, number> => {
+export const resolveWorkers = <C, S>(
+  family: ComponentFamily<C, S>,
+  n: number,
+  d: number,
+  k: number,
+  workers: unknown,
+): E.Either<EmError, number> => {
   if (workers === undefined || workers === 'auto') {
     const work = (n * k * (d * d + 3 * d)) / 2
     return E.right(family.worker !== undefined && threadsAvailable() && work >= AUTO_WORKERS_WORK ? cores() : 1)
   }
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
-    return E.left(invalidOptions('workers', `workers must be an integer ≥ 1 or 'auto', got ${String(workers)}`))
+    return E.left(
+      invalidOptions(
+        'workers',
+        `workers must be an integer ≥ 1 or 'auto', got ${typeof workers === 'object' || typeof workers === 'function' ? typeof workers : String(workers as string | number)}`,
+      ),
+    )
   }
   if (workers > 1 && family.worker === undefined) {
     return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${workers} threads`))

@@ -107,14 +107,7 @@ export interface EngineFailure {
  * @category Errors
  * @since 0.1.0
  */
-export type EmError =
-  | InvalidData
-  | InvalidOptions
-  | InvalidParameters
-  | CollapsedComponent
-  | NonFinite
-  | InvalidModel
-  | EngineFailure
+export type EmError = InvalidData | InvalidOptions | InvalidParameters | CollapsedComponent | NonFinite | InvalidModel | EngineFailure
 
 /**
  * The exception thrown by the `…OrThrow` twins of emkit's `Either`-returning functions. It carries

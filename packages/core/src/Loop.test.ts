@@ -30,7 +30,13 @@ const data = fromColumnOrThrow(
     return Array.from({ length: 400 }, () => (rng.uniform() < 0.3 ? -2 + rng.normal() : 3 + 1.5 * rng.normal()))
   })(),
 )
-const start: P = { weights: Float64Array.of(0.5, 0.5), components: [{ mean: -1, variance: 1 }, { mean: 1, variance: 1 }] }
+const start: P = {
+  weights: Float64Array.of(0.5, 0.5),
+  components: [
+    { mean: -1, variance: 1 },
+    { mean: 1, variance: 1 },
+  ],
+}
 const model = Mixture.model(normalFamily, 2)
 
 /** Every hook of `m` answered through a promise. */
@@ -143,9 +149,17 @@ describe.each(faces)('$name', (face) => {
   })
 
   test('invalid options and a failing M-step are typed Lefts', async () => {
-    expect((await face.run(model, { init: start, maxIterations: -1 })).result).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'maxIterations' } })
-    const failing: M = { ...model, maximize: (d, q, ctx) => (ctx.iteration === 2 ? E.left({ _tag: 'NonFinite', iteration: 2, message: 'no' }) : model.maximize(d, q, ctx)) }
-    expect((await face.run(failing, { init: start, tolerance: 0, maxIterations: 5 })).result).toMatchObject({ left: { _tag: 'NonFinite', iteration: 2 } })
+    expect((await face.run(model, { init: start, maxIterations: -1 })).result).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'maxIterations' },
+    })
+    const failing: M = {
+      ...model,
+      maximize: (d, q, ctx) =>
+        ctx.iteration === 2 ? E.left({ _tag: 'NonFinite', iteration: 2, message: 'no' }) : model.maximize(d, q, ctx),
+    }
+    expect((await face.run(failing, { init: start, tolerance: 0, maxIterations: 5 })).result).toMatchObject({
+      left: { _tag: 'NonFinite', iteration: 2 },
+    })
   })
 })
 

@@ -41,7 +41,15 @@ const textbookEm = (xs: number[], iterations: number): number[] => {
   let mu = [-1, 1]
   let v = [1, 1]
   const ll = (): number =>
-    xs.reduce((s, x) => s + Math.log(w[0]! * Math.exp(-((x - mu[0]!) ** 2) / (2 * v[0]!)) / Math.sqrt(2 * Math.PI * v[0]!) + w[1]! * Math.exp(-((x - mu[1]!) ** 2) / (2 * v[1]!)) / Math.sqrt(2 * Math.PI * v[1]!)), 0)
+    xs.reduce(
+      (s, x) =>
+        s +
+        Math.log(
+          (w[0]! * Math.exp(-((x - mu[0]!) ** 2) / (2 * v[0]!))) / Math.sqrt(2 * Math.PI * v[0]!) +
+            (w[1]! * Math.exp(-((x - mu[1]!) ** 2) / (2 * v[1]!))) / Math.sqrt(2 * Math.PI * v[1]!),
+        ),
+      0,
+    )
   const trace = [ll()]
   for (let t = 0; t < iterations; t++) {
     const g = xs.map((x) => {
@@ -89,7 +97,14 @@ describe('the EM loop on a mixture', () => {
   test('k = 1 is the plain weighted maximum-likelihood estimate', () => {
     const weights = xs.map((_, i) => 1 + (i % 3))
     const wd = right(fromColumn(xs, { sampleWeights: weights }))
-    const f = right(Mixture.fit(normalFamily, wd, { k: 1, init: { weights: Float64Array.of(1), components: [{ mean: 0, variance: 1 }] }, tolerance: 0, maxIterations: 1 }))
+    const f = right(
+      Mixture.fit(normalFamily, wd, {
+        k: 1,
+        init: { weights: Float64Array.of(1), components: [{ mean: 0, variance: 1 }] },
+        tolerance: 0,
+        maxIterations: 1,
+      }),
+    )
     const W = weights.reduce((s, w) => s + w, 0)
     const mean = xs.reduce((s, x, i) => s + weights[i]! * x, 0) / W
     const variance = xs.reduce((s, x, i) => s + weights[i]! * (x - mean) ** 2, 0) / W
@@ -126,7 +141,14 @@ describe('the EM loop on a mixture', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 4 }), (seed, k) => {
         const ys = twoClusters(120, seed)
-        const f = Mixture.fit(normalFamily, fromColumnOrThrow(ys), { k, seed, tolerance: 0, maxIterations: 40, init: 'random', collapse: 'error' })
+        const f = Mixture.fit(normalFamily, fromColumnOrThrow(ys), {
+          k,
+          seed,
+          tolerance: 0,
+          maxIterations: 40,
+          init: 'random',
+          collapse: 'error',
+        })
         if (E.isLeft(f)) return f.left._tag === 'CollapsedComponent'
         for (let t = 1; t < f.right.trace.length; t++) {
           const step = f.right.trace[t]! - f.right.trace[t - 1]!
@@ -197,12 +219,29 @@ describe('the EM loop on a mixture', () => {
   })
 
   test('invalid options and starting parameters are typed errors', () => {
-    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, maxIterations: -1 })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'maxIterations' } })
-    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, tolerance: NaN })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'tolerance' } })
+    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, maxIterations: -1 })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'maxIterations' },
+    })
+    expect(Mixture.fit(normalFamily, data, { k: 2, init: start, tolerance: NaN })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'tolerance' },
+    })
     expect(Mixture.fit(normalFamily, data, { k: 2, restarts: 0 })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'restarts' } })
-    expect(Mixture.fit(normalFamily, data, { k: 2, init: { ...start, weights: Float64Array.of(0.7, 0.7) } })).toMatchObject({ left: { _tag: 'InvalidParameters' } })
+    expect(Mixture.fit(normalFamily, data, { k: 2, init: { ...start, weights: Float64Array.of(0.7, 0.7) } })).toMatchObject({
+      left: { _tag: 'InvalidParameters' },
+    })
     expect(Mixture.fit(normalFamily, data, { k: 3, init: start })).toMatchObject({ left: { _tag: 'InvalidParameters' } })
-    expect(Mixture.fit(normalFamily, data, { k: 2, init: { ...start, components: [{ mean: 0, variance: -1 }, { mean: 0, variance: 1 }] } })).toMatchObject({ left: { _tag: 'InvalidParameters', component: 0 } })
+    expect(
+      Mixture.fit(normalFamily, data, {
+        k: 2,
+        init: {
+          ...start,
+          components: [
+            { mean: 0, variance: -1 },
+            { mean: 0, variance: 1 },
+          ],
+        },
+      }),
+    ).toMatchObject({ left: { _tag: 'InvalidParameters', component: 0 } })
     expect(() => Mixture.fitOrThrow(normalFamily, data, { k: 2, restarts: 0 })).toThrowError(/restarts/)
   })
 })
@@ -211,7 +250,13 @@ describe('collapsed components', () => {
   const xs = twoClusters(300, 21)
   const data = fromColumnOrThrow(xs)
   // The second component starts a million units from every observation: its responsibilities are exactly 0.
-  const far: Mixture.Params<Normal> = { weights: Float64Array.of(0.5, 0.5), components: [{ mean: 0, variance: 4 }, { mean: 1e6, variance: 1 }] }
+  const far: Mixture.Params<Normal> = {
+    weights: Float64Array.of(0.5, 0.5),
+    components: [
+      { mean: 0, variance: 4 },
+      { mean: 1e6, variance: 1 },
+    ],
+  }
 
   test("policy 'error' returns CollapsedComponent naming the component and iteration", () => {
     const r = Mixture.fit(normalFamily, data, { k: 2, init: far, collapse: 'error' })
@@ -278,9 +323,14 @@ describe('the loop reports what it must not hide', () => {
   test('non-finite parameters are never returned', () => {
     const broken: Model<Dataset, Mixture.Params<Normal>, Mixture.Responsibilities, Int32Array> = {
       ...base,
-      maximize: (d, q, ctx) => (ctx.iteration === 3 ? E.right({ ...ctx.previous, components: [{ mean: NaN, variance: 1 }, ctx.previous.components[1]!] }) : base.maximize(d, q, ctx)),
+      maximize: (d, q, ctx) =>
+        ctx.iteration === 3
+          ? E.right({ ...ctx.previous, components: [{ mean: NaN, variance: 1 }, ctx.previous.components[1]!] })
+          : base.maximize(d, q, ctx),
     }
-    expect(emFit(broken, data, { init: start, tolerance: 0, maxIterations: 10 })).toMatchObject({ left: { _tag: 'NonFinite', iteration: 3 } })
+    expect(emFit(broken, data, { init: start, tolerance: 0, maxIterations: 10 })).toMatchObject({
+      left: { _tag: 'NonFinite', iteration: 3 },
+    })
   })
 })
 
@@ -297,7 +347,13 @@ describe('prediction, sampling and information criteria', () => {
       expect(labels[i]).toBe(p[2 * i + 1]! > p[2 * i]! ? 1 : 0)
     }
     const s = Mixture.scoreSamples(normalFamily, f.params, data)
-    expectClose(Mixture.score(normalFamily, f.params, data) * data.n, s.reduce((a, b) => a + b, 0), 1e-13, 0, 'score')
+    expectClose(
+      Mixture.score(normalFamily, f.params, data) * data.n,
+      s.reduce((a, b) => a + b, 0),
+      1e-13,
+      0,
+      'score',
+    )
     expectClose(Mixture.logLikelihood(normalFamily, f.params, data), f.logLikelihood, 1e-13, 0, 'logLikelihood')
   })
 
@@ -338,10 +394,16 @@ describe('emkit.mixture/v1 JSON', () => {
     const good = Mixture.toJSON(normalFamily, f.params) as unknown as Record<string, unknown>
     expect(Mixture.fromJSON(normalFamily, 3)).toMatchObject({ left: { _tag: 'InvalidModel' } })
     expect(Mixture.fromJSON(normalFamily, { ...good, format: 'other' })).toMatchObject({ left: { _tag: 'InvalidModel', path: 'format' } })
-    expect(Mixture.fromJSON(normalFamily, { ...good, family: 'gaussian' })).toMatchObject({ left: { _tag: 'InvalidModel', path: 'family' } })
-    expect(Mixture.fromJSON(normalFamily, { ...good, weights: [0.5, 0.6] })).toMatchObject({ left: { _tag: 'InvalidModel', path: 'weights' } })
+    expect(Mixture.fromJSON(normalFamily, { ...good, family: 'gaussian' })).toMatchObject({
+      left: { _tag: 'InvalidModel', path: 'family' },
+    })
+    expect(Mixture.fromJSON(normalFamily, { ...good, weights: [0.5, 0.6] })).toMatchObject({
+      left: { _tag: 'InvalidModel', path: 'weights' },
+    })
     expect(Mixture.fromJSON(normalFamily, { ...good, weights: [1] })).toMatchObject({ left: { _tag: 'InvalidModel' } })
     expect(Mixture.fromJSON(normalFamily, { ...good, dimension: 0 })).toMatchObject({ left: { _tag: 'InvalidModel', path: 'dimension' } })
-    expect(Mixture.fromJSON(normalFamily, { ...good, components: [{ mean: 0 }, { mean: 1, variance: 1 }] })).toMatchObject({ left: { _tag: 'InvalidModel', path: 'components/0' } })
+    expect(Mixture.fromJSON(normalFamily, { ...good, components: [{ mean: 0 }, { mean: 1, variance: 1 }] })).toMatchObject({
+      left: { _tag: 'InvalidModel', path: 'components/0' },
+    })
   })
 })

@@ -53,10 +53,12 @@ export const DEFAULT_BLOCK_ROWS = 65_536
  * @since 0.2.0
  */
 export const fromDataset = (data: Dataset, blockRows: number = DEFAULT_BLOCK_ROWS): E.Either<EmError, RowSource> => {
-  if (!Number.isInteger(blockRows) || blockRows < 1) return E.left(invalidOptions('blockRows', `blockRows must be an integer ≥ 1, got ${blockRows}`))
+  if (!Number.isInteger(blockRows) || blockRows < 1)
+    return E.left(invalidOptions('blockRows', `blockRows must be an integer ≥ 1, got ${blockRows}`))
   const source: { d: number; rows: number; columns?: readonly string[]; blocks: () => AsyncIterable<Dataset> } = {
     d: data.d,
     rows: data.n,
+    // eslint-disable-next-line @typescript-eslint/require-await -- an AsyncIterable over blocks already in memory has nothing to await
     blocks: async function* () {
       for (let s = 0; s < data.n; s += blockRows) yield slice(data, s, Math.min(data.n, s + blockRows))
     },
@@ -90,7 +92,8 @@ export const fromBlocks = (
     blocks: async function* () {
       for await (const block of pass()) {
         if (block instanceof Float64Array) {
-          if (block.length % d !== 0) throw new BlockError(invalidData(`a block of ${block.length} values is not a whole number of rows of ${d}`))
+          if (block.length % d !== 0)
+            throw new BlockError(invalidData(`a block of ${block.length} values is not a whole number of rows of ${d}`))
           if (block.length > 0) yield { n: block.length / d, d, values: block }
         } else if (block.n > 0) yield block
       }
@@ -126,12 +129,14 @@ export class BlockError extends Error {
  */
 export const checkBlock = (block: Dataset, d: number, firstRow: number): EmError | undefined => {
   if (block.d !== d) return invalidData(`rows from ${firstRow} have ${block.d} columns, expected ${d}`, firstRow)
-  if (block.values.length < block.n * d) return invalidData(`the block at row ${firstRow} holds ${block.values.length} values for ${block.n} rows of ${d}`, firstRow)
+  if (block.values.length < block.n * d)
+    return invalidData(`the block at row ${firstRow} holds ${block.values.length} values for ${block.n} rows of ${d}`, firstRow)
   const v = block.values
   for (let i = 0; i < block.n; i++) {
     for (let c = 0; c < d; c++) {
       const x = v[i * d + c]!
-      if (!Number.isFinite(x)) return invalidData(`row ${firstRow + i}, column ${c}: value is ${String(x)}; every value must be a finite number`, firstRow + i, c)
+      if (!Number.isFinite(x))
+        return invalidData(`row ${firstRow + i}, column ${c}: value is ${String(x)}; every value must be a finite number`, firstRow + i, c)
     }
   }
   const w = block.sampleWeights
@@ -139,7 +144,8 @@ export const checkBlock = (block: Dataset, d: number, firstRow: number): EmError
     if (w.length < block.n) return invalidData(`the block at row ${firstRow} has ${w.length} sample weights for ${block.n} rows`, firstRow)
     for (let i = 0; i < block.n; i++) {
       const x = w[i]!
-      if (!Number.isFinite(x) || x < 0) return invalidData(`row ${firstRow + i}: sample weight is ${String(x)}; weights must be finite and ≥ 0`, firstRow + i)
+      if (!Number.isFinite(x) || x < 0)
+        return invalidData(`row ${firstRow + i}: sample weight is ${String(x)}; weights must be finite and ≥ 0`, firstRow + i)
     }
   }
   return undefined

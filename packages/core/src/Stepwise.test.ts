@@ -57,9 +57,21 @@ describe('Stepwise.fit: one pass over 10⁶ rows reaches the batch EM optimum', 
   // with d = 2). Batches of 1000, α = 0.6, one pass; batch EM from the same start to |Δℓ|/n < 1e-7
   // (its log-likelihood then lies within ~1e-5 per row of the converged value, measured).
   const cases = [
-    { name: 'well separated', weights: [0.5, 0.3, 0.2], means: [-6, 0, 6], sds: [1, 0.7, 1.2], start: params([1 / 3, 1 / 3, 1 / 3], [-5, 1, 5], [2, 2, 2]) },
+    {
+      name: 'well separated',
+      weights: [0.5, 0.3, 0.2],
+      means: [-6, 0, 6],
+      sds: [1, 0.7, 1.2],
+      start: params([1 / 3, 1 / 3, 1 / 3], [-5, 1, 5], [2, 2, 2]),
+    },
     // 8.8 % of the rows have no component with posterior ≥ 0.9 under the true parameters.
-    { name: 'overlapping', weights: [0.5, 0.3, 0.2], means: [-3.5, 0, 3.5], sds: [1, 0.7, 1.2], start: params([1 / 3, 1 / 3, 1 / 3], [-3, 0.5, 3], [1.5, 1.5, 1.5]) },
+    {
+      name: 'overlapping',
+      weights: [0.5, 0.3, 0.2],
+      means: [-3.5, 0, 3.5],
+      sds: [1, 0.7, 1.2],
+      start: params([1 / 3, 1 / 3, 1 / 3], [-3, 0.5, 3], [1.5, 1.5, 1.5]),
+    },
   ]
   for (const c of cases) {
     test(`${c.name}: mean log-likelihood per row within 0.01 of batch EM's, trace finite`, async () => {
@@ -104,7 +116,9 @@ describe('Stepwise.fit: batches, passes and determinism', () => {
     expect(b.trace).toEqual(a.trace)
     const c = right(await run(6))
     expect(c.trace[0]).not.toBe(a.trace[0])
-    const viaRng = right(await Stepwise.fit(normalFamily, sourceOf(small, 4096), { k: 3, init: 'random-rows', rng: seeded(5), batchSize: 200 }))
+    const viaRng = right(
+      await Stepwise.fit(normalFamily, sourceOf(small, 4096), { k: 3, init: 'random-rows', rng: seeded(5), batchSize: 200 }),
+    )
     expect(viaRng.params).toEqual(a.params)
   })
 
@@ -140,7 +154,15 @@ describe('Stepwise.fit: batches, passes and determinism', () => {
   test('step sizes follow (t + 2)^(−α), the last short batch a proportional step; onBatch sees every batch', async () => {
     const data = mixtureColumn(2_250, [0.5, 0.5], [-3, 3], [1, 1], 3)
     const seen: Stepwise.StepwiseProgress<Normal>[] = []
-    const fit = right(await Stepwise.fit(normalFamily, sourceOf(data, 300), { k: 2, init: params([0.5, 0.5], [-1, 1], [4, 4]), batchSize: 1000, alpha: 0.75, onBatch: (p) => seen.push(p) }))
+    const fit = right(
+      await Stepwise.fit(normalFamily, sourceOf(data, 300), {
+        k: 2,
+        init: params([0.5, 0.5], [-1, 1], [4, 4]),
+        batchSize: 1000,
+        alpha: 0.75,
+        onBatch: (p) => seen.push(p),
+      }),
+    )
     expect(seen.map((p) => p.rows)).toEqual([1000, 2000, 2250])
     expect(seen[0]!.stepSize).toBe(1)
     expect(seen[1]!.stepSize).toBe(Stepwise.stepSize(1, 0.75))
@@ -237,7 +259,9 @@ describe('Stepwise.fit: typed errors', () => {
 
   test('starting parameters with the wrong k give Left(InvalidParameters); a bad source Left(InvalidOptions)', async () => {
     expect(await Stepwise.fit(normalFamily, source, { k: 2, init: smallStart })).toMatchObject({ left: { _tag: 'InvalidParameters' } })
-    expect(await Stepwise.fit(normalFamily, {} as RowSource, { k: 2 })).toMatchObject({ left: { _tag: 'InvalidOptions', option: 'source' } })
+    expect(await Stepwise.fit(normalFamily, {} as RowSource, { k: 2 })).toMatchObject({
+      left: { _tag: 'InvalidOptions', option: 'source' },
+    })
   })
 
   test('a family without scale gives Left(InvalidOptions) naming the family', async () => {
@@ -256,8 +280,12 @@ describe('Stepwise.fit: typed errors', () => {
     expect(bad).toMatchObject({ left: { _tag: 'InvalidData', row: 2345, column: 0 } })
     const wide = await Stepwise.fit(normalFamily, right(Source.fromBlocks(2, () => [Float64Array.of(1, 2, 3, 4)])), { k: 1 })
     expect(wide).toMatchObject({ left: { _tag: 'InvalidData' } })
-    expect(await Stepwise.fit(normalFamily, right(Source.fromBlocks(1, () => [])), { k: 1 })).toMatchObject({ left: { _tag: 'InvalidData' } })
-    expect(await Stepwise.fit(normalFamily, right(Source.fromBlocks(1, () => [Float64Array.of(1, 2)])), { k: 3 })).toMatchObject({ left: { _tag: 'InvalidData' } })
+    expect(await Stepwise.fit(normalFamily, right(Source.fromBlocks(1, () => [])), { k: 1 })).toMatchObject({
+      left: { _tag: 'InvalidData' },
+    })
+    expect(await Stepwise.fit(normalFamily, right(Source.fromBlocks(1, () => [Float64Array.of(1, 2)])), { k: 3 })).toMatchObject({
+      left: { _tag: 'InvalidData' },
+    })
   })
 
   test('a failing read gives Left(EngineFailure), not a rejection', async () => {

@@ -188,7 +188,16 @@ interface Resolved<C> {
 
 const isInteger = (x: unknown, min: number): x is number => typeof x === 'number' && Number.isInteger(x) && x >= min
 
-const resolve = <C, S>(family: ComponentFamily<C, S>, source: RowSource, options: StepwiseOptions<C>): E.Either<EmError, Resolved<C>> => {
+const resolve = <C, S>(
+  family: ComponentFamily<C, S>,
+  typedSource: RowSource,
+  typedOptions: StepwiseOptions<C>,
+): E.Either<EmError, Resolved<C>> => {
+  // Checked as JavaScript callers may pass them, whatever the types say.
+  const source = typedSource
+  const options = typedOptions
+  const raw = typedOptions as unknown as Readonly<Record<string, unknown>>
+  const rawSource = typedSource as unknown as Readonly<Record<string, unknown>> | null
   if (typeof family.scale !== 'function') {
     return E.left(
       invalidOptions(
@@ -197,46 +206,63 @@ const resolve = <C, S>(family: ComponentFamily<C, S>, source: RowSource, options
       ),
     )
   }
-  if (typeof source !== 'object' || source === null || typeof source.blocks !== 'function' || !isInteger(source.d, 1)) {
+  if (typeof rawSource !== 'object' || rawSource === null || typeof rawSource['blocks'] !== 'function' || !isInteger(rawSource['d'], 1)) {
     return E.left(invalidOptions('source', 'source must be a RowSource: an integer d ≥ 1 and a blocks() method'))
   }
-  if (typeof options !== 'object' || options === null) return E.left(invalidOptions('options', 'options must be an object with at least k'))
+  if (typeof raw !== 'object' || (raw as unknown) === null)
+    return E.left(invalidOptions('options', 'options must be an object with at least k'))
   if (!isInteger(options.k, 1)) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(options.k)}`))
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
   if (!isInteger(batchSize, 1)) return E.left(invalidOptions('batchSize', `batchSize must be an integer ≥ 1, got ${String(batchSize)}`))
   const alpha = options.alpha ?? DEFAULT_ALPHA
   if (typeof alpha !== 'number' || !(alpha > 0.5 && alpha <= 1)) {
-    return E.left(invalidOptions('alpha', `alpha must be a number in (0.5, 1] (step sizes (t + 2)^(−alpha) must sum to ∞ with a finite sum of squares), got ${String(alpha)}`))
+    return E.left(
+      invalidOptions(
+        'alpha',
+        `alpha must be a number in (0.5, 1] (step sizes (t + 2)^(−alpha) must sum to ∞ with a finite sum of squares), got ${String(alpha)}`,
+      ),
+    )
   }
   const passes = options.passes ?? 1
   if (!isInteger(passes, 1)) return E.left(invalidOptions('passes', `passes must be an integer ≥ 1, got ${String(passes)}`))
   const collapse = resolveCollapse(options.collapse)
   if (E.isLeft(collapse)) return collapse
-  if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) {
-    return E.left(invalidOptions('seed', `seed must be a finite number, got ${String(options.seed)}`))
+  const seed = raw['seed']
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
+    return E.left(
+      invalidOptions(
+        'seed',
+        `seed must be a finite number, got ${typeof seed === 'object' ? JSON.stringify(seed) : String(seed as string)}`,
+      ),
+    )
   }
-  if (options.rng !== undefined && (typeof options.rng !== 'object' || options.rng === null || typeof options.rng.uniform !== 'function' || typeof options.rng.split !== 'function')) {
+  const rng = raw['rng'] as Readonly<Record<string, unknown>> | null | undefined
+  if (
+    rng !== undefined &&
+    (typeof rng !== 'object' || rng === null || typeof rng['uniform'] !== 'function' || typeof rng['split'] !== 'function')
+  ) {
     return E.left(invalidOptions('rng', 'rng must be an Rng (see Rng.seeded)'))
   }
-  if (options.signal !== undefined && (typeof options.signal !== 'object' || options.signal === null || typeof options.signal.aborted !== 'boolean')) {
+  const signal = raw['signal'] as Readonly<Record<string, unknown>> | null | undefined
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal['aborted'] !== 'boolean')) {
     return E.left(invalidOptions('signal', 'signal must be an AbortSignal'))
   }
-  if (options.onBatch !== undefined && typeof options.onBatch !== 'function') {
-    return E.left(invalidOptions('onBatch', `onBatch must be a function, got ${typeof options.onBatch}`))
+  const onBatch = raw['onBatch']
+  if (onBatch !== undefined && typeof onBatch !== 'function') {
+    return E.left(invalidOptions('onBatch', `onBatch must be a function, got ${typeof onBatch}`))
   }
   let init: Params<C> | InitMethod
-  const given = options.init
-  if (given !== undefined && typeof given === 'object' && given !== null) {
-    const ok = validateParams(family, options.k, source.d, given, true)
+  const given: unknown = options.init
+  if (typeof given === 'object' && given !== null) {
+    const ok = validateParams(family, options.k, source.d, given as Params<C>, true)
     if (E.isLeft(ok)) return ok
-    init = given
+    init = given as Params<C>
   } else {
     const method = resolveInitMethod(family, given)
     if (E.isLeft(method)) return method
     init = method.right
   }
-  const rng = options.rng ?? seeded(options.seed ?? 0)
-  return E.right({ k: options.k, init, batchSize, alpha, passes, collapse: collapse.right, rng })
+  return E.right({ k: options.k, init, batchSize, alpha, passes, collapse: collapse.right, rng: options.rng ?? seeded(options.seed ?? 0) })
 }
 
 /** A mini-batch with the global index of its first row (in its pass). */
@@ -265,7 +291,9 @@ async function* batchesOf<C, S>(family: ComponentFamily<C, S>, source: RowSource
   let filled = 0
   let row = 0
   const finish = (): Batch => {
-    const data: Dataset = weighted ? { n: filled, d, values: values.subarray(0, filled * d), sampleWeights: weights.subarray(0, filled) } : { n: filled, d, values: values.subarray(0, filled * d) }
+    const data: Dataset = weighted
+      ? { n: filled, d, values: values.subarray(0, filled * d), sampleWeights: weights.subarray(0, filled) }
+      : { n: filled, d, values: values.subarray(0, filled * d) }
     const batch = { data, firstRow: row - filled }
     const support = family.checkData(data)
     if (E.isLeft(support)) throw new EmException(globalRows(support.left, batch.firstRow))
@@ -296,7 +324,7 @@ async function* batchesOf<C, S>(family: ComponentFamily<C, S>, source: RowSource
       const bad = checkBlock(block, d, row)
       if (bad !== undefined) throw new EmException(bad)
       const sw = block.sampleWeights
-      for (let i = 0; i < block.n; ) {
+      for (let i = 0; i < block.n;) {
         const take = Math.min(size - filled, block.n - i)
         values.set(block.values.subarray(i * d, (i + take) * d), filled * d)
         if (sw === undefined) weights.fill(1, filled, filled + take)
@@ -383,7 +411,11 @@ const isFiniteVector = (v: Float64Array): boolean => {
  * @category Stepwise
  * @since 0.2.0
  */
-export const fit = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, options: StepwiseOptions<C>): Promise<E.Either<EmError, StepwiseFit<C>>> => {
+export const fit = async <C, S>(
+  family: ComponentFamily<C, S>,
+  source: RowSource,
+  options: StepwiseOptions<C>,
+): Promise<E.Either<EmError, StepwiseFit<C>>> => {
   const resolved = resolve(family, source, options)
   if (E.isLeft(resolved)) return resolved
   try {
@@ -400,13 +432,22 @@ export const fit = async <C, S>(family: ComponentFamily<C, S>, source: RowSource
  * @category Stepwise
  * @since 0.2.0
  */
-export const fitOrThrow = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, options: StepwiseOptions<C>): Promise<StepwiseFit<C>> => {
+export const fitOrThrow = async <C, S>(
+  family: ComponentFamily<C, S>,
+  source: RowSource,
+  options: StepwiseOptions<C>,
+): Promise<StepwiseFit<C>> => {
   const r = await fit(family, source, options)
   if (E.isLeft(r)) throw new EmException(r.left)
   return r.right
 }
 
-const run = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, options: StepwiseOptions<C>, o: Resolved<C>): Promise<E.Either<EmError, StepwiseFit<C>>> => {
+const run = async <C, S>(
+  family: ComponentFamily<C, S>,
+  source: RowSource,
+  options: StepwiseOptions<C>,
+  o: Resolved<C>,
+): Promise<E.Either<EmError, StepwiseFit<C>>> => {
   const scale = family.scale!.bind(family)
   const d = source.d
   const kernel = new FusedKernel(family, d, Math.max(1, Math.min(o.batchSize, 4096)))
@@ -441,14 +482,19 @@ const run = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, optio
     }
     const w = totals.weight
     if (!(w > 0)) {
-      warnings.push({ kind: 'batchSkipped', iteration: t, message: `the mini-batch of rows ${batch.firstRow}–${batch.firstRow + data.n - 1} (pass ${pass}) has total weight 0; skipped` })
+      warnings.push({
+        kind: 'batchSkipped',
+        iteration: t,
+        message: `the mini-batch of rows ${batch.firstRow}–${batch.firstRow + data.n - 1} (pass ${pass}) has total weight 0; skipped`,
+      })
       return
     }
     if (pass === 1) seenWeight += w
     const meanLogLikelihood = totals.logLikelihood / w
     const eta = batches === 0 ? 1 : Math.min(1, stepSize(batches, o.alpha) * (data.n / o.batchSize))
     const fresh = totals.statistics.map((s) => scale(s, 1 / w))
-    const averaged = running === undefined || eta === 1 ? fresh : running.map((s, j) => monoid.concat(scale(s, 1 - eta), scale(fresh[j]!, eta)))
+    const averaged =
+      running === undefined || eta === 1 ? fresh : running.map((s, j) => monoid.concat(scale(s, 1 - eta), scale(fresh[j]!, eta)))
     const total = seenWeight
     const stats = averaged.map((s) => scale(s, total))
     const reseed = (m: number): S => {
@@ -481,7 +527,8 @@ const run = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, optio
       let read = 0
       const pending: Batch[] = []
       if (params === undefined) {
-        if (options.signal?.aborted === true) return E.left(engineFailure('stepwise', 'the fit was cancelled before a start could be drawn'))
+        if (options.signal?.aborted === true)
+          return E.left(engineFailure('stepwise', 'the fit was cancelled before a start could be drawn'))
         // An initialisation method: draw θ₀ from the first max(batchSize, 10·k) rows.
         const method = o.init as InitMethod
         const wanted = Math.max(o.batchSize, 10 * o.k)
@@ -495,7 +542,12 @@ const run = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, optio
         if (got === 0) return E.left(invalidData('the data source gave no rows'))
         const sample = concatBatches(pending, d)
         const ok = checkData(family, sample, o.k)
-        if (E.isLeft(ok)) return E.left(ok.left._tag === 'InvalidData' ? invalidData(`initialisation from the first ${sample.n} rows of the stream: ${ok.left.message}`) : ok.left)
+        if (E.isLeft(ok))
+          return E.left(
+            ok.left._tag === 'InvalidData'
+              ? invalidData(`initialisation from the first ${sample.n} rows of the stream: ${ok.left.message}`)
+              : ok.left,
+          )
         const start = initializer(model(family, o.k, { collapse: o.collapse }), method)(sample, o.rng.split(), (w) => warnings.push(w))
         if (E.isLeft(start)) return start
         params = start.right
@@ -517,7 +569,11 @@ const run = async <C, S>(family: ComponentFamily<C, S>, source: RowSource, optio
       }
       if (read === 0 && !aborted) {
         return E.left(
-          invalidData(pass === 1 ? 'the data source gave no rows' : `pass ${pass} read no rows: the source cannot be read again; use passes: 1 for a source that can be read only once`),
+          invalidData(
+            pass === 1
+              ? 'the data source gave no rows'
+              : `pass ${pass} read no rows: the source cannot be read again; use passes: 1 for a source that can be read only once`,
+          ),
         )
       }
     } finally {

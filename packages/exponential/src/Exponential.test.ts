@@ -65,7 +65,13 @@ describe('log-likelihood trace against the independent Python reference', () => 
     }
     const m = Mixture.model(family, 2)
     const q = m.posterior(data, fit.params)
-    closeTo(m.expectedCompleteLogLikelihood(data, fit.params, q.posterior) + m.entropy(data, q.posterior), q.logLikelihood, 1e-12, 1e-9, 'Q + H')
+    closeTo(
+      m.expectedCompleteLogLikelihood(data, fit.params, q.posterior) + m.entropy(data, q.posterior),
+      q.logLikelihood,
+      1e-12,
+      1e-9,
+      'Q + H',
+    )
   })
 
   it('counts k·d + k − 1 free parameters for BIC/AIC', () => {
@@ -78,7 +84,8 @@ describe('log-likelihood trace against the independent Python reference', () => 
 })
 
 describe('statistics', () => {
-  const rowsArb = (d: number) => fc.array(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: d, maxLength: d }), { minLength: 2, maxLength: 30 })
+  const rowsArb = (d: number) =>
+    fc.array(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: d, maxLength: d }), { minLength: 2, maxLength: 30 })
 
   it('chunked statistics equal whole statistics', () => {
     fc.assert(
@@ -181,7 +188,15 @@ describe('parameter recovery', () => {
   })
 
   it('recovers two components in d = 2', () => {
-    const { data, labels } = draw([0.5, 0.5], [[8, 6], [0.25, 0.3]], 3000, 7)
+    const { data, labels } = draw(
+      [0.5, 0.5],
+      [
+        [8, 6],
+        [0.25, 0.3],
+      ],
+      3000,
+      7,
+    )
     const fit = right(Mixture.fit(family, data, { k: 2, seed: 2 }))
     const fast = fit.params.components[0]!.rate[0]! > fit.params.components[1]!.rate[0]! ? 0 : 1
     closeTo(fit.params.components[fast]!.rate[0]!, 8, 0.1, 0, 'fast rate 0')
@@ -266,7 +281,14 @@ describe('support and typed errors', () => {
   })
 
   it('accepts zeros', () => {
-    const data = right(Dataset.fromRows([[0, 1], [2, 0], [0.5, 3], [1, 1]]))
+    const data = right(
+      Dataset.fromRows([
+        [0, 1],
+        [2, 0],
+        [0.5, 3],
+        [1, 1],
+      ]),
+    )
     expect(E.isRight(family.checkData(data))).toBe(true)
     expect(E.isRight(Mixture.fit(family, data, { k: 1 }))).toBe(true)
   })
@@ -291,7 +313,10 @@ describe('collapse', () => {
   const init = params([0.5, 0.5], [[2000], [0.3]])
 
   it('estimate reports a zero weighted sum as a degenerate component, never an infinite rate', () => {
-    const r = family.estimate([{ weight: 1, sum: Float64Array.of(2) }, { weight: 3, sum: Float64Array.of(0) }])
+    const r = family.estimate([
+      { weight: 1, sum: Float64Array.of(2) },
+      { weight: 3, sum: Float64Array.of(0) },
+    ])
     expect(E.isLeft(r) && r.left.component).toBe(1)
   })
 
@@ -300,7 +325,7 @@ describe('collapse', () => {
     expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'CollapsedComponent', component: 0 })
   })
 
-  it("with the default policy the component is re-seeded and every rate stays finite", () => {
+  it('with the default policy the component is re-seeded and every rate stays finite', () => {
     const fit = right(Mixture.fit(family, data, { k: 2, init }))
     expect(fit.warnings.some((w) => w.kind === 'componentReseeded')).toBe(true)
     for (const c of fit.params.components) expect(Number.isFinite(c.rate[0]!) && c.rate[0]! > 0).toBe(true)
@@ -315,7 +340,15 @@ describe('collapse', () => {
 
 describe('JSON and sampling', () => {
   it('writes { rate: [...] } per component and reads it back exactly', () => {
-    const { data } = draw([0.3, 0.7], [[2, 1], [0.1, 0.4]], 400, 12)
+    const { data } = draw(
+      [0.3, 0.7],
+      [
+        [2, 1],
+        [0.1, 0.4],
+      ],
+      400,
+      12,
+    )
     const fit = right(Mixture.fit(family, data, { k: 2, seed: 1 }))
     const json = JSON.parse(JSON.stringify(Mixture.toJSON(family, fit.params, fit))) as Mixture.ModelJson
     expect(json.family).toBe('exponential')

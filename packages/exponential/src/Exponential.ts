@@ -113,11 +113,18 @@ export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Data
 export const validate = (components: readonly Component[], d: number): E.Either<EmError, readonly Component[]> => {
   for (let j = 0; j < components.length; j++) {
     const r = components[j]!.rate
-    if (r.length !== d) return E.left(Errors.invalidParameters(`component ${j} has ${r.length} rates, expected ${d}`, j, `components/${j}/rate`))
+    if (r.length !== d)
+      return E.left(Errors.invalidParameters(`component ${j} has ${r.length} rates, expected ${d}`, j, `components/${j}/rate`))
     for (let c = 0; c < d; c++) {
       const x = r[c]!
       if (!Number.isFinite(x) || !(x > 0)) {
-        return E.left(Errors.invalidParameters(`component ${j}: rate[${c}] is ${String(x)}; rates must be finite and > 0`, j, `components/${j}/rate/${c}`))
+        return E.left(
+          Errors.invalidParameters(
+            `component ${j}: rate[${c}] is ${String(x)}; rates must be finite and > 0`,
+            j,
+            `components/${j}/rate/${c}`,
+          ),
+        )
       }
     }
   }
@@ -305,7 +312,8 @@ export const sample = (c: Component, rng: Rng.Rng, out: Float64Array, offset: nu
  * @category JSON
  * @since 0.1.0
  */
-export const toJSON = (components: readonly Component[]): Array<Record<string, unknown>> => components.map((c) => ({ rate: Array.from(c.rate) }))
+export const toJSON = (components: readonly Component[]): Array<Record<string, unknown>> =>
+  components.map((c) => ({ rate: Array.from(c.rate) }))
 
 /**
  * Components from their JSON fields (`{ "rate": [...] }`, length d, every rate finite and > 0).
@@ -328,7 +336,9 @@ export const fromJSON = (components: readonly unknown[], d: number): E.Either<Em
     for (let t = 0; t < d; t++) {
       const x = r[t]
       if (typeof x !== 'number' || !Number.isFinite(x) || !(x > 0)) {
-        return E.left(Errors.invalidModel(`component ${j}: rate[${t}] is ${JSON.stringify(x)}; rates must be finite numbers > 0`, `${path}/${t}`))
+        return E.left(
+          Errors.invalidModel(`component ${j}: rate[${t}] is ${JSON.stringify(x)}; rates must be finite numbers > 0`, `${path}/${t}`),
+        )
       }
       rate[t] = x
     }

@@ -34,13 +34,32 @@ describe('engines', () => {
   })
 
   test('weighted rows, d = 3, k = 3', async () => {
-    const truth = params([0.3, 0.5, 0.2], [[1, 0.2, 5], [0.05, 1, 0.5], [3, 3, 0.1]])
+    const truth = params(
+      [0.3, 0.5, 0.2],
+      [
+        [1, 0.2, 5],
+        [0.05, 1, 0.5],
+        [3, 3, 0.1],
+      ],
+    )
     const s = Mixture.sample(family, truth, 8000, 5)
     const data = Dataset.fromRowsOrThrow(
       Array.from({ length: 8000 }, (_, i) => Array.from(s.values.subarray(i * 3, i * 3 + 3))),
       { sampleWeights: Array.from({ length: 8000 }, (_, i) => (i % 7 === 0 ? 0 : 0.25 + (i % 4))) },
     )
-    const report = await EngineLaws.checkEngines({ family, data, init: params([1 / 3, 1 / 3, 1 / 3], [[0.5, 0.5, 1], [0.1, 0.8, 0.8], [2, 1, 0.3]]), iterations: 30 })
+    const report = await EngineLaws.checkEngines({
+      family,
+      data,
+      init: params(
+        [1 / 3, 1 / 3, 1 / 3],
+        [
+          [0.5, 0.5, 1],
+          [0.1, 0.8, 0.8],
+          [2, 1, 0.3],
+        ],
+      ),
+      iterations: 30,
+    })
     expect(report.ok, report.message).toBe(true)
   })
 })

@@ -4,7 +4,8 @@ import { describe, it } from 'vitest'
 import { Arbitraries, FamilyLaws, ModelLaws } from '@emkit/testkit'
 import * as Exponential from './index.js'
 
-const json = (d: number, k: number) => Arbitraries.mixtureJson({ family: 'exponential', dimension: d }, Arbitraries.exponentialComponents(d, k))
+const json = (d: number, k: number) =>
+  Arbitraries.mixtureJson({ family: 'exponential', dimension: d }, Arbitraries.exponentialComponents(d, k))
 
 describe('exponential obeys the testkit laws', () => {
   const family = Exponential.family()
@@ -19,7 +20,10 @@ describe('exponential obeys the testkit laws', () => {
   })
   it('EM model laws (k = 2, d = 1 and d = 2)', () => {
     for (const d of [1, 2]) {
-      ModelLaws.assertMixtureLaws(family, 2, { cases: Arbitraries.mixtureCase(family, json(d, 2), { minRows: 20, maxRows: 60, weighted: 'maybe' }), parameters: { numRuns: 15 } })
+      ModelLaws.assertMixtureLaws(family, 2, {
+        cases: Arbitraries.mixtureCase(family, json(d, 2), { minRows: 20, maxRows: 60, weighted: 'maybe' }),
+        parameters: { numRuns: 15 },
+      })
     }
   })
 })

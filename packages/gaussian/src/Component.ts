@@ -8,21 +8,10 @@
 import { either as E } from 'fp-ts'
 import type { EmError } from '@emkit/core'
 import { EmException, Errors, Linalg, type Mixture } from '@emkit/core'
+import type { Component, CovarianceType } from './ComponentTypes.js'
 import { fromCovariance, fromVariances } from './internal/factor.js'
 
-/**
- * The covariance structure of a Gaussian mixture, each its own family with its own kernels:
- * - `'full'`: every component has its own unrestricted covariance (d(d+1)/2 parameters each);
- * - `'diag'`: every component has its own diagonal covariance (d variances each);
- * - `'spherical'`: every component has one variance σⱼ², Σⱼ = σⱼ²·I;
- * - `'tied'`: all components share one full covariance (estimated jointly, d(d+1)/2 in all).
- *
- * The same names as scikit-learn's `covariance_type`; mclust calls them VVV, VVI, VII and EEE.
- *
- * @category Components
- * @since 0.1.0
- */
-export type CovarianceType = 'full' | 'diag' | 'spherical' | 'tied'
+export type { Component, CovarianceType } from './ComponentTypes.js'
 
 /**
  * The covariance structures, in a fixed order (`full`, `diag`, `spherical`, `tied`).
@@ -31,29 +20,6 @@ export type CovarianceType = 'full' | 'diag' | 'spherical' | 'tied'
  * @since 0.1.0
  */
 export const COVARIANCE_TYPES: readonly CovarianceType[] = ['full', 'diag', 'spherical', 'tied']
-
-/**
- * One Gaussian component N(μ, Σ) in dimension d = `mean.length`. Immutable: build it with
- * {@link component} (validated) and never write into its arrays. For `'diag'` and `'spherical'`
- * the matrices are diagonal; for `'tied'` every component of a mixture holds the same matrices.
- *
- * @category Components
- * @since 0.1.0
- */
-export interface Component {
-  /** The covariance structure this component belongs to. */
-  readonly structure: CovarianceType
-  /** μ, length d. */
-  readonly mean: Float64Array
-  /** Σ, d × d, row-major, symmetric (full, whatever the structure). */
-  readonly covariance: Float64Array
-  /** L, lower-triangular d × d with Σ = L·Lᵀ (used for sampling). */
-  readonly choleskyFactor: Float64Array
-  /** L⁻¹, lower-triangular d × d, the precision Cholesky: Σ⁻¹ = L⁻ᵀ·L⁻¹ (used by the log-density). */
-  readonly precisionCholesky: Float64Array
-  /** log det L⁻¹ = Σᵣ log (L⁻¹)ᵣᵣ = −½·log det Σ. */
-  readonly logDetPrecisionCholesky: number
-}
 
 const isDiagonal = (d: number, a: Float64Array): boolean => {
   for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) if (r !== c && a[r * d + c] !== 0) return false
@@ -85,31 +51,37 @@ export const component = (
   const mu = new Float64Array(d)
   for (let c = 0; c < d; c++) {
     const v = mean[c]!
-    if (typeof v !== 'number' || !Number.isFinite(v)) return E.left(Errors.invalidParameters(`mean[${c}] is ${String(v)}; it must be a finite number`, undefined, `mean/${c}`))
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return E.left(Errors.invalidParameters(`mean[${c}] is ${String(v)}; it must be a finite number`, undefined, `mean/${c}`))
     mu[c] = v
   }
   const sigma = new Float64Array(d * d)
   const first = (covariance as ArrayLike<unknown>)[0]
   if (typeof first === 'number' || first === undefined) {
     const flat = covariance as ArrayLike<number>
-    if (flat.length !== d * d) return E.left(Errors.invalidParameters(`the covariance has ${flat.length} entries, expected ${d}×${d}`, undefined, 'covariance'))
+    if (flat.length !== d * d)
+      return E.left(Errors.invalidParameters(`the covariance has ${flat.length} entries, expected ${d}×${d}`, undefined, 'covariance'))
     for (let t = 0; t < d * d; t++) sigma[t] = flat[t]!
   } else {
-    const rows = covariance as ReadonlyArray<ArrayLike<number>>
-    if (rows.length !== d) return E.left(Errors.invalidParameters(`the covariance has ${rows.length} rows, expected ${d}`, undefined, 'covariance'))
+    // Rows as a JSON reader may hand them over (null, numbers), whatever the types say.
+    const rows = covariance as ReadonlyArray<unknown>
+    if (rows.length !== d)
+      return E.left(Errors.invalidParameters(`the covariance has ${rows.length} rows, expected ${d}`, undefined, 'covariance'))
     for (let r = 0; r < d; r++) {
-      const row = rows[r]!
-      if (row === null || typeof row !== 'object' || row.length !== d) {
+      const row = rows[r]
+      if (row === null || typeof row !== 'object' || (row as ArrayLike<unknown>).length !== d) {
         return E.left(Errors.invalidParameters(`covariance row ${r} must be an array of ${d} numbers`, undefined, `covariance/${r}`))
       }
-      for (let c = 0; c < d; c++) sigma[r * d + c] = row[c]!
+      for (let c = 0; c < d; c++) sigma[r * d + c] = (row as ArrayLike<number>)[c]!
     }
   }
   for (let r = 0; r < d; r++) {
     for (let c = 0; c < d; c++) {
       const v = sigma[r * d + c]!
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        return E.left(Errors.invalidParameters(`covariance[${r}][${c}] is ${String(v)}; it must be a finite number`, undefined, `covariance/${r}/${c}`))
+        return E.left(
+          Errors.invalidParameters(`covariance[${r}][${c}] is ${String(v)}; it must be a finite number`, undefined, `covariance/${r}/${c}`),
+        )
       }
     }
   }
@@ -119,7 +91,13 @@ export const component = (
       const b = sigma[c * d + r]!
       const scale = Math.sqrt(Math.abs(sigma[r * d + r]! * sigma[c * d + c]!))
       if (Math.abs(a - b) > 1e-10 * scale) {
-        return E.left(Errors.invalidParameters(`the covariance is not symmetric: [${r}][${c}] = ${a} but [${c}][${r}] = ${b}`, undefined, `covariance/${r}/${c}`))
+        return E.left(
+          Errors.invalidParameters(
+            `the covariance is not symmetric: [${r}][${c}] = ${a} but [${c}][${r}] = ${b}`,
+            undefined,
+            `covariance/${r}/${c}`,
+          ),
+        )
       }
       const m = 0.5 * (a + b)
       sigma[r * d + c] = m
@@ -127,13 +105,21 @@ export const component = (
     }
   }
   if ((structure === 'diag' || structure === 'spherical') && !isDiagonal(d, sigma)) {
-    return E.left(Errors.invalidParameters(`a '${structure}' covariance must be diagonal (off-diagonal entries exactly 0)`, undefined, 'covariance'))
+    return E.left(
+      Errors.invalidParameters(`a '${structure}' covariance must be diagonal (off-diagonal entries exactly 0)`, undefined, 'covariance'),
+    )
   }
   if (structure === 'spherical') {
     const v0 = sigma[0]!
     for (let r = 1; r < d; r++) {
       if (Math.abs(sigma[r * d + r]! - v0) > 1e-10 * Math.abs(v0)) {
-        return E.left(Errors.invalidParameters(`a 'spherical' covariance must be σ²·I, but its diagonal holds ${v0} and ${sigma[r * d + r]}`, undefined, 'covariance'))
+        return E.left(
+          Errors.invalidParameters(
+            `a 'spherical' covariance must be σ²·I, but its diagonal holds ${v0} and ${sigma[r * d + r]}`,
+            undefined,
+            'covariance',
+          ),
+        )
       }
     }
   }
@@ -148,7 +134,9 @@ export const component = (
     built = fromCovariance(structure, mu, sigma)
   }
   if (built === undefined) {
-    return E.left(Errors.invalidParameters('the covariance is not positive definite (or its determinant under- or overflows)', undefined, 'covariance'))
+    return E.left(
+      Errors.invalidParameters('the covariance is not positive definite (or its determinant under- or overflows)', undefined, 'covariance'),
+    )
   }
   return E.right(built)
 }
@@ -192,8 +180,10 @@ export const parameters = (
   },
 ): E.Either<EmError, Mixture.Params<Component>> => {
   const k = spec.means.length
-  if (spec.weights.length !== k) return E.left(Errors.invalidParameters(`${spec.weights.length} weights for ${k} means`, undefined, 'weights'))
-  if (spec.covariances.length !== k) return E.left(Errors.invalidParameters(`${spec.covariances.length} covariances for ${k} means`, undefined, 'covariances'))
+  if (spec.weights.length !== k)
+    return E.left(Errors.invalidParameters(`${spec.weights.length} weights for ${k} means`, undefined, 'weights'))
+  if (spec.covariances.length !== k)
+    return E.left(Errors.invalidParameters(`${spec.covariances.length} covariances for ${k} means`, undefined, 'covariances'))
   const components: Component[] = []
   for (let j = 0; j < k; j++) {
     const m = spec.means[j]!
@@ -203,7 +193,9 @@ export const parameters = (
     const c = structure === 'tied' && j > 0 ? sharing(components[0]!, mean) : component(mean, cov, structure)
     if (E.isLeft(c)) return E.left({ ...c.left, component: j, message: `component ${j}: ${c.left.message}` } as EmError)
     if (structure === 'tied' && j > 0 && !sameMatrix(components[0]!.covariance, toFlat(cov, components[0]!.mean.length))) {
-      return E.left(Errors.invalidParameters(`component ${j}: a 'tied' mixture needs the same covariance for every component`, j, `covariances/${j}`))
+      return E.left(
+        Errors.invalidParameters(`component ${j}: a 'tied' mixture needs the same covariance for every component`, j, `covariances/${j}`),
+      )
     }
     components.push(c.right)
   }
@@ -214,7 +206,9 @@ const toFlat = (cov: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>, d: nu
   const out = new Float64Array(d * d)
   const first = (cov as ArrayLike<unknown>)[0]
   if (typeof first === 'number') for (let t = 0; t < Math.min(cov.length, d * d); t++) out[t] = (cov as ArrayLike<number>)[t]!
-  else for (let r = 0; r < Math.min(cov.length, d); r++) for (let c = 0; c < d; c++) out[r * d + c] = (cov as ReadonlyArray<ArrayLike<number>>)[r]![c]!
+  else
+    for (let r = 0; r < Math.min(cov.length, d); r++)
+      for (let c = 0; c < d; c++) out[r * d + c] = (cov as ReadonlyArray<ArrayLike<number>>)[r]![c]!
   return out
 }
 
@@ -234,11 +228,13 @@ export const sameMatrix = (a: Float64Array, b: Float64Array): boolean => {
 /** A component with a new mean and the same (shared) covariance factors as `c`. */
 const sharing = (c: Component, mean: ArrayLike<number>): E.Either<EmError, Component> => {
   const d = c.mean.length
-  if (mean.length !== d) return E.left(Errors.invalidParameters(`the mean has ${mean.length} coordinates, expected ${d}`, undefined, 'mean'))
+  if (mean.length !== d)
+    return E.left(Errors.invalidParameters(`the mean has ${mean.length} coordinates, expected ${d}`, undefined, 'mean'))
   const mu = new Float64Array(d)
   for (let t = 0; t < d; t++) {
     const v = mean[t]!
-    if (typeof v !== 'number' || !Number.isFinite(v)) return E.left(Errors.invalidParameters(`mean[${t}] is ${String(v)}; it must be a finite number`, undefined, `mean/${t}`))
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      return E.left(Errors.invalidParameters(`mean[${t}] is ${String(v)}; it must be a finite number`, undefined, `mean/${t}`))
     mu[t] = v
   }
   return E.right({ ...c, mean: mu })

@@ -71,7 +71,9 @@ export const checkOptions = (
 ): E.Either<EmError, { readonly covariance: CovarianceType; readonly regularization: number }> => {
   const covariance = options.covariance ?? 'full'
   if (!COVARIANCE_TYPES.includes(covariance)) {
-    return E.left(Errors.invalidOptions('covariance', `covariance must be one of ${COVARIANCE_TYPES.join(', ')}; got ${JSON.stringify(covariance)}`))
+    return E.left(
+      Errors.invalidOptions('covariance', `covariance must be one of ${COVARIANCE_TYPES.join(', ')}; got ${JSON.stringify(covariance)}`),
+    )
   }
   const regularization = options.regularization ?? DEFAULT_REGULARIZATION
   if (typeof regularization !== 'number' || !Number.isFinite(regularization) || regularization < 0) {
@@ -137,14 +139,23 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
       if (!Array.isArray(mean) || mean.length !== d || !mean.every((v) => typeof v === 'number')) {
         return E.left(Errors.invalidModel(`component ${j}: "mean" must be an array of ${d} numbers`, `${at}/mean`))
       }
-      if (!Array.isArray(cov) || cov.length !== d || !cov.every((row) => Array.isArray(row) && row.length === d && row.every((v) => typeof v === 'number'))) {
+      if (
+        !Array.isArray(cov) ||
+        cov.length !== d ||
+        !cov.every((row) => Array.isArray(row) && row.length === d && row.every((v) => typeof v === 'number'))
+      ) {
         return E.left(Errors.invalidModel(`component ${j}: "covariance" must be a ${d} × ${d} array of numbers`, `${at}/covariance`))
       }
-      const built = component(mean as number[], cov as number[][], covariance)
-      if (E.isLeft(built)) return E.left(Errors.invalidModel(`component ${j}: ${built.left.message}`, `${at}/${'path' in built.left && built.left.path !== undefined ? built.left.path : 'covariance'}`))
+      const built = component(mean, cov as number[][], covariance)
+      if (E.isLeft(built))
+        return E.left(
+          Errors.invalidModel(`component ${j}: ${built.left.message}`, `${at}/${'path' in built.left ? built.left.path : 'covariance'}`),
+        )
       if (covariance === 'tied' && j > 0) {
         if (!sameMatrix(out[0]!.covariance, built.right.covariance)) {
-          return E.left(Errors.invalidModel(`component ${j}: a 'tied' model needs the same covariance in every component`, `${at}/covariance`))
+          return E.left(
+            Errors.invalidModel(`component ${j}: a 'tied' model needs the same covariance in every component`, `${at}/covariance`),
+          )
         }
         out.push({ ...out[0]!, mean: built.right.mean })
       } else {
@@ -162,11 +173,13 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
     worker: { module: import.meta.url, factory: 'family', options: { covariance, regularization } },
     checkData: (data) => {
       const { n, d, values } = data
-      if (!(d >= 1) || values.length !== n * d) return E.left(Errors.invalidData(`the dataset's values have length ${values.length}, expected n·d = ${n}·${d}`))
+      if (!(d >= 1) || values.length !== n * d)
+        return E.left(Errors.invalidData(`the dataset's values have length ${values.length}, expected n·d = ${n}·${d}`))
       for (let i = 0; i < n; i++) {
         for (let c = 0; c < d; c++) {
           const v = values[i * d + c]!
-          if (!Number.isFinite(v)) return E.left(Errors.invalidData(`row ${i}, column ${c}: value is ${String(v)}; Gaussian data must be finite numbers`, i, c))
+          if (!Number.isFinite(v))
+            return E.left(Errors.invalidData(`row ${i}, column ${c}: value is ${String(v)}; Gaussian data must be finite numbers`, i, c))
         }
       }
       return E.right(data)
@@ -210,16 +223,35 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
         if (c.structure !== covariance) {
           return E.left(Errors.invalidParameters(`component ${j} is a '${c.structure}' component but the family is '${covariance}'`, j))
         }
-        if (c.mean.length !== d || c.covariance.length !== d * d || c.precisionCholesky.length !== d * d || c.choleskyFactor.length !== d * d) {
+        if (
+          c.mean.length !== d ||
+          c.covariance.length !== d * d ||
+          c.precisionCholesky.length !== d * d ||
+          c.choleskyFactor.length !== d * d
+        ) {
           return E.left(Errors.invalidParameters(`component ${j} has dimension ${c.mean.length} but the data have ${d} columns`, j))
         }
         const rows: number[][] = []
         for (let r = 0; r < d; r++) rows.push(Array.from(c.covariance.subarray(r * d, (r + 1) * d)))
         const again = component(c.mean, rows, covariance)
-        if (E.isLeft(again)) return E.left(Errors.invalidParameters(`component ${j}: ${again.left.message}`, j, `components/${j}/${'path' in again.left && again.left.path !== undefined ? again.left.path : ''}`))
-        if (!Number.isFinite(c.logDetPrecisionCholesky)) return E.left(Errors.invalidParameters(`component ${j}: its log-determinant is not finite`, j))
+        if (E.isLeft(again))
+          return E.left(
+            Errors.invalidParameters(
+              `component ${j}: ${again.left.message}`,
+              j,
+              `components/${j}/${'path' in again.left ? again.left.path : ''}`,
+            ),
+          )
+        if (!Number.isFinite(c.logDetPrecisionCholesky))
+          return E.left(Errors.invalidParameters(`component ${j}: its log-determinant is not finite`, j))
         if (covariance === 'tied' && j > 0 && !sameMatrix(components[0]!.covariance, c.covariance)) {
-          return E.left(Errors.invalidParameters(`component ${j}: a 'tied' mixture needs the same covariance for every component`, j, `components/${j}/covariance`))
+          return E.left(
+            Errors.invalidParameters(
+              `component ${j}: a 'tied' mixture needs the same covariance for every component`,
+              j,
+              `components/${j}/covariance`,
+            ),
+          )
         }
       }
       return E.right(components)

@@ -217,7 +217,15 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
 }
 
 /** [w, Σ g z, Σ g z²] (coordinate-wise) with z = x − pivot, over the rows with g > 0. */
-function diagonalMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array, floor: number): Float64Array {
+function diagonalMoments(
+  x: Float64Array,
+  n: number,
+  d: number,
+  weights: Float64Array,
+  offset: number,
+  pivot: Float64Array,
+  floor: number,
+): Float64Array {
   const acc = new Float64Array(1 + 2 * d)
   let w = 0
   for (let i = 0; i < n; i++) {
@@ -245,7 +253,15 @@ const blockRows = (dp: number): number => Math.max(8, Math.min(256, Math.floor(2
  * 4 × 2 tiles cover the lower triangle exactly: entry (d, c) of the augmented scatter is Σ g z_c
  * and (d, d) is w.
  */
-function fullMoments(x: Float64Array, n: number, d: number, weights: Float64Array, offset: number, pivot: Float64Array, floor: number): Float64Array {
+function fullMoments(
+  x: Float64Array,
+  n: number,
+  d: number,
+  weights: Float64Array,
+  offset: number,
+  pivot: Float64Array,
+  floor: number,
+): Float64Array {
   if (d === 2) return moments2(x, n, weights, offset, pivot, floor)
   if (d === 4) return moments4(x, n, weights, offset, pivot, floor)
   const dp = (d + 4) & ~3

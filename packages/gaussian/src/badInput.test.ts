@@ -9,7 +9,13 @@ import * as Gaussian from './index.js'
 import { flatten, right } from './test/helpers.js'
 
 const allFinite = (fit: Mixture.MixtureFit<Gaussian.Component>): boolean =>
-  [...fit.trace, fit.bic, fit.aic, ...flatten(Array.from(fit.params.weights)), ...fit.params.components.flatMap((c) => [...c.mean, ...c.covariance, c.logDetPrecisionCholesky])].every(Number.isFinite)
+  [
+    ...fit.trace,
+    fit.bic,
+    fit.aic,
+    ...flatten(Array.from(fit.params.weights)),
+    ...fit.params.components.flatMap((c) => [...c.mean, ...c.covariance, c.logDetPrecisionCholesky]),
+  ].every(Number.isFinite)
 
 /** A dataset built by hand (bypassing the validating constructors), as a careless caller might. */
 const raw = (values: number[], d: number): DatasetNs.Dataset => ({ n: values.length / d, d, values: Float64Array.from(values) })
@@ -17,7 +23,14 @@ const raw = (values: number[], d: number): DatasetNs.Dataset => ({ n: values.len
 describe('bad input', () => {
   for (const bad of [NaN, Infinity, -Infinity]) {
     it(`${bad} in the data is InvalidData naming the row and column`, () => {
-      expect(E.isLeft(Dataset.fromRows([[1, 2], [3, bad]]))).toBe(true)
+      expect(
+        E.isLeft(
+          Dataset.fromRows([
+            [1, 2],
+            [3, bad],
+          ]),
+        ),
+      ).toBe(true)
       const r = Mixture.fit(Gaussian.family(), raw([1, 2, 3, 4, 5, bad, 7, 8], 2), { k: 2 })
       expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidData', row: 2, column: 1 })
       expect(E.isLeft(Gaussian.fit1d([1, 2, bad], { k: 1 }))).toBe(true)
@@ -67,10 +80,43 @@ describe('bad input', () => {
 
   describe('duplicated points that collapse a component', () => {
     // 15 copies of one point plus 30 spread points; the start puts component 1 on the copies.
-    const rows = [...Array.from({ length: 15 }, () => [2, 2]), ...Array.from({ length: 30 }, (_, i) => [10 + 3 * Math.cos(i), -5 + 3 * Math.sin(1.7 * i)])]
+    const rows = [
+      ...Array.from({ length: 15 }, () => [2, 2]),
+      ...Array.from({ length: 30 }, (_, i) => [10 + 3 * Math.cos(i), -5 + 3 * Math.sin(1.7 * i)]),
+    ]
     const data = right(Dataset.fromRows(rows))
     const start = (covariance: Gaussian.CovarianceType) =>
-      right(Gaussian.parameters(covariance, { weights: [0.5, 0.5], means: [[10, -5], [2, 2]], covariances: covariance === 'tied' ? [[[9, 0], [0, 9]], [[9, 0], [0, 9]]] : [[[9, 0], [0, 9]], [[0.5, 0], [0, 0.5]]] }))
+      right(
+        Gaussian.parameters(covariance, {
+          weights: [0.5, 0.5],
+          means: [
+            [10, -5],
+            [2, 2],
+          ],
+          covariances:
+            covariance === 'tied'
+              ? [
+                  [
+                    [9, 0],
+                    [0, 9],
+                  ],
+                  [
+                    [9, 0],
+                    [0, 9],
+                  ],
+                ]
+              : [
+                  [
+                    [9, 0],
+                    [0, 9],
+                  ],
+                  [
+                    [0.5, 0],
+                    [0, 0.5],
+                  ],
+                ],
+        }),
+      )
     for (const covariance of ['full', 'diag', 'spherical'] as const) {
       it(`${covariance}: default regularisation keeps it finite (a tight component of variance 1e-6 on the copies)`, () => {
         const fit = right(Mixture.fit(Gaussian.family({ covariance }), data, { k: 2, init: start(covariance), maxIterations: 50 }))
@@ -95,8 +141,26 @@ describe('bad input', () => {
   describe('a starting component far from all data', () => {
     const data = Datasets.faithful
     for (const covariance of Gaussian.COVARIANCE_TYPES) {
-      const cov = covariance === 'spherical' ? [[30, 0], [0, 30]] : [[1, 0], [0, 100]]
-      const init = right(Gaussian.parameters(covariance, { weights: [0.5, 0.5], means: [[3.5, 70], [1e4, -1e4]], covariances: [cov, cov] }))
+      const cov =
+        covariance === 'spherical'
+          ? [
+              [30, 0],
+              [0, 30],
+            ]
+          : [
+              [1, 0],
+              [0, 100],
+            ]
+      const init = right(
+        Gaussian.parameters(covariance, {
+          weights: [0.5, 0.5],
+          means: [
+            [3.5, 70],
+            [1e4, -1e4],
+          ],
+          covariances: [cov, cov],
+        }),
+      )
       it(`${covariance}: it is re-seeded (finite fit, warning) or, with policy 'error', a CollapsedComponent error`, () => {
         const fit = right(Mixture.fit(Gaussian.family({ covariance }), data, { k: 2, init }))
         expect(allFinite(fit)).toBe(true)
@@ -110,15 +174,112 @@ describe('bad input', () => {
   describe('bad model JSON and parameters are typed errors', () => {
     const base = { format: 'emkit.mixture/v1', family: 'gaussian', dimension: 2, weights: [0.5, 0.5] }
     const c = (mean: unknown, covariance: unknown) => ({ mean, covariance })
-    const good = c([0, 0], [[1, 0], [0, 1]])
+    const good = c(
+      [0, 0],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    )
     const cases: Array<[string, Gaussian.CovarianceType, unknown[]]> = [
-      ['not positive definite', 'full', [good, c([1, 1], [[1, 2], [2, 1]])]],
-      ['not symmetric', 'full', [good, c([1, 1], [[1, 0.5], [0.1, 1]])]],
-      ['NaN mean', 'full', [good, c([null, 1], [[1, 0], [0, 1]])]],
-      ['wrong dimension', 'full', [good, c([1, 1, 1], [[1, 0], [0, 1]])]],
-      ['off-diagonal in diag', 'diag', [good, c([1, 1], [[1, 0.1], [0.1, 1]])]],
-      ['unequal variances in spherical', 'spherical', [good, c([1, 1], [[1, 0], [0, 2]])]],
-      ['different covariances in tied', 'tied', [good, c([1, 1], [[2, 0], [0, 2]])]],
+      [
+        'not positive definite',
+        'full',
+        [
+          good,
+          c(
+            [1, 1],
+            [
+              [1, 2],
+              [2, 1],
+            ],
+          ),
+        ],
+      ],
+      [
+        'not symmetric',
+        'full',
+        [
+          good,
+          c(
+            [1, 1],
+            [
+              [1, 0.5],
+              [0.1, 1],
+            ],
+          ),
+        ],
+      ],
+      [
+        'NaN mean',
+        'full',
+        [
+          good,
+          c(
+            [null, 1],
+            [
+              [1, 0],
+              [0, 1],
+            ],
+          ),
+        ],
+      ],
+      [
+        'wrong dimension',
+        'full',
+        [
+          good,
+          c(
+            [1, 1, 1],
+            [
+              [1, 0],
+              [0, 1],
+            ],
+          ),
+        ],
+      ],
+      [
+        'off-diagonal in diag',
+        'diag',
+        [
+          good,
+          c(
+            [1, 1],
+            [
+              [1, 0.1],
+              [0.1, 1],
+            ],
+          ),
+        ],
+      ],
+      [
+        'unequal variances in spherical',
+        'spherical',
+        [
+          good,
+          c(
+            [1, 1],
+            [
+              [1, 0],
+              [0, 2],
+            ],
+          ),
+        ],
+      ],
+      [
+        'different covariances in tied',
+        'tied',
+        [
+          good,
+          c(
+            [1, 1],
+            [
+              [2, 0],
+              [0, 2],
+            ],
+          ),
+        ],
+      ],
     ]
     for (const [what, covariance, components] of cases) {
       it(what, () => {
@@ -132,7 +293,17 @@ describe('bad input', () => {
       expect(E.isLeft(r) && r.left._tag).toBe('InvalidModel')
     })
     it('Gaussian.component rejects a singular covariance', () => {
-      expect(E.isLeft(Gaussian.component([0, 0], [[1, 1], [1, 1]]))).toBe(true)
+      expect(
+        E.isLeft(
+          Gaussian.component(
+            [0, 0],
+            [
+              [1, 1],
+              [1, 1],
+            ],
+          ),
+        ),
+      ).toBe(true)
       expect(E.isLeft(Gaussian.parameters('tied', { weights: [0.5, 0.5], means: [0, 1], covariances: [1, 2] }))).toBe(true)
     })
   })

@@ -30,7 +30,9 @@ describe('collapse during initialisation', () => {
   })
 
   test("'error' is a CollapsedComponent at iteration 0", () => {
-    expect(Mixture.fit(family, data, { k: 2, seed: 0, collapse: 'error' })).toMatchObject({ left: { _tag: 'CollapsedComponent', iteration: 0 } })
+    expect(Mixture.fit(family, data, { k: 2, seed: 0, collapse: 'error' })).toMatchObject({
+      left: { _tag: 'CollapsedComponent', iteration: 0 },
+    })
   })
 
   test('the same holds through the asynchronous face and the stream engine', async () => {

@@ -11,7 +11,13 @@ import { EngineLaws } from '@emkit/testkit'
 import * as Gaussian from './index.js'
 import { fixture, readCsv, right } from './test/helpers.js'
 
-const check = async (family: Gaussian.GaussianFamily, data: DatasetNs.Dataset, init: Mixture.Params<Gaussian.Component>, iterations: number, blockRows?: number[]): Promise<void> => {
+const check = async (
+  family: Gaussian.GaussianFamily,
+  data: DatasetNs.Dataset,
+  init: Mixture.Params<Gaussian.Component>,
+  iterations: number,
+  blockRows?: number[],
+): Promise<void> => {
   const report = await EngineLaws.checkEngines({ family, data, init, iterations, ...(blockRows === undefined ? {} : { blockRows }) })
   expect(report.ok, report.message).toBe(true)
   expect(report.reference.length).toBe(iterations + 1)
@@ -35,7 +41,13 @@ describe('engines on the shared reference cases', () => {
 })
 
 /** Data shaped like a benchmark set (bench/datasets.mjs: means 4·N(0, 1), correlated covariances) at a test-sized n, and a start. */
-const benchLike = (n: number, d: number, k: number, seed: number, weighted: boolean): { data: DatasetNs.Dataset; init: Mixture.Params<Gaussian.Component> } => {
+const benchLike = (
+  n: number,
+  d: number,
+  k: number,
+  seed: number,
+  weighted: boolean,
+): { data: DatasetNs.Dataset; init: Mixture.Params<Gaussian.Component> } => {
   const rng = Rng.seeded(seed)
   const means = Array.from({ length: k }, () => Array.from({ length: d }, () => 4 * rng.normal()))
   const mix = Array.from({ length: d * d }, () => rng.normal() / Math.sqrt(d))

@@ -17,13 +17,15 @@ const STRUCTURES: readonly CovarianceType[] = ['full', 'diag', 'spherical', 'tie
 
 /** A seeded, fast-check-driven random case: data n × d, k components of the structure, weights. */
 const caseArb = (structure: CovarianceType, d: number) =>
-  fc.record({
-    n: fc.integer({ min: 1, max: 70 }),
-    k: fc.integer({ min: 1, max: 3 }),
-    seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
-    shift: fc.constantFrom(0, 3, 1e6),
-    zeroFraction: fc.constantFrom(0, 0.3),
-  }).map(({ n, k, seed, shift, zeroFraction }) => build(structure, d, n, k, seed, shift, zeroFraction))
+  fc
+    .record({
+      n: fc.integer({ min: 1, max: 70 }),
+      k: fc.integer({ min: 1, max: 3 }),
+      seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      shift: fc.constantFrom(0, 3, 1e6),
+      zeroFraction: fc.constantFrom(0, 0.3),
+    })
+    .map(({ n, k, seed, shift, zeroFraction }) => build(structure, d, n, k, seed, shift, zeroFraction))
 
 /** Deterministic pseudo-random numbers (mulberry32) for bulk values inside one fast-check case. */
 const uniforms = (seed: number): (() => number) => {

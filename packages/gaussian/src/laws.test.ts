@@ -3,7 +3,7 @@
  * every covariance structure. Regularisation is 0 (the exact maximum-likelihood M-step), since a
  * regularised M-step is by design not the maximiser of Q.
  */
-import fc from 'fast-check'
+import type fc from 'fast-check'
 import { describe, it } from 'vitest'
 import type { Mixture } from '@emkit/core'
 import { Arbitraries, FamilyLaws, ModelLaws } from '@emkit/testkit'
@@ -12,7 +12,10 @@ import * as Gaussian from './index.js'
 const structures = ['full', 'diag', 'spherical', 'tied'] as const
 
 const json = (covariance: (typeof structures)[number], d: number, k: number): fc.Arbitrary<Mixture.ModelJson> =>
-  Arbitraries.mixtureJson({ family: 'gaussian', variant: { covariance }, dimension: d }, Arbitraries.gaussianComponents(d, k, covariance, { maxCondition: 30 }))
+  Arbitraries.mixtureJson(
+    { family: 'gaussian', variant: { covariance }, dimension: d },
+    Arbitraries.gaussianComponents(d, k, covariance, { maxCondition: 30 }),
+  )
 
 /** log N(x | μ, Σ) for d = 2, written out (det and inverse of a 2 × 2 matrix). */
 const reference2d = (c: Gaussian.Component, x: Float64Array): number => {
@@ -31,16 +34,32 @@ describe.each(structures)('gaussian (%s) obeys the testkit laws', (covariance) =
       family,
       // Data drawn from a generated Gaussian mixture: without regularisation, fast-check's shrinking of
       // plain bounded doubles reaches rows that coincide to 1e-141, where the exact MLE is singular.
-      data: Arbitraries.mixtureParams(family, json(covariance, 2, 2)).chain((p) => Arbitraries.mixtureData(family, p, { minRows: 4, maxRows: 30, weighted: 'maybe' })),
-      normalization: { kind: 'reference', components: FamilyLaws.componentsFromJson(family, json(covariance, 2, 1)), points: Arbitraries.dataset({ maxRows: 5, dimension: 2 }), logDensity: reference2d },
+      data: Arbitraries.mixtureParams(family, json(covariance, 2, 2)).chain((p) =>
+        Arbitraries.mixtureData(family, p, { minRows: 4, maxRows: 30, weighted: 'maybe' }),
+      ),
+      normalization: {
+        kind: 'reference',
+        components: FamilyLaws.componentsFromJson(family, json(covariance, 2, 1)),
+        points: Arbitraries.dataset({ maxRows: 5, dimension: 2 }),
+        logDensity: reference2d,
+      },
       minWeight: 0.05,
       parameters: { numRuns: 25 },
     })
   })
   it('log-density integrates to 1 in one dimension (quadrature)', () => {
-    FamilyLaws.assertFamilyLaws({ family, data: Arbitraries.dataset({ dimension: 1 }), laws: ['normalization'], normalization: { kind: 'quadrature', components: FamilyLaws.componentsFromJson(family, json(covariance, 1, 1)) }, parameters: { numRuns: 20 } })
+    FamilyLaws.assertFamilyLaws({
+      family,
+      data: Arbitraries.dataset({ dimension: 1 }),
+      laws: ['normalization'],
+      normalization: { kind: 'quadrature', components: FamilyLaws.componentsFromJson(family, json(covariance, 1, 1)) },
+      parameters: { numRuns: 20 },
+    })
   })
   it('EM model laws (k = 2, d = 2)', () => {
-    ModelLaws.assertMixtureLaws(family, 2, { cases: Arbitraries.mixtureCase(family, json(covariance, 2, 2), { minRows: 30, maxRows: 60, weighted: 'maybe' }), parameters: { numRuns: 15 } })
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: Arbitraries.mixtureCase(family, json(covariance, 2, 2), { minRows: 30, maxRows: 60, weighted: 'maybe' }),
+      parameters: { numRuns: 15 },
+    })
   })
 })

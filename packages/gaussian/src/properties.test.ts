@@ -18,7 +18,9 @@ const value = fc.double({ min: -10, max: 10, noNaN: true, noDefaultInfinity: tru
 
 /** n × d data (n ≥ minRows) as rows. */
 const rowsArb = (minRows: number, maxRows: number, maxD = 4) =>
-  fc.integer({ min: 1, max: maxD }).chain((d) => fc.array(fc.array(value, { minLength: d, maxLength: d }), { minLength: minRows, maxLength: maxRows }))
+  fc
+    .integer({ min: 1, max: maxD })
+    .chain((d) => fc.array(fc.array(value, { minLength: d, maxLength: d }), { minLength: minRows, maxLength: maxRows }))
 
 /** Random k × n responsibilities (component-major, columns summing to 1). */
 const respArb = (n: number, k: number) =>
@@ -43,7 +45,11 @@ const mStep = (structure: CovarianceType, data: DatasetNs.Dataset, resp: Float64
 const close = (a: number, b: number, rtol: number, atol: number): boolean => Math.abs(a - b) <= atol + rtol * Math.abs(b)
 
 describe('structures agree', () => {
-  const caseArb = rowsArb(3, 25).chain((rows) => fc.tuple(fc.constant(rows), fc.integer({ min: 1, max: 3 })).chain(([r, k]) => fc.tuple(fc.constant(r), fc.constant(k), respArb(r.length, k))))
+  const caseArb = rowsArb(3, 25).chain((rows) =>
+    fc
+      .tuple(fc.constant(rows), fc.integer({ min: 1, max: 3 }))
+      .chain(([r, k]) => fc.tuple(fc.constant(r), fc.constant(k), respArb(r.length, k))),
+  )
 
   it('diag equals the diagonal of full (same means, variances = diagonal of the full covariance); spherical is their mean', () => {
     fc.assert(
@@ -180,15 +186,23 @@ describe('sample weights', () => {
         const replicated = right(Dataset.fromRows(rows.flatMap((r, i) => Array.from({ length: w[i]! }, () => r))))
         const fam = Gaussian.family({ covariance: structure })
         const eye = Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? 25 : 0)))
-        const init = right(Gaussian.parameters(structure, { weights: [0.5, 0.5], means: [rows[0]!, rows[1]!.map((x) => x + 1)], covariances: [eye, eye] }))
+        const init = right(
+          Gaussian.parameters(structure, { weights: [0.5, 0.5], means: [rows[0]!, rows[1]!.map((x) => x + 1)], covariances: [eye, eye] }),
+        )
         const options = { k: 2, init, tolerance: 0, maxIterations: 5, collapse: 'error' as const }
         const a = Mixture.fit(fam, weighted, options)
         const b = Mixture.fit(fam, replicated, options)
         if (E.isLeft(a) || E.isLeft(b)) return E.isLeft(a) && E.isLeft(b) && a.left._tag === b.left._tag
         if (a.right.observations !== b.right.observations) return false
         if (!a.right.trace.every((v, t) => close(v, b.right.trace[t]!, 1e-10, 1e-10))) return false
-        const pa = flatten([Array.from(a.right.params.weights), a.right.params.components.map((c) => [Array.from(c.mean), Array.from(c.covariance)])])
-        const pb = flatten([Array.from(b.right.params.weights), b.right.params.components.map((c) => [Array.from(c.mean), Array.from(c.covariance)])])
+        const pa = flatten([
+          Array.from(a.right.params.weights),
+          a.right.params.components.map((c) => [Array.from(c.mean), Array.from(c.covariance)]),
+        ])
+        const pb = flatten([
+          Array.from(b.right.params.weights),
+          b.right.params.components.map((c) => [Array.from(c.mean), Array.from(c.covariance)]),
+        ])
         return pa.every((v, t) => close(v, pb[t]!, 1e-8, 1e-10)) && close(a.right.bic, b.right.bic, 1e-10, 1e-10)
       }),
       { numRuns: 60 },
@@ -241,16 +255,39 @@ describe('recovery', () => {
     const arb = fc.record({
       structure: fc.constantFrom<CovarianceType>('full', 'diag', 'spherical', 'tied'),
       seed: fc.integer({ min: 0, max: 1_000_000 }),
-      weights: fc.tuple(fc.double({ min: 0.2, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1, noNaN: true })),
+      weights: fc.tuple(
+        fc.double({ min: 0.2, max: 1, noNaN: true }),
+        fc.double({ min: 0.2, max: 1, noNaN: true }),
+        fc.double({ min: 0.2, max: 1, noNaN: true }),
+      ),
       sds: fc.tuple(fc.double({ min: 0.5, max: 1.5, noNaN: true }), fc.double({ min: 0.5, max: 1.5, noNaN: true })),
     })
     fc.assert(
       fc.property(arb, ({ structure, seed, weights, sds }) => {
         const total = weights[0] + weights[1] + weights[2]
         const pi = weights.map((w) => w / total)
-        const means = [[0, 0], [25, 0], [0, 25]]
-        const base = structure === 'spherical' ? [[sds[0] ** 2, 0], [0, sds[0] ** 2]] : structure === 'diag' ? [[sds[0] ** 2, 0], [0, sds[1] ** 2]] : [[sds[0] ** 2, 0.3 * sds[0] * sds[1]], [0.3 * sds[0] * sds[1], sds[1] ** 2]]
-        const covs = structure === 'tied' ? [base, base, base] : [base, base.map((r) => r.map((x) => 2 * x)), base.map((r) => r.map((x) => 0.5 * x))]
+        const means = [
+          [0, 0],
+          [25, 0],
+          [0, 25],
+        ]
+        const base =
+          structure === 'spherical'
+            ? [
+                [sds[0] ** 2, 0],
+                [0, sds[0] ** 2],
+              ]
+            : structure === 'diag'
+              ? [
+                  [sds[0] ** 2, 0],
+                  [0, sds[1] ** 2],
+                ]
+              : [
+                  [sds[0] ** 2, 0.3 * sds[0] * sds[1]],
+                  [0.3 * sds[0] * sds[1], sds[1] ** 2],
+                ]
+        const covs =
+          structure === 'tied' ? [base, base, base] : [base, base.map((r) => r.map((x) => 2 * x)), base.map((r) => r.map((x) => 0.5 * x))]
         const truth = right(Gaussian.parameters(structure, { weights: pi, means, covariances: covs }))
         const fam = Gaussian.family({ covariance: structure })
         const drawn = Mixture.sample(fam, truth, 900, seed)
@@ -281,14 +318,23 @@ describe('recovery', () => {
 
 describe('sampling', () => {
   it('draws with the component mean and covariance', () => {
-    const c = Gaussian.componentOrThrow([1, -2, 3], [[2, 0.5, 0.2], [0.5, 1, -0.3], [0.2, -0.3, 0.5]])
+    const c = Gaussian.componentOrThrow(
+      [1, -2, 3],
+      [
+        [2, 0.5, 0.2],
+        [0.5, 1, -0.3],
+        [0.2, -0.3, 0.5],
+      ],
+    )
     const params = { weights: Float64Array.of(1), components: [c] }
     const { values } = Mixture.sample(Gaussian.family(), params, 40_000, 7)
     const n = 40_000
     const mean = [0, 0, 0]
     for (let i = 0; i < n; i++) for (let t = 0; t < 3; t++) mean[t]! += values[i * 3 + t]! / n
     const cov = [0, 0, 0, 0, 0, 0, 0, 0, 0]
-    for (let i = 0; i < n; i++) for (let r = 0; r < 3; r++) for (let s = 0; s < 3; s++) cov[r * 3 + s]! += ((values[i * 3 + r]! - mean[r]!) * (values[i * 3 + s]! - mean[s]!)) / n
+    for (let i = 0; i < n; i++)
+      for (let r = 0; r < 3; r++)
+        for (let s = 0; s < 3; s++) cov[r * 3 + s]! += ((values[i * 3 + r]! - mean[r]!) * (values[i * 3 + s]! - mean[s]!)) / n
     // 40 000 draws: standard errors ≈ 0.007 (means) and ≈ 0.015 (covariances); allow 5 of them.
     mean.forEach((m, t) => expect(Math.abs(m - c.mean[t]!), `mean ${t}`).toBeLessThan(0.04))
     cov.forEach((v, t) => expect(Math.abs(v - c.covariance[t]!), `covariance ${t}`).toBeLessThan(0.08))

@@ -38,13 +38,44 @@ const run = (structure: CovarianceType, data: Dataset.Dataset, initJson: unknown
   return { fam, fit: right(Mixture.fit(fam, data, { k: init.components.length, init, tolerance: 0, maxIterations: iterations })) }
 }
 
-const checkParams = (structure: CovarianceType, params: Mixture.Params<Gaussian.Component>, expected: ExpectedParams, label: string): void => {
+const checkParams = (
+  structure: CovarianceType,
+  params: Mixture.Params<Gaussian.Component>,
+  expected: ExpectedParams,
+  label: string,
+): void => {
   expectClose(params.weights, expected.weights, PARAM_RTOL, PARAM_ATOL, `${label} weights`)
   const mc = params.components.map(Gaussian.meanAndCovariance)
-  expectClose(mc.map((c) => c.mean), expected.means, PARAM_RTOL, PARAM_ATOL, `${label} means`)
-  expectClose(mc.map((c) => c.covariance), expected.covariances, PARAM_RTOL, PARAM_ATOL, `${label} covariances`)
-  if (structure === 'diag') expectClose(mc.map((c) => c.covariance.map((row, r) => row[r])), expected.variances, PARAM_RTOL, PARAM_ATOL, `${label} variances`)
-  if (structure === 'spherical') expectClose(mc.map((c) => c.covariance[0]![0]), expected.variances, PARAM_RTOL, PARAM_ATOL, `${label} variances`)
+  expectClose(
+    mc.map((c) => c.mean),
+    expected.means,
+    PARAM_RTOL,
+    PARAM_ATOL,
+    `${label} means`,
+  )
+  expectClose(
+    mc.map((c) => c.covariance),
+    expected.covariances,
+    PARAM_RTOL,
+    PARAM_ATOL,
+    `${label} covariances`,
+  )
+  if (structure === 'diag')
+    expectClose(
+      mc.map((c) => c.covariance.map((row, r) => row[r])),
+      expected.variances,
+      PARAM_RTOL,
+      PARAM_ATOL,
+      `${label} variances`,
+    )
+  if (structure === 'spherical')
+    expectClose(
+      mc.map((c) => c.covariance[0]![0]),
+      expected.variances,
+      PARAM_RTOL,
+      PARAM_ATOL,
+      `${label} variances`,
+    )
   if (structure === 'tied') expectClose(mc[0]!.covariance, expected.covariance, PARAM_RTOL, PARAM_ATOL, `${label} shared covariance`)
 }
 
@@ -91,7 +122,13 @@ describe('lecture-1d (two univariate components, 500 points)', () => {
   })
   it('fit1d gives the same answer from plain numbers', () => {
     const xs = Array.from(data.values)
-    const r = Gaussian.fit1d(xs, { k: 2, init: { weights: [0.5, 0.5], means: [-1, 1], variances: [1, 1] }, regularization: 0, tolerance: 0, maxIterations: expected.n_iter })
+    const r = Gaussian.fit1d(xs, {
+      k: 2,
+      init: { weights: [0.5, 0.5], means: [-1, 1], variances: [1, 1] },
+      regularization: 0,
+      tolerance: 0,
+      maxIterations: expected.n_iter,
+    })
     expect(E.isRight(r)).toBe(true)
     if (E.isRight(r)) {
       expectClose(r.right.fit.trace, expected.loglik_trajectory, TRACE_RTOL, TRACE_ATOL, 'fit1d trace')

@@ -22,7 +22,18 @@ const blobs = (n: number, weights: number[], means: number[][], sds: number[], s
 /** The true means shifted by (0.5, −0.4), covariances 1.5·I, equal weights. */
 const startNear = (family: Gaussian.GaussianFamily, means: number[][]): Mixture.Params<Gaussian.Component> => ({
   weights: Float64Array.of(1 / 3, 1 / 3, 1 / 3),
-  components: means.map((m) => right(Gaussian.component([m[0]! + 0.5, m[1]! - 0.4], [[1.5, 0], [0, 1.5]], family.covariance))),
+  components: means.map((m) =>
+    right(
+      Gaussian.component(
+        [m[0]! + 0.5, m[1]! - 0.4],
+        [
+          [1.5, 0],
+          [0, 1.5],
+        ],
+        family.covariance,
+      ),
+    ),
+  ),
 })
 
 const WEIGHTS = [0.5, 0.3, 0.2]
@@ -34,9 +45,23 @@ describe('stepwise EM on Gaussian mixtures (d = 2, k = 3)', () => {
   // quotes the measured gaps.
   const cases = [
     // 0.6 % of the rows have no component with posterior ≥ 0.9 under the true parameters.
-    { name: 'well separated', means: [[0, 0], [6, 0], [0, 6]] },
+    {
+      name: 'well separated',
+      means: [
+        [0, 0],
+        [6, 0],
+        [0, 6],
+      ],
+    },
     // 7.9 % of the rows have no component with posterior ≥ 0.9 under the true parameters.
-    { name: 'overlapping', means: [[0, 0], [4, 0], [0, 4]] },
+    {
+      name: 'overlapping',
+      means: [
+        [0, 0],
+        [4, 0],
+        [0, 4],
+      ],
+    },
   ]
   for (const c of cases) {
     test(`${c.name}: one pass over 10⁶ rows is within 0.01 per row of the batch EM optimum`, async () => {
@@ -59,7 +84,11 @@ describe('stepwise EM on Gaussian mixtures (d = 2, k = 3)', () => {
   }
 
   test('every covariance structure has scale and fits a stream of 2·10⁵ rows to within 0.01 per row of batch EM', async () => {
-    const means = [[0, 0], [6, 0], [0, 6]]
+    const means = [
+      [0, 0],
+      [6, 0],
+      [0, 6],
+    ]
     const n = 200_000
     const data = blobs(n, WEIGHTS, means, SDS, 7)
     for (const covariance of Gaussian.COVARIANCE_TYPES) {
@@ -73,7 +102,17 @@ describe('stepwise EM on Gaussian mixtures (d = 2, k = 3)', () => {
   })
 
   test('Statistics.scale: weight and scatter times c, the mean unchanged', () => {
-    const data = blobs(50, WEIGHTS, [[0, 0], [6, 0], [0, 6]], SDS, 3)
+    const data = blobs(
+      50,
+      WEIGHTS,
+      [
+        [0, 0],
+        [6, 0],
+        [0, 6],
+      ],
+      SDS,
+      3,
+    )
     const s = Gaussian.Statistics.summarize(data, new Float64Array(50).fill(1), 0, false)
     const half = Gaussian.Statistics.scale(s, 0.5)
     expect(half.weight).toBe(25)

@@ -40,7 +40,13 @@ const params = (weights: number[], probabilities: number[][]): Mixture.Params<Mu
 })
 
 /** n documents from a mixture of topics, each of `length` words (seeded). */
-const documents = (weights: number[], topics: number[][], n: number, length: number, seed: number): { data: Dataset.Dataset; labels: Int32Array } => {
+const documents = (
+  weights: number[],
+  topics: number[][],
+  n: number,
+  length: number,
+  seed: number,
+): { data: Dataset.Dataset; labels: Int32Array } => {
   const f = Multinomial.family({ trials: length })
   const s = Mixture.sample(f, params(weights, topics), n, seed)
   return { data: right(Dataset.fromFlat(s.values, s.d)), labels: s.labels }
@@ -83,7 +89,13 @@ describe('log-likelihood trace against the independent Python reference', () => 
       const family = Multinomial.family({ smoothing })
       const m = Mixture.model(family, 2)
       const q = m.posterior(data, init)
-      closeTo(m.expectedCompleteLogLikelihood(data, init, q.posterior) + m.entropy(data, q.posterior), q.logLikelihood, 1e-12, 1e-9, `α = ${smoothing}: Q + H`)
+      closeTo(
+        m.expectedCompleteLogLikelihood(data, init, q.posterior) + m.entropy(data, q.posterior),
+        q.logLikelihood,
+        1e-12,
+        1e-9,
+        `α = ${smoothing}: Q + H`,
+      )
       for (let i = 0; i < data.n; i++) closeTo(q.posterior.values[i]! + q.posterior.values[data.n + i]!, 1, 0, 1e-15, `row ${i}`)
     }
   })
@@ -149,7 +161,8 @@ describe('smoothing: EM on log p(X|θ) + log p(θ)', () => {
 })
 
 describe('statistics', () => {
-  const countsArb = (d: number) => fc.array(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: d, maxLength: d }), { minLength: 2, maxLength: 30 })
+  const countsArb = (d: number) =>
+    fc.array(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: d, maxLength: d }), { minLength: 2, maxLength: 30 })
   const family = Multinomial.family()
 
   it('chunked statistics equal whole statistics', () => {
@@ -162,7 +175,9 @@ describe('statistics', () => {
           const w = Float64Array.from(rows, (_, i) => 0.5 + ((i * 5) % 3))
           const m = Math.floor(cut * data.n)
           const whole = family.summarize(data, w, 0)
-          const merged = family.statistics(data.d).concat(family.summarize(Dataset.slice(data, 0, m), w, 0), family.summarize(Dataset.slice(data, m, data.n), w, m))
+          const merged = family
+            .statistics(data.d)
+            .concat(family.summarize(Dataset.slice(data, 0, m), w, 0), family.summarize(Dataset.slice(data, m, data.n), w, m))
           closeTo(merged.weight, whole.weight, 1e-12, 1e-12, 'weight')
           merged.counts.forEach((c, v) => closeTo(c, whole.counts[v]!, 1e-12, 1e-12, `count ${v}`))
           return true
@@ -205,7 +220,16 @@ describe('statistics', () => {
 
 describe('sample weights', () => {
   it('integer weights give the same fit as replicated rows (with and without smoothing)', () => {
-    const { data } = documents([0.5, 0.5], [[0.6, 0.3, 0.1, 0], [0.1, 0.1, 0.4, 0.4]], 50, 12, 21)
+    const { data } = documents(
+      [0.5, 0.5],
+      [
+        [0.6, 0.3, 0.1, 0],
+        [0.1, 0.1, 0.4, 0.4],
+      ],
+      50,
+      12,
+      21,
+    )
     const counts = Array.from({ length: data.n }, (_, i) => (i * 7) % 4)
     const weighted = right(Dataset.fromFlat(data.values, data.d, { sampleWeights: counts }))
     const replicated: number[] = []
@@ -213,13 +237,21 @@ describe('sample weights', () => {
       for (let t = 0; t < c; t++) for (let v = 0; v < data.d; v++) replicated.push(data.values[i * data.d + v]!)
     })
     const copies = right(Dataset.fromFlat(replicated, data.d))
-    const init = params([0.5, 0.5], [[0.3, 0.3, 0.2, 0.2], [0.2, 0.2, 0.3, 0.3]])
+    const init = params(
+      [0.5, 0.5],
+      [
+        [0.3, 0.3, 0.2, 0.2],
+        [0.2, 0.2, 0.3, 0.3],
+      ],
+    )
     for (const smoothing of [0, 0.25]) {
       const family = Multinomial.family({ smoothing })
       const a = right(Mixture.fit(family, weighted, { k: 2, init, tolerance: 0, maxIterations: 25 }))
       const b = right(Mixture.fit(family, copies, { k: 2, init, tolerance: 0, maxIterations: 25 }))
       a.trace.forEach((ll, t) => closeTo(ll, b.trace[t]!, 1e-10, 0, `α = ${smoothing}, trace[${t}]`))
-      a.params.components.forEach((c, j) => c.probabilities.forEach((p, v) => closeTo(p, b.params.components[j]!.probabilities[v]!, 1e-10, 1e-14, `p ${j},${v}`)))
+      a.params.components.forEach((c, j) =>
+        c.probabilities.forEach((p, v) => closeTo(p, b.params.components[j]!.probabilities[v]!, 1e-10, 1e-14, `p ${j},${v}`)),
+      )
     }
   })
 })
@@ -267,7 +299,14 @@ describe('support and typed errors', () => {
   })
 
   it('rows with zero total are valid and contribute 0', () => {
-    const data = right(Dataset.fromRows([[0, 0, 0], [2, 1, 0], [0, 0, 0], [1, 3, 2]]))
+    const data = right(
+      Dataset.fromRows([
+        [0, 0, 0],
+        [2, 1, 0],
+        [0, 0, 0],
+        [1, 3, 2],
+      ]),
+    )
     const p = params([1], [[0.3, 0.5, 0.2]])
     const scores = Mixture.scoreSamples(family, p, data)
     expect(scores[0]).toBe(0)
@@ -276,8 +315,20 @@ describe('support and typed errors', () => {
   })
 
   it('a row that no component can produce is a typed error, not NaN', () => {
-    const data = right(Dataset.fromRows([[1, 0, 0], [0, 1, 0], [0, 0, 2]]))
-    const p = params([0.5, 0.5], [[0.5, 0.5, 0], [1, 0, 0]])
+    const data = right(
+      Dataset.fromRows([
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 2],
+      ]),
+    )
+    const p = params(
+      [0.5, 0.5],
+      [
+        [0.5, 0.5, 0],
+        [1, 0, 0],
+      ],
+    )
     const out = new Float64Array(6)
     family.logDensityInto(data, p.components, out)
     expect(out.some((x) => Number.isNaN(x))).toBe(false)
@@ -318,7 +369,13 @@ describe('support and typed errors', () => {
 
 describe('collapse', () => {
   it('a component holding only empty rows cannot be estimated without smoothing', () => {
-    const r = Multinomial.estimate([{ weight: 2, counts: Float64Array.of(1, 1) }, { weight: 3, counts: Float64Array.of(0, 0) }], 0)
+    const r = Multinomial.estimate(
+      [
+        { weight: 2, counts: Float64Array.of(1, 1) },
+        { weight: 3, counts: Float64Array.of(0, 0) },
+      ],
+      0,
+    )
     expect(E.isLeft(r) && r.left.component).toBe(1)
     const s = Multinomial.estimate([{ weight: 3, counts: Float64Array.of(0, 0) }], 0.5)
     expect(E.isRight(s) && Array.from(s.right[0]!.probabilities)).toEqual([0.5, 0.5])
@@ -326,8 +383,23 @@ describe('collapse', () => {
 
   it("the mixture's collapse policy applies (error / reseed), never NaN", () => {
     // Component 1 gives category 0 probability 0 and category 2 almost everything, so it takes only the empty rows.
-    const data = right(Dataset.fromRows([[0, 0, 0], [0, 0, 0], [3, 1, 0], [2, 2, 0], [4, 0, 0], [1, 3, 0]]))
-    const init = params([0.5, 0.5], [[0.5, 0.5, 0], [0, 1e-300, 1 - 1e-300]])
+    const data = right(
+      Dataset.fromRows([
+        [0, 0, 0],
+        [0, 0, 0],
+        [3, 1, 0],
+        [2, 2, 0],
+        [4, 0, 0],
+        [1, 3, 0],
+      ]),
+    )
+    const init = params(
+      [0.5, 0.5],
+      [
+        [0.5, 0.5, 0],
+        [0, 1e-300, 1 - 1e-300],
+      ],
+    )
     const family = Multinomial.family()
     const e = Mixture.fit(family, data, { k: 2, init, collapse: 'error' })
     expect(E.isLeft(e) && e.left).toMatchObject({ _tag: 'CollapsedComponent', component: 1 })
@@ -339,14 +411,25 @@ describe('collapse', () => {
 
 describe('JSON and sampling', () => {
   it('writes { probabilities: [...] } per component and reads it back exactly', () => {
-    const { data } = documents([0.5, 0.5], [[0.7, 0.2, 0.1], [0.1, 0.2, 0.7]], 100, 10, 3)
+    const { data } = documents(
+      [0.5, 0.5],
+      [
+        [0.7, 0.2, 0.1],
+        [0.1, 0.2, 0.7],
+      ],
+      100,
+      10,
+      3,
+    )
     const family = Multinomial.family({ smoothing: 0.1 })
     const fit = right(Mixture.fit(family, data, { k: 2, seed: 1 }))
     const json = JSON.parse(JSON.stringify(Mixture.toJSON(family, fit.params, fit))) as Mixture.ModelJson
     expect(json.family).toBe('multinomial')
     expect(Object.keys(json.components[0]!)).toEqual(['probabilities'])
     const back = right(Mixture.fromJSON(family, json))
-    back.params.components.forEach((c, j) => expect(Array.from(c.probabilities)).toEqual(Array.from(fit.params.components[j]!.probabilities)))
+    back.params.components.forEach((c, j) =>
+      expect(Array.from(c.probabilities)).toEqual(Array.from(fit.params.components[j]!.probabilities)),
+    )
   })
 
   it('samples rows of `trials` counts with frequencies p', () => {

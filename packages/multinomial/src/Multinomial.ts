@@ -122,7 +122,11 @@ export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Data
       const x = values[i * d + v]!
       if (!Number.isInteger(x) || x < 0) {
         return E.left(
-          Errors.invalidData(`row ${i}, column ${v}: value is ${String(x)}; the multinomial family needs non-negative integer counts`, i, v),
+          Errors.invalidData(
+            `row ${i}, column ${v}: value is ${String(x)}; the multinomial family needs non-negative integer counts`,
+            i,
+            v,
+          ),
         )
       }
     }
@@ -280,7 +284,9 @@ export const validate = (components: readonly Component[], d: number, smoothing 
       const x = p[v]!
       if (!Number.isFinite(x) || x < 0 || (smoothing > 0 && x === 0)) {
         const need = smoothing > 0 ? '> 0 when smoothing > 0' : 'finite and ≥ 0'
-        return E.left(Errors.invalidParameters(`component ${j}: probability ${v} is ${String(x)}; probabilities must be ${need}`, j, `${path}/${v}`))
+        return E.left(
+          Errors.invalidParameters(`component ${j}: probability ${v} is ${String(x)}; probabilities must be ${need}`, j, `${path}/${v}`),
+        )
       }
       s += x
     }
@@ -400,18 +406,25 @@ export const fromJSON = (components: readonly unknown[], d: number, smoothing = 
       return E.left(Errors.invalidModel(`component ${j} needs a "probabilities" array`, path))
     }
     const raw = (c as { probabilities: unknown[] }).probabilities
-    if (raw.length !== d) return E.left(Errors.invalidModel(`component ${j}: "probabilities" has ${raw.length} entries, expected ${d}`, path))
+    if (raw.length !== d)
+      return E.left(Errors.invalidModel(`component ${j}: "probabilities" has ${raw.length} entries, expected ${d}`, path))
     const p = new Float64Array(d)
     for (let v = 0; v < d; v++) {
       const x = raw[v]
-      if (typeof x !== 'number') return E.left(Errors.invalidModel(`component ${j}: probability ${v} is ${JSON.stringify(x)}, not a number`, `${path}/${v}`))
+      if (typeof x !== 'number')
+        return E.left(Errors.invalidModel(`component ${j}: probability ${v} is ${JSON.stringify(x)}, not a number`, `${path}/${v}`))
       p[v] = x
     }
     const comp = unsafeComponent(p)
     const ok = validate([comp], d, smoothing)
     if (E.isLeft(ok)) {
       const e = ok.left
-      return E.left(Errors.invalidModel(e.message.replace('component 0', `component ${j}`), e._tag === 'InvalidParameters' && e.path !== undefined ? e.path.replace('components/0', `components/${j}`) : path))
+      return E.left(
+        Errors.invalidModel(
+          e.message.replace('component 0', `component ${j}`),
+          e._tag === 'InvalidParameters' && e.path !== undefined ? e.path.replace('components/0', `components/${j}`) : path,
+        ),
+      )
     }
     out.push(comp)
   }
@@ -435,7 +448,8 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
   if (typeof smoothing !== 'number' || !Number.isFinite(smoothing) || smoothing < 0) {
     return E.left(Errors.invalidOptions('smoothing', `smoothing must be a finite number ≥ 0, got ${String(smoothing)}`))
   }
-  if (!Number.isInteger(trials) || trials < 1) return E.left(Errors.invalidOptions('trials', `trials must be an integer ≥ 1, got ${String(trials)}`))
+  if (!Number.isInteger(trials) || trials < 1)
+    return E.left(Errors.invalidOptions('trials', `trials must be an integer ≥ 1, got ${String(trials)}`))
   const family: MultinomialFamily = {
     name: 'multinomial',
     variant: {},
@@ -463,7 +477,9 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
     defaultInit: 'random',
   }
   // The prior hook only exists with smoothing, so that smoothing 0 reports the plain log-likelihood.
-  return E.right(smoothing > 0 ? { ...family, logPrior: (components: readonly Component[]) => logDirichlet(components, smoothing) } : family)
+  return E.right(
+    smoothing > 0 ? { ...family, logPrior: (components: readonly Component[]) => logDirichlet(components, smoothing) } : family,
+  )
 }
 
 /**

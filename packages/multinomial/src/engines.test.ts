@@ -5,7 +5,8 @@
  * Worker threads load the compiled dist/ (the test command builds it first with `tsc -b`).
  */
 import { readFileSync } from 'node:fs'
-import { Dataset, Mixture, Rng } from '@emkit/core'
+import type { Mixture } from '@emkit/core'
+import { Dataset, Rng } from '@emkit/core'
 import { EngineLaws } from '@emkit/testkit'
 import { describe, expect, test } from 'vitest'
 import * as Multinomial from './index.js'
@@ -56,7 +57,13 @@ describe('engines', () => {
     const report = await EngineLaws.checkEngines({
       family: Multinomial.family({ smoothing: 0.5 }),
       data,
-      init: params([0.5, 0.5], [[0.3, 0.2, 0.2, 0.2, 0.1], [0.1, 0.2, 0.2, 0.2, 0.3]]),
+      init: params(
+        [0.5, 0.5],
+        [
+          [0.3, 0.2, 0.2, 0.2, 0.1],
+          [0.1, 0.2, 0.2, 0.2, 0.3],
+        ],
+      ),
       iterations: 20,
     })
     expect(report.ok, report.message).toBe(true)

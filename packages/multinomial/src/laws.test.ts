@@ -30,6 +30,9 @@ describe.each([0, 0.5])('multinomial (smoothing %s) obeys the testkit laws', (sm
     })
   })
   it('EM model laws (k = 2, V = 3)', () => {
-    ModelLaws.assertMixtureLaws(family, 2, { cases: Arbitraries.mixtureCase(family, json(2), { minRows: 20, maxRows: 60, weighted: 'maybe' }), parameters: { numRuns: 15 } })
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: Arbitraries.mixtureCase(family, json(2), { minRows: 20, maxRows: 60, weighted: 'maybe' }),
+      parameters: { numRuns: 15 },
+    })
   })
 })

@@ -23,10 +23,13 @@ describe('stepwise EM on multinomial mixtures', () => {
   const n = 20_000
   const s = Mixture.sample(Multinomial.family({ trials: 20 }), params([0.6, 0.4], topics), n, 5)
   const data = right(Dataset.fromFlat(s.values, s.d))
-  const start = params([0.5, 0.5], [
-    [0.3, 0.2, 0.2, 0.1, 0.1, 0.1],
-    [0.1, 0.1, 0.1, 0.2, 0.2, 0.3],
-  ])
+  const start = params(
+    [0.5, 0.5],
+    [
+      [0.3, 0.2, 0.2, 0.1, 0.1, 0.1],
+      [0.1, 0.1, 0.1, 0.2, 0.2, 0.3],
+    ],
+  )
 
   for (const smoothing of [0, 5]) {
     it(`smoothing ${smoothing}: one pass is within 0.01 per row of batch EM, with the prior weighed against the rows seen`, async () => {
@@ -39,7 +42,9 @@ describe('stepwise EM on multinomial mixtures', () => {
       if (!(optimum - ll <= 0.01)) throw new Error(`gap ${optimum - ll} per row`)
       // The M-step sees the statistics of the rows seen (not of weight 1), so 5 pseudo-counts per
       // category do not flatten the estimate: the probabilities are batch EM's to within 0.01.
-      fit.params.components.forEach((c, j) => c.probabilities.forEach((p, v) => expect(Math.abs(p - batch.params.components[j]!.probabilities[v]!)).toBeLessThan(0.01)))
+      fit.params.components.forEach((c, j) =>
+        c.probabilities.forEach((p, v) => expect(Math.abs(p - batch.params.components[j]!.probabilities[v]!)).toBeLessThan(0.01)),
+      )
     })
   }
 })

@@ -78,7 +78,9 @@ export const dataset = (options: DatasetOptions = {}): fc.Arbitrary<Dataset.Data
   const weightArb: fc.Arbitrary<boolean> = weighted === 'maybe' ? fc.boolean() : fc.constant(weighted)
   return fc
     .tuple(fc.integer({ min: minRows, max: maxRows }), dArb, weightArb)
-    .chain(([n, d, w]) => fc.tuple(fc.constant(d), rowsOf(n, d, min, max, integer), w ? weightsOf(n, options.integerWeights ?? false) : fc.constant(undefined)))
+    .chain(([n, d, w]) =>
+      fc.tuple(fc.constant(d), rowsOf(n, d, min, max, integer), w ? weightsOf(n, options.integerWeights ?? false) : fc.constant(undefined)),
+    )
     .map(([d, values, w]) => {
       const r = Dataset.fromFlat(values, d, w === undefined ? undefined : { sampleWeights: w })
       if (E.isLeft(r)) throw new Error(`testkit: generated an invalid dataset: ${r.left.message}`)
@@ -215,16 +217,25 @@ const means = (d: number, k: number, spread: number): fc.Arbitrary<number[][]> =
  * @category Parameters
  * @since 0.1.0
  */
-export const gaussianComponents = (d: number, k: number, structure: CovarianceStructure, options: SpdOptions & { readonly spread?: number } = {}): fc.Arbitrary<GaussianComponentJson[]> => {
+export const gaussianComponents = (
+  d: number,
+  k: number,
+  structure: CovarianceStructure,
+  options: SpdOptions & { readonly spread?: number } = {},
+): fc.Arbitrary<GaussianComponentJson[]> => {
   const spread = options.spread ?? 5
   const lo = options.minEigenvalue ?? 0.1
   const cond = options.maxCondition ?? 100
-  const diagonal = (v: readonly number[]): number[][] => Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? v[r]! : 0)))
+  const diagonal = (v: readonly number[]): number[][] =>
+    Array.from({ length: d }, (_, r) => Array.from({ length: d }, (_, c) => (r === c ? v[r]! : 0)))
   const variance = fc.double({ min: 0, max: 1, noNaN: true }).map((t) => lo * Math.pow(cond, t))
   let covs: fc.Arbitrary<number[][][]>
   switch (structure) {
     case 'full':
-      covs = fc.array(spdMatrix(d, options).map((a) => toRows(a, d)), { minLength: k, maxLength: k })
+      covs = fc.array(
+        spdMatrix(d, options).map((a) => toRows(a, d)),
+        { minLength: k, maxLength: k },
+      )
       break
     case 'tied':
       covs = spdMatrix(d, options).map((a) => Array.from({ length: k }, () => toRows(a, d)))
@@ -233,7 +244,10 @@ export const gaussianComponents = (d: number, k: number, structure: CovarianceSt
       covs = fc.array(fc.array(variance, { minLength: d, maxLength: d }).map(diagonal), { minLength: k, maxLength: k })
       break
     case 'spherical':
-      covs = fc.array(variance.map((v) => diagonal(Array.from({ length: d }, () => v))), { minLength: k, maxLength: k })
+      covs = fc.array(
+        variance.map((v) => diagonal(Array.from({ length: d }, () => v))),
+        { minLength: k, maxLength: k },
+      )
       break
   }
   return fc.tuple(means(d, k, spread), covs).map(([m, c]) => m.map((mean, j) => ({ mean, covariance: c[j]! })))
@@ -279,17 +293,14 @@ export const mixtureJson = (
   components: fc.Arbitrary<ReadonlyArray<object>>,
 ): fc.Arbitrary<Mixture.ModelJson> =>
   components.chain((cs) =>
-    simplex(cs.length).map(
-      (w) =>
-        ({
-          format: Mixture.FORMAT,
-          family: header.family,
-          ...(header.variant ?? {}),
-          dimension: header.dimension,
-          weights: Array.from(w),
-          components: cs.map((c) => ({ ...c })),
-        }) as Mixture.ModelJson,
-    ),
+    simplex(cs.length).map((w) => ({
+      format: Mixture.FORMAT,
+      family: header.family,
+      ...(header.variant ?? {}),
+      dimension: header.dimension,
+      weights: Array.from(w),
+      components: cs.map((c) => ({ ...c })),
+    })),
   )
 
 /**
@@ -299,7 +310,10 @@ export const mixtureJson = (
  * @category Parameters
  * @since 0.1.0
  */
-export const mixtureParams = <C, S>(family: ComponentFamily<C, S>, json: fc.Arbitrary<Mixture.ModelJson>): fc.Arbitrary<Mixture.Params<C>> =>
+export const mixtureParams = <C, S>(
+  family: ComponentFamily<C, S>,
+  json: fc.Arbitrary<Mixture.ModelJson>,
+): fc.Arbitrary<Mixture.Params<C>> =>
   json.map((j) => {
     const r = Mixture.fromJSON(family, j)
     if (E.isLeft(r)) throw new Error(`testkit: the ${family.name} family rejected generated parameters: ${r.left.message}`)
@@ -329,7 +343,11 @@ export interface MixtureDataOptions {
  * @category Data
  * @since 0.1.0
  */
-export const mixtureData = <C, S>(family: ComponentFamily<C, S>, params: Mixture.Params<C>, options: MixtureDataOptions = {}): fc.Arbitrary<Dataset.Dataset> => {
+export const mixtureData = <C, S>(
+  family: ComponentFamily<C, S>,
+  params: Mixture.Params<C>,
+  options: MixtureDataOptions = {},
+): fc.Arbitrary<Dataset.Dataset> => {
   const weighted = options.weighted ?? false
   return fc
     .tuple(
@@ -368,5 +386,10 @@ export const mixtureCase = <C, S>(
   options: MixtureDataOptions = {},
 ): fc.Arbitrary<{ data: Dataset.Dataset; init: Mixture.Params<C> }> => {
   const params = mixtureParams(family, json)
-  return fc.tuple(params.chain((p) => mixtureData(family, p, options)), params).map(([data, init]) => ({ data, init }))
+  return fc
+    .tuple(
+      params.chain((p) => mixtureData(family, p, options)),
+      params,
+    )
+    .map(([data, init]) => ({ data, init }))
 }

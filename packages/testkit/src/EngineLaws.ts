@@ -74,7 +74,8 @@ export interface EngineReport {
 const compare = (engine: string, trace: readonly number[], reference: readonly number[]): EngineOutcome => {
   let worst = 0
   let at = -1
-  if (trace.length !== reference.length) return { engine, trace, worstRelativeError: Infinity, at: Math.min(trace.length, reference.length) }
+  if (trace.length !== reference.length)
+    return { engine, trace, worstRelativeError: Infinity, at: Math.min(trace.length, reference.length) }
   for (let t = 0; t < trace.length; t++) {
     const e = Math.abs(trace[t]! - reference[t]!) / Math.abs(reference[t]!)
     if (!(e <= worst)) {
@@ -95,12 +96,20 @@ export const checkEngines = async <C, S>(c: EngineCase<C, S>): Promise<EngineRep
   const rtol = c.rtol ?? 1e-12
   const k = c.init.components.length
   const base = { k, init: c.init, tolerance: 0, maxIterations: c.iterations, ...(c.collapse === undefined ? {} : { collapse: c.collapse }) }
-  const classic = Em.fit(Mixture.model(c.family, k, c.collapse === undefined ? {} : { collapse: c.collapse }), c.data, { init: c.init, tolerance: 0, maxIterations: c.iterations })
+  const classic = Em.fit(Mixture.model(c.family, k, c.collapse === undefined ? {} : { collapse: c.collapse }), c.data, {
+    init: c.init,
+    tolerance: 0,
+    maxIterations: c.iterations,
+  })
   if (E.isLeft(classic)) return { ok: false, reference: [], outcomes: [], message: `classic EM failed: ${classic.left.message}` }
   const reference = classic.right.trace
   const outcomes: EngineOutcome[] = []
   const record = (engine: string, r: E.Either<{ message: string }, { trace: readonly number[] }>): void => {
-    outcomes.push(E.isLeft(r) ? { engine, trace: [], worstRelativeError: Infinity, at: -1, error: r.left.message } : compare(engine, r.right.trace, reference))
+    outcomes.push(
+      E.isLeft(r)
+        ? { engine, trace: [], worstRelativeError: Infinity, at: -1, error: r.left.message }
+        : compare(engine, r.right.trace, reference),
+    )
   }
   record('memory', Mixture.fit(c.family, c.data, { ...base, workers: 1 }))
   record('fitAsync memory', await Mixture.fitAsync(c.family, c.data, { ...base, engine: 'memory' }))
@@ -123,7 +132,10 @@ export const checkEngines = async <C, S>(c: EngineCase<C, S>): Promise<EngineRep
     ok: bad.length === 0,
     reference,
     outcomes,
-    message: bad.length === 0 ? `${outcomes.length} engines agree with classic EM to ${rtol} over ${reference.length} trace entries` : lines.join('\n'),
+    message:
+      bad.length === 0
+        ? `${outcomes.length} engines agree with classic EM to ${rtol} over ${reference.length} trace entries`
+        : lines.join('\n'),
   }
 }
 

@@ -32,11 +32,17 @@ describe('family laws on a correct family (core test-normal family)', () => {
     expect(report.results.every((r) => r.status === 'passed' && r.runs > 0)).toBe(true)
   })
   it('a reference log-density is matched', () => {
-    const ref = (c: Fx.Normal, x: Float64Array): number => -0.5 * Math.log(2 * Math.PI * c.variance) - (x[0]! - c.mean) ** 2 / (2 * c.variance)
+    const ref = (c: Fx.Normal, x: Float64Array): number =>
+      -0.5 * Math.log(2 * Math.PI * c.variance) - (x[0]! - c.mean) ** 2 / (2 * c.variance)
     const report = assertFamilyLaws({
       ...config(Fx.normalFamily),
       laws: ['normalization'],
-      normalization: { kind: 'reference', components: componentsFromJson(Fx.normalFamily, Fx.normalJson(1)), points: Arbitraries.dataset({ maxRows: 5 }), logDensity: ref },
+      normalization: {
+        kind: 'reference',
+        components: componentsFromJson(Fx.normalFamily, Fx.normalJson(1)),
+        points: Arbitraries.dataset({ maxRows: 5 }),
+        logDensity: ref,
+      },
     })
     expect(report.ok).toBe(true)
   })
@@ -78,37 +84,84 @@ describe('arbitraries', () => {
   it('datasets are valid and bounded, with weights when asked', () => {
     fc.assert(
       fc.property(Arbitraries.dataset({ dimension: fc.integer({ min: 1, max: 4 }), min: -3, max: 3, weighted: true }), (d) => {
-        return d.values.length === d.n * d.d && d.values.every((x) => Math.abs(x) <= 3) && d.sampleWeights !== undefined && d.sampleWeights.length === d.n && Dataset.totalWeight(d) > 0
+        return (
+          d.values.length === d.n * d.d &&
+          d.values.every((x) => Math.abs(x) <= 3) &&
+          d.sampleWeights !== undefined &&
+          d.sampleWeights.length === d.n &&
+          Dataset.totalWeight(d) > 0
+        )
       }),
     )
   })
   it('simplex points are non-negative and sum to 1', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 8 }).chain((k) => Arbitraries.simplex(k)), (p) => p.every((x) => x >= 1e-4) && Math.abs(p.reduce((a, b) => a + b, 0) - 1) <= 1e-12))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }).chain((k) => Arbitraries.simplex(k)),
+        (p) => p.every((x) => x >= 1e-4) && Math.abs(p.reduce((a, b) => a + b, 0) - 1) <= 1e-12,
+      ),
+    )
   })
   it('SPD matrices are symmetric with condition number within the bound (Cholesky of A − λmin·I/2 and of λmax·2·I − A succeed)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }).chain((d) => fc.tuple(fc.constant(d), Arbitraries.spdMatrix(d, { minEigenvalue: 0.5, maxCondition: 20 }))), ([d, a]) => {
-        for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) if (a[r * d + c] !== a[c * d + r]) return false
-        // All eigenvalues in [0.5, 10] ⇔ A − 0.49·I and 10.01·I − A are positive definite.
-        const shifted = (s: number, sign: number): Float64Array => a.map((v, t) => sign * v + (t % (d + 1) === 0 ? s : 0))
-        return isPd(d, shifted(-0.49, 1)) && isPd(d, shifted(10.01, -1))
-      }),
+      fc.property(
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((d) => fc.tuple(fc.constant(d), Arbitraries.spdMatrix(d, { minEigenvalue: 0.5, maxCondition: 20 }))),
+        ([d, a]) => {
+          for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) if (a[r * d + c] !== a[c * d + r]) return false
+          // All eigenvalues in [0.5, 10] ⇔ A − 0.49·I and 10.01·I − A are positive definite.
+          const shifted = (s: number, sign: number): Float64Array => a.map((v, t) => sign * v + (t % (d + 1) === 0 ? s : 0))
+          return isPd(d, shifted(-0.49, 1)) && isPd(d, shifted(10.01, -1))
+        },
+      ),
     )
   })
   it('Gaussian component JSON honours each covariance structure', () => {
     fc.assert(
-      fc.property(Arbitraries.gaussianComponents(3, 2, 'spherical'), (cs) => cs.every((c) => c.covariance.every((row, r) => row.every((v, col) => (r === col ? v === row[r] && v === c.covariance[0]![0] : v === 0))))),
+      fc.property(Arbitraries.gaussianComponents(3, 2, 'spherical'), (cs) =>
+        cs.every((c) =>
+          c.covariance.every((row, r) => row.every((v, col) => (r === col ? v === row[r] && v === c.covariance[0]![0] : v === 0))),
+        ),
+      ),
     )
-    fc.assert(fc.property(Arbitraries.gaussianComponents(2, 3, 'tied'), (cs) => cs.every((c) => JSON.stringify(c.covariance) === JSON.stringify(cs[0]!.covariance))))
-    fc.assert(fc.property(Arbitraries.gaussianComponents(2, 2, 'diag'), (cs) => cs.every((c) => c.covariance[0]![1] === 0 && c.covariance[1]![0] === 0 && c.covariance[0]![0]! > 0)))
+    fc.assert(
+      fc.property(Arbitraries.gaussianComponents(2, 3, 'tied'), (cs) =>
+        cs.every((c) => JSON.stringify(c.covariance) === JSON.stringify(cs[0]!.covariance)),
+      ),
+    )
+    fc.assert(
+      fc.property(Arbitraries.gaussianComponents(2, 2, 'diag'), (cs) =>
+        cs.every((c) => c.covariance[0]![1] === 0 && c.covariance[1]![0] === 0 && c.covariance[0]![0]! > 0),
+      ),
+    )
   })
   it('exponential and multinomial component JSON is admissible', () => {
-    fc.assert(fc.property(Arbitraries.exponentialComponents(3, 2), (cs) => cs.every((c) => c.rate.length === 3 && c.rate.every((r) => r >= 0.1 && r <= 10))))
-    fc.assert(fc.property(Arbitraries.multinomialComponents(4, 2), (cs) => cs.every((c) => Math.abs(c.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-12)))
+    fc.assert(
+      fc.property(Arbitraries.exponentialComponents(3, 2), (cs) =>
+        cs.every((c) => c.rate.length === 3 && c.rate.every((r) => r >= 0.1 && r <= 10)),
+      ),
+    )
+    fc.assert(
+      fc.property(Arbitraries.multinomialComponents(4, 2), (cs) =>
+        cs.every((c) => Math.abs(c.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-12),
+      ),
+    )
   })
   it('data drawn from a mixture come from its components', () => {
-    const params = { weights: Float64Array.from([0.5, 0.5]), components: [{ mean: -100, variance: 1 }, { mean: 100, variance: 1 }] }
-    fc.assert(fc.property(Arbitraries.mixtureData(Fx.normalFamily, params, { weighted: 'maybe' }), (d) => d.n >= 20 && d.values.every((x) => Math.abs(Math.abs(x) - 100) < 10)))
+    const params = {
+      weights: Float64Array.from([0.5, 0.5]),
+      components: [
+        { mean: -100, variance: 1 },
+        { mean: 100, variance: 1 },
+      ],
+    }
+    fc.assert(
+      fc.property(
+        Arbitraries.mixtureData(Fx.normalFamily, params, { weighted: 'maybe' }),
+        (d) => d.n >= 20 && d.values.every((x) => Math.abs(Math.abs(x) - 100) < 10),
+      ),
+    )
   })
 })
 

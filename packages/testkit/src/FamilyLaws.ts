@@ -33,7 +33,16 @@ import { assertReport, runLaw, violated } from './Report.js'
  * @category Family laws
  * @since 0.1.0
  */
-export const FAMILY_LAWS = ['monoid', 'chunkedEqualsWhole', 'integerWeightsReplicate', 'weightScaleInvariance', 'scaleStatistics', 'estimateMaximizes', 'supportErrors', 'normalization'] as const
+export const FAMILY_LAWS = [
+  'monoid',
+  'chunkedEqualsWhole',
+  'integerWeightsReplicate',
+  'weightScaleInvariance',
+  'scaleStatistics',
+  'estimateMaximizes',
+  'supportErrors',
+  'normalization',
+] as const
 
 /**
  * One of {@link FAMILY_LAWS}.
@@ -54,7 +63,8 @@ export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
   chunkedEqualsWhole: 'concat of summarize over chunks = summarize over the whole; summarize honours its weight offset',
   integerWeightsReplicate: 'integer sample weights wᵢ give the same weight and estimate as row i repeated wᵢ times',
   weightScaleInvariance: 'weights c·wᵢ (c > 0) give the same estimate and c times the total weight',
-  scaleStatistics: 'scale(s, c) = summarize with weights c·wᵢ and weight(scale(s, c)) = c·weight(s) (c ≥ 0); estimate(scale(s, c)) = estimate(s) (c > 0, no log-prior); scale(s, 1) = s',
+  scaleStatistics:
+    'scale(s, c) = summarize with weights c·wᵢ and weight(scale(s, c)) = c·weight(s) (c ≥ 0); estimate(scale(s, c)) = estimate(s) (c > 0, no log-prior); scale(s, 1) = s',
   estimateMaximizes: 'Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θ′ⱼ) + log p(θ′) ≤ the same at the estimate θ̂, for admissible perturbations θ′',
   supportErrors: 'data outside the support give Left(InvalidData) from checkData and from Mixture.fit; data inside give Right',
   normalization: '∫ f(x | θ) dx = 1 (quadrature, d = 1), Σₓ f(x | θ) h(x) = 1 over an enumerated support, or log f = a reference',
@@ -73,8 +83,19 @@ export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
  * @since 0.1.0
  */
 export type Normalization<C> =
-  | { readonly kind: 'quadrature'; readonly components: fc.Arbitrary<C>; readonly lower?: number; readonly upper?: number; readonly tolerance?: number }
-  | { readonly kind: 'sum'; readonly components: fc.Arbitrary<C>; readonly support: (component: C) => Dataset.Dataset; readonly tolerance?: number }
+  | {
+      readonly kind: 'quadrature'
+      readonly components: fc.Arbitrary<C>
+      readonly lower?: number
+      readonly upper?: number
+      readonly tolerance?: number
+    }
+  | {
+      readonly kind: 'sum'
+      readonly components: fc.Arbitrary<C>
+      readonly support: (component: C) => Dataset.Dataset
+      readonly tolerance?: number
+    }
   | {
       readonly kind: 'reference'
       readonly components: fc.Arbitrary<C>
@@ -124,9 +145,9 @@ const leaves = (value: unknown, out: number[] = []): number[] => {
   else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const v = value as unknown as ArrayLike<number>
     for (let t = 0; t < v.length; t++) out.push(Number(v[t]))
-  }
-  else if (Array.isArray(value)) for (const x of value) leaves(x, out)
-  else if (typeof value === 'object' && value !== null) for (const key of Object.keys(value).sort()) leaves((value as Record<string, unknown>)[key], out)
+  } else if (Array.isArray(value)) for (const x of value) leaves(x, out)
+  else if (typeof value === 'object' && value !== null)
+    for (const key of Object.keys(value).sort()) leaves((value as Record<string, unknown>)[key], out)
   return out
 }
 
@@ -151,7 +172,9 @@ const compare = (a: unknown, b: unknown): { size: number; scale: number; where: 
 }
 
 const weightsArb = (n: number, min: number): fc.Arbitrary<Float64Array> =>
-  fc.array(fc.double({ min, max: 3, noNaN: true }), { minLength: n, maxLength: n }).map((w) => Float64Array.from(w.some((x) => x > 0.05) ? w : w.map(() => 1)))
+  fc
+    .array(fc.double({ min, max: 3, noNaN: true }), { minLength: n, maxLength: n })
+    .map((w) => Float64Array.from(w.some((x) => x > 0.05) ? w : w.map(() => 1)))
 
 const withSampleWeights = (data: Dataset.Dataset, w: Float64Array): Float64Array => {
   const sw = data.sampleWeights
@@ -198,22 +221,32 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       const points = [...new Set(cuts.map((u) => Math.floor(u * data.n)))].filter((p) => p > 0 && p < data.n).sort((x, y) => x - y)
       const bounds = [0, ...points, data.n]
       let merged = m.empty
-      for (let t = 0; t + 1 < bounds.length; t++) merged = m.concat(merged, family.summarize(Dataset.slice(data, bounds[t]!, bounds[t + 1]!), ww, bounds[t]!))
+      for (let t = 0; t + 1 < bounds.length; t++)
+        merged = m.concat(merged, family.summarize(Dataset.slice(data, bounds[t]!, bounds[t + 1]!), ww, bounds[t]!))
       sameStats(merged, whole, `statistics merged over chunks [${bounds.join(', ')}] and statistics of the whole`)
       const padded = new Float64Array(pad + ww.length).fill(7)
       padded.set(ww, pad)
       sameStats(family.summarize(data, padded, pad), whole, `summarize with the weights at offset ${pad} and at offset 0`)
-      violated(Math.abs(family.weight(whole) - ww.reduce((s, x) => s + x, 0)), 1e-12 * (1 + family.weight(whole)), `weight(summarize) = ${family.weight(whole)} is not Σ wᵢ`)
+      violated(
+        Math.abs(family.weight(whole) - ww.reduce((s, x) => s + x, 0)),
+        1e-12 * (1 + family.weight(whole)),
+        `weight(summarize) = ${family.weight(whole)} is not Σ wᵢ`,
+      )
     },
     integerWeightsReplicate: ([data, counts]: [Dataset.Dataset, number[]]) => {
       fc.pre(counts.some((c) => c > 0))
       const rows: number[] = []
-      for (let i = 0; i < data.n; i++) for (let r = 0; r < counts[i]!; r++) for (let c = 0; c < data.d; c++) rows.push(data.values[i * data.d + c]!)
+      for (let i = 0; i < data.n; i++)
+        for (let r = 0; r < counts[i]!; r++) for (let c = 0; c < data.d; c++) rows.push(data.values[i * data.d + c]!)
       const replicated = Dataset.fromFlat(rows, data.d)
       if (E.isLeft(replicated)) throw new Error(replicated.left.message)
       const a = family.summarize(data, Float64Array.from(counts), 0)
       const b = family.summarize(replicated.right, new Float64Array(replicated.right.n).fill(1), 0)
-      violated(Math.abs(family.weight(a) - family.weight(b)), 1e-12 * (1 + family.weight(b)), `weight with integer weights ${family.weight(a)} vs replicated rows ${family.weight(b)}`)
+      violated(
+        Math.abs(family.weight(a) - family.weight(b)),
+        1e-12 * (1 + family.weight(b)),
+        `weight with integer weights ${family.weight(a)} vs replicated rows ${family.weight(b)}`,
+      )
       sameEstimates(family.estimate([a]), family.estimate([b]), `integer weights [${counts.join(', ')}] vs replicated rows`)
     },
     weightScaleInvariance: ([data, w, c]: [Dataset.Dataset, Float64Array, number]) => {
@@ -221,7 +254,11 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       const scaled = ww.map((x) => x * c)
       const a = family.summarize(data, ww, 0)
       const b = family.summarize(data, scaled, 0)
-      violated(Math.abs(family.weight(b) - c * family.weight(a)), 1e-12 * (1 + Math.abs(family.weight(b))), `weight of c·w is ${family.weight(b)}, not c·${family.weight(a)} (c = ${c})`)
+      violated(
+        Math.abs(family.weight(b) - c * family.weight(a)),
+        1e-12 * (1 + Math.abs(family.weight(b))),
+        `weight of c·w is ${family.weight(b)}, not c·${family.weight(a)} (c = ${c})`,
+      )
       // With a log-prior (MAP) the estimate rightly depends on the amount of data: only the weight scales.
       if (family.logPrior === undefined) sameEstimates(family.estimate([a]), family.estimate([b]), `weights scaled by c = ${c}`)
     },
@@ -230,8 +267,20 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       const ww = withSampleWeights(data, w)
       const a = family.summarize(data, ww, 0)
       const b = scale(a, c)
-      violated(Math.abs(family.weight(b) - c * family.weight(a)), 1e-12 * (1 + Math.abs(c * family.weight(a))), `weight(scale(s, c)) is ${family.weight(b)}, not c·weight(s) = ${c}·${family.weight(a)} (c = ${c})`)
-      sameStats(b, family.summarize(data, ww.map((x) => x * c), 0), `scale(s, c) and the statistics of the weights times c = ${c}`)
+      violated(
+        Math.abs(family.weight(b) - c * family.weight(a)),
+        1e-12 * (1 + Math.abs(c * family.weight(a))),
+        `weight(scale(s, c)) is ${family.weight(b)}, not c·weight(s) = ${c}·${family.weight(a)} (c = ${c})`,
+      )
+      sameStats(
+        b,
+        family.summarize(
+          data,
+          ww.map((x) => x * c),
+          0,
+        ),
+        `scale(s, c) and the statistics of the weights times c = ${c}`,
+      )
       sameStats(scale(a, 1), a, 'scale(s, 1) and s')
       const zero = family.weight(scale(a, 0))
       violated(Math.abs(zero), 0, `weight(scale(s, 0)) is ${zero}, not 0`)
@@ -243,7 +292,7 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       const ws = [withSampleWeights(data, w1), withSampleWeights(data, w2)]
       const est = family.estimate(ws.map((w) => family.summarize(data, w, 0)))
       fc.pre(E.isRight(est))
-      const theta = (est as E.Right<C[]>).right
+      const theta = est.right
       const buf = new Float64Array(2 * n)
       const objective = (cs: readonly C[]): number => {
         family.logDensityInto(data, cs, buf)
@@ -261,14 +310,22 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
         const moved = perturb(theta, rng, scale)
         if (moved === undefined) continue
         const other = objective(moved)
-        violated(other - best, Em.decreaseSlack(best), `a perturbation of size ${scale} raises the weighted log-likelihood from ${best} (estimate ${JSON.stringify(family.toJSON(theta))}) to ${other} (${JSON.stringify(family.toJSON(moved))})`)
+        violated(
+          other - best,
+          Em.decreaseSlack(best),
+          `a perturbation of size ${scale} raises the weighted log-likelihood from ${best} (estimate ${JSON.stringify(family.toJSON(theta))}) to ${other} (${JSON.stringify(family.toJSON(moved))})`,
+        )
       }
     },
     supportErrors: ([inside, outside]: [Dataset.Dataset, Dataset.Dataset]) => {
       const ok = family.checkData(inside)
       violated(E.isRight(ok) ? 0 : 1, 0, `checkData rejected data inside the support: ${E.isLeft(ok) ? ok.left.message : ''}`)
       const bad = family.checkData(outside)
-      violated(E.isLeft(bad) && bad.left._tag === 'InvalidData' ? 0 : 1, 0, `checkData accepted data outside the support, or returned the wrong error: ${E.isLeft(bad) ? bad.left._tag : 'Right'}`)
+      violated(
+        E.isLeft(bad) && bad.left._tag === 'InvalidData' ? 0 : 1,
+        0,
+        `checkData accepted data outside the support, or returned the wrong error: ${E.isLeft(bad) ? bad.left._tag : 'Right'}`,
+      )
       let fitted: ReturnType<typeof Mixture.fit<C, S>>
       try {
         fitted = Mixture.fit(family, outside, { k: 1, maxIterations: 5 })
@@ -276,7 +333,11 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
         violated(1, 0, `Mixture.fit threw on data outside the support instead of returning Left(InvalidData): ${String(e)}`)
         return
       }
-      violated(E.isLeft(fitted) && fitted.left._tag === 'InvalidData' ? 0 : 1, 0, `Mixture.fit on data outside the support returned ${E.isLeft(fitted) ? `Left(${fitted.left._tag})` : 'Right'}, expected Left(InvalidData)`)
+      violated(
+        E.isLeft(fitted) && fitted.left._tag === 'InvalidData' ? 0 : 1,
+        0,
+        `Mixture.fit on data outside the support returned ${E.isLeft(fitted) ? `Left(${fitted.left._tag})` : 'Right'}, expected Left(InvalidData)`,
+      )
     },
     normalization: (component: C) => normalizationCheck(family, config.normalization!, component),
     normalizationReference: ([component, points]: [C, Dataset.Dataset]) => {
@@ -354,7 +415,7 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
   const seed = fc.integer({ min: 0, max: 0x7fffffff })
   const minWeight = config.minWeight ?? 0
   const withWeights = (k: number): fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]> =>
-    data.chain((d) => fc.tuple(fc.constant(d), ...Array.from({ length: k }, () => weightsArb(d.n, minWeight)))) as unknown as fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]>
+    data.chain((d) => fc.tuple(fc.constant(d), ...Array.from({ length: k }, () => weightsArb(d.n, minWeight))))
   const results: LawResult[] = []
   const run = <T>(law: FamilyLaw, arb: fc.Arbitrary<T>, check: (v: T) => void): void => {
     results.push(runLaw(law, FAMILY_STATEMENTS[law], arb, check, parameters))
@@ -367,17 +428,34 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
       case 'chunkedEqualsWhole':
         run(
           law,
-          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }), fc.integer({ min: 0, max: 5 }))),
+          data.chain((d) =>
+            fc.tuple(
+              fc.constant(d),
+              weightsArb(d.n, minWeight),
+              fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 4 }),
+              fc.integer({ min: 0, max: 5 }),
+            ),
+          ),
           checks.chunkedEqualsWhole,
         )
         break
       case 'integerWeightsReplicate':
-        run(law, data.chain((d) => fc.tuple(fc.constant(d), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: d.n, maxLength: d.n }))), checks.integerWeightsReplicate)
+        run(
+          law,
+          data.chain((d) => fc.tuple(fc.constant(d), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: d.n, maxLength: d.n }))),
+          checks.integerWeightsReplicate,
+        )
         break
       case 'weightScaleInvariance':
         run(
           law,
-          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)))),
+          data.chain((d) =>
+            fc.tuple(
+              fc.constant(d),
+              weightsArb(d.n, minWeight),
+              fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)),
+            ),
+          ),
           checks.weightScaleInvariance,
         )
         break
@@ -385,13 +463,23 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
         if (config.family.scale !== undefined) {
           run(
             law,
-            data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)))),
+            data.chain((d) =>
+              fc.tuple(
+                fc.constant(d),
+                weightsArb(d.n, minWeight),
+                fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)),
+              ),
+            ),
             checks.scaleStatistics,
           )
         }
         break
       case 'estimateMaximizes':
-        run(law, data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), weightsArb(d.n, minWeight), seed)), checks.estimateMaximizes)
+        run(
+          law,
+          data.chain((d) => fc.tuple(fc.constant(d), weightsArb(d.n, minWeight), weightsArb(d.n, minWeight), seed)),
+          checks.estimateMaximizes,
+        )
         break
       case 'supportErrors':
         if (config.outOfSupport !== undefined) run(law, fc.tuple(data, config.outOfSupport), checks.supportErrors)

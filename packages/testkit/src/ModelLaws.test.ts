@@ -6,7 +6,11 @@ import { mixture as mixturePerturbation } from './Perturb.js'
 import { LawError } from './Report.js'
 import * as Fx from './test/fixtures.js'
 
-const broken = <M extends Mixture.MixtureModel<Fx.Normal, Fx.NormalStats>>(model: M, law: ModelLaw, weighted: boolean | 'maybe' = 'maybe') =>
+const broken = <M extends Mixture.MixtureModel<Fx.Normal, Fx.NormalStats>>(
+  model: M,
+  law: ModelLaw,
+  weighted: boolean | 'maybe' = 'maybe',
+) =>
   checkModelLaws({
     model,
     cases: Fx.normalCases(2, weighted),
@@ -68,7 +72,12 @@ describe('failures are readable', () => {
     const model = Fx.mStepReversedMixingWeights(2)
     let caught: unknown
     try {
-      assertModelLaws({ model, cases: Fx.normalCases(2), laws: ['logLikelihoodNonDecreasing', 'decomposition'], parameters: { numRuns: 25 } })
+      assertModelLaws({
+        model,
+        cases: Fx.normalCases(2),
+        laws: ['logLikelihoodNonDecreasing', 'decomposition'],
+        parameters: { numRuns: 25 },
+      })
     } catch (e) {
       caught = e
     }
@@ -84,12 +93,21 @@ describe('failures are readable', () => {
     const model = Fx.mStepReversedMixingWeights(2)
     const first = checkModelLaws({ model, cases: Fx.normalCases(2), laws: ['qAscent'], parameters: { numRuns: 25 } }).results[0]!
     expect(first.status).toBe('failed')
-    const again = checkModelLaws({ model, cases: Fx.normalCases(2), laws: ['qAscent'], parameters: { seed: first.seed, path: first.path! } }).results[0]!
+    const again = checkModelLaws({
+      model,
+      cases: Fx.normalCases(2),
+      laws: ['qAscent'],
+      parameters: { seed: first.seed, path: first.path! },
+    }).results[0]!
     expect(again.status).toBe('failed')
     expect(again.violation).toEqual(first.violation)
   })
   it('a mixture report lists every law that held', () => {
-    const report = checkMixtureLaws(Fx.normalFamily, 2, { cases: Fx.normalCases(2), laws: ['qAscent', 'decomposition'], parameters: { numRuns: 5 } })
+    const report = checkMixtureLaws(Fx.normalFamily, 2, {
+      cases: Fx.normalCases(2),
+      laws: ['qAscent', 'decomposition'],
+      parameters: { numRuns: 5 },
+    })
     expect(report.ok).toBe(true)
     expect(report.results.map((r) => r.law)).toEqual(['qAscent', 'decomposition'])
   })

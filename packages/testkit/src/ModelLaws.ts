@@ -31,7 +31,15 @@ import { assertReport, describe, runLaw, violated } from './Report.js'
  * @category Model laws
  * @since 0.1.0
  */
-export const MODEL_LAWS = ['logLikelihoodNonDecreasing', 'qAscent', 'posteriorIsDistribution', 'decomposition', 'mStepMaximizes', 'fixedPoint', 'determinism'] as const
+export const MODEL_LAWS = [
+  'logLikelihoodNonDecreasing',
+  'qAscent',
+  'posteriorIsDistribution',
+  'decomposition',
+  'mStepMaximizes',
+  'fixedPoint',
+  'determinism',
+] as const
 
 /**
  * One of {@link MODEL_LAWS}.
@@ -95,11 +103,17 @@ export const mixturePosterior: PosteriorCheck<Dataset.Dataset, Mixture.Responsib
     let s = 0
     for (let j = 0; j < k; j++) {
       const g = values[j * n + i]!
-      if (!(g >= 0) || !Number.isFinite(g)) return { size: Number.isNaN(g) ? Number.NaN : Math.abs(g), allowed: 0, message: `responsibility γ[${i}][${j}] = ${g} is not a finite non-negative number` }
+      if (!(g >= 0) || !Number.isFinite(g))
+        return {
+          size: Number.isNaN(g) ? Number.NaN : Math.abs(g),
+          allowed: 0,
+          message: `responsibility γ[${i}][${j}] = ${g} is not a finite non-negative number`,
+        }
       s += g
     }
     const off = Math.abs(s - 1)
-    if (off > allowed && (worst === undefined || off > worst.size)) worst = { size: off, allowed, message: `responsibilities of row ${i} sum to ${s}, not 1` }
+    if (off > allowed && (worst === undefined || off > worst.size))
+      worst = { size: off, allowed, message: `responsibilities of row ${i} sum to ${s}, not 1` }
   }
   return worst
 }
@@ -226,7 +240,12 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
         const q = model.expectedCompleteLogLikelihood(data, s.params, s.posterior)
         const h = model.entropy(data, s.posterior)
         const gap = s.logLikelihood - (q + h)
-        violated(Math.abs(gap), tol * (1 + Math.abs(s.logLikelihood) + Math.abs(h)), `log p(X | θ) = ${s.logLikelihood} but Q(θ, θ) + H(q) = ${q} + ${h} = ${q + h} (gap ${gap})`, t)
+        violated(
+          Math.abs(gap),
+          tol * (1 + Math.abs(s.logLikelihood) + Math.abs(h)),
+          `log p(X | θ) = ${s.logLikelihood} but Q(θ, θ) + H(q) = ${q} + ${h} = ${q + h} (gap ${gap})`,
+          t,
+        )
       }
     },
     mStepMaximizes: ([{ data, init }, seed]: [{ data: D; init: P }, number]) => {
@@ -255,9 +274,13 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
     },
     fixedPoint: ({ data, init }: { data: D; init: P }) => {
       fc.pre(E.isRight(model.validate(data, init)))
-      const fitted = Em.fit(model, data, { init, tolerance: config.convergenceTolerance ?? 1e-11, maxIterations: config.convergenceIterations ?? 2000 })
+      const fitted = Em.fit(model, data, {
+        init,
+        tolerance: config.convergenceTolerance ?? 1e-11,
+        maxIterations: config.convergenceIterations ?? 2000,
+      })
       fc.pre(E.isRight(fitted))
-      const f = (fitted as E.Right<Em.Fit<P>>).right
+      const f = fitted.right
       fc.pre(f.converged)
       const post = model.posterior(data, f.params)
       let excused = false
@@ -271,8 +294,14 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
       })
       fc.pre(E.isRight(next) && !excused)
       const a = model.toVector(f.params)
-      const b = model.toVector((next as E.Right<P>).right)
-      if (a.length !== b.length) violated(Math.abs(a.length - b.length), 0, `one more step changed the number of parameters from ${a.length} to ${b.length}`, f.iterations + 1)
+      const b = model.toVector(next.right)
+      if (a.length !== b.length)
+        violated(
+          Math.abs(a.length - b.length),
+          0,
+          `one more step changed the number of parameters from ${a.length} to ${b.length}`,
+          f.iterations + 1,
+        )
       let move = 0
       let at = 0
       for (let t = 0; t < a.length; t++) {
@@ -283,7 +312,12 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
         }
       }
       const allowed = (config.fixedPointTolerance ?? 1e-3) * (1 + maxAbs(a))
-      violated(move, allowed, `after convergence (${f.iterations} iterations, ℓ = ${f.logLikelihood}) one more step moves parameter ${at} from ${a[at]} to ${b[at]}`, f.iterations + 1)
+      violated(
+        move,
+        allowed,
+        `after convergence (${f.iterations} iterations, ℓ = ${f.logLikelihood}) one more step moves parameter ${at} from ${a[at]} to ${b[at]}`,
+        f.iterations + 1,
+      )
     },
     determinism: ([{ data, init }, seed]: [{ data: D; init: P }, number]) => {
       const options = { init: config.initializer ?? init, seed, maxIterations: T, tolerance: 0 }
@@ -291,19 +325,34 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
       const two = Em.fit(model, data, options)
       if (E.isLeft(one) || E.isLeft(two)) {
         const same = E.isLeft(one) && E.isLeft(two) && one.left._tag === two.left._tag && one.left.message === two.left.message
-        violated(same ? 0 : 1, 0, `two fits with seed ${seed}: ${E.isLeft(one) ? one.left.message : 'success'} vs ${E.isLeft(two) ? two.left.message : 'success'}`)
+        violated(
+          same ? 0 : 1,
+          0,
+          `two fits with seed ${seed}: ${E.isLeft(one) ? one.left.message : 'success'} vs ${E.isLeft(two) ? two.left.message : 'success'}`,
+        )
         return
       }
       const a = one.right
       const b = two.right
       if (a.iterations !== b.iterations) violated(1, 0, `two fits with seed ${seed} ran ${a.iterations} and ${b.iterations} iterations`)
       for (let t = 0; t < a.trace.length; t++) {
-        if (!Object.is(a.trace[t], b.trace[t])) violated(Math.abs(a.trace[t]! - b.trace[t]!), 0, `two fits with seed ${seed} differ at trace[${t}]: ${a.trace[t]} vs ${b.trace[t]}`, t)
+        if (!Object.is(a.trace[t], b.trace[t]))
+          violated(
+            Math.abs(a.trace[t]! - b.trace[t]!),
+            0,
+            `two fits with seed ${seed} differ at trace[${t}]: ${a.trace[t]} vs ${b.trace[t]}`,
+            t,
+          )
       }
       const va = model.toVector(a.params)
       const vb = model.toVector(b.params)
       for (let t = 0; t < Math.max(va.length, vb.length); t++) {
-        if (!Object.is(va[t], vb[t])) violated(Math.abs((va[t] ?? Number.NaN) - (vb[t] ?? Number.NaN)), 0, `two fits with seed ${seed} differ at parameter ${t}: ${va[t]} vs ${vb[t]}`)
+        if (!Object.is(va[t], vb[t]))
+          violated(
+            Math.abs((va[t] ?? Number.NaN) - (vb[t] ?? Number.NaN)),
+            0,
+            `two fits with seed ${seed} differ at parameter ${t}: ${va[t]} vs ${vb[t]}`,
+          )
       }
     },
   }
@@ -331,7 +380,16 @@ export const checkModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>):
     if (law === 'mStepMaximizes' && config.perturb === undefined) continue
     if (law === 'posteriorIsDistribution' && config.checkPosterior === undefined) continue
     if (law === 'mStepMaximizes' || law === 'determinism') {
-      results.push(runLaw(law, STATEMENTS[law], fc.tuple(config.cases, fc.integer({ min: 0, max: 0x7fffffff })), checks[law] as (v: unknown) => void, parameters, show))
+      results.push(
+        runLaw(
+          law,
+          STATEMENTS[law],
+          fc.tuple(config.cases, fc.integer({ min: 0, max: 0x7fffffff })),
+          checks[law] as (v: unknown) => void,
+          parameters,
+          show,
+        ),
+      )
     } else {
       results.push(runLaw(law, STATEMENTS[law], config.cases, checks[law] as (v: unknown) => void, parameters, show))
     }
@@ -358,7 +416,10 @@ export const assertModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>)
  * @category Model laws
  * @since 0.1.0
  */
-export type MixtureLawsConfig<C> = Omit<ModelLawsConfig<Dataset.Dataset, Mixture.Params<C>, Mixture.Responsibilities, Int32Array>, 'model' | 'perturb' | 'checkPosterior' | 'initializer'> & {
+export type MixtureLawsConfig<C> = Omit<
+  ModelLawsConfig<Dataset.Dataset, Mixture.Params<C>, Mixture.Responsibilities, Int32Array>,
+  'model' | 'perturb' | 'checkPosterior' | 'initializer'
+> & {
   /** Perturbation; default {@link Perturb.mixture} of the family. */
   readonly perturb?: Perturbation<Mixture.Params<C>>
   /** Collapse policy of the mixture under test; default `'reseed'`. */
@@ -396,4 +457,5 @@ export const checkMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number,
  * @category Model laws
  * @since 0.1.0
  */
-export const assertMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number, config: MixtureLawsConfig<C>): LawReport => assertReport(checkMixtureLaws(family, k, config))
+export const assertMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number, config: MixtureLawsConfig<C>): LawReport =>
+  assertReport(checkMixtureLaws(family, k, config))

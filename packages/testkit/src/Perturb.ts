@@ -64,22 +64,25 @@ export const spd = (a: ArrayLike<number>, d: number, rng: Rng.Rng, scale: number
   const m = new Float64Array(d * d)
   for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) m[r * d + c] = (r === c ? 1 : 0) + scale * rng.normal()
   const ma = new Float64Array(d * d)
-  for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) {
-    let s = 0
-    for (let t = 0; t < d; t++) s += m[r * d + t]! * a[t * d + c]!
-    ma[r * d + c] = s
-  }
-  for (let r = 0; r < d; r++) for (let c = 0; c <= r; c++) {
-    let s = 0
-    for (let t = 0; t < d; t++) s += ma[r * d + t]! * m[c * d + t]!
-    out[r * d + c] = s
-    out[c * d + r] = s
-  }
+  for (let r = 0; r < d; r++)
+    for (let c = 0; c < d; c++) {
+      let s = 0
+      for (let t = 0; t < d; t++) s += m[r * d + t]! * a[t * d + c]!
+      ma[r * d + c] = s
+    }
+  for (let r = 0; r < d; r++)
+    for (let c = 0; c <= r; c++) {
+      let s = 0
+      for (let t = 0; t < d; t++) s += ma[r * d + t]! * m[c * d + t]!
+      out[r * d + c] = s
+      out[c * d + r] = s
+    }
   return out
 }
 
 const isNumberArray = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => typeof v === 'number')
-const isMatrix = (x: unknown): x is number[][] => Array.isArray(x) && x.length > 0 && x.every((r) => isNumberArray(r) && r.length === x.length)
+const isMatrix = (x: unknown): x is number[][] =>
+  Array.isArray(x) && x.length > 0 && x.every((r) => isNumberArray(r) && r.length === x.length)
 
 const hashString = (s: string): number => {
   let h = 2166136261
@@ -89,7 +92,8 @@ const hashString = (s: string): number => {
 
 /** Perturbs one JSON field value; `shared` gives a stream per field name reused by every component. */
 const perturbValue = (value: unknown, rng: Rng.Rng, shared: Rng.Rng, scale: number): unknown => {
-  if (typeof value === 'number') return value > 0 ? value * Math.exp(scale * rng.normal()) : value + scale * (1 + Math.abs(value)) * rng.normal()
+  if (typeof value === 'number')
+    return value > 0 ? value * Math.exp(scale * rng.normal()) : value + scale * (1 + Math.abs(value)) * rng.normal()
   if (isMatrix(value)) {
     const d = value.length
     const flat = value.flat()

@@ -135,11 +135,20 @@ export class LawError extends Error {
  */
 export const formatReport = (report: LawReport): string => {
   const failed = report.results.filter((r) => r.status === 'failed')
-  const head = failed.length === 0 ? `${report.subject}: all ${report.results.length} laws held` : `${report.subject}: ${failed.length} of ${report.results.length} laws failed`
+  const head =
+    failed.length === 0
+      ? `${report.subject}: all ${report.results.length} laws held`
+      : `${report.subject}: ${failed.length} of ${report.results.length} laws failed`
   const lines = [head]
   for (const r of report.results) {
     if (r.status === 'passed') lines.push(`  ✓ ${r.law} (${r.runs} cases${r.skipped > 0 ? `, ${r.skipped} skipped` : ''})`)
-    else lines.push(r.message.split('\n').map((l, t) => (t === 0 ? `  ✗ ${l}` : `    ${l}`)).join('\n'))
+    else
+      lines.push(
+        r.message
+          .split('\n')
+          .map((l, t) => (t === 0 ? `  ✗ ${l}` : `    ${l}`))
+          .join('\n'),
+      )
   }
   return lines.join('\n')
 }
@@ -210,8 +219,14 @@ export const runLaw = <T>(
   const base = { law, statement, runs: details.numRuns, skipped: details.numSkips, seed: details.seed }
   if (!details.failed) return { ...base, status: 'passed', message: '' }
   if (details.counterexample === null) {
-    const why = details.interrupted ? 'the run was interrupted (time limit)' : `too many cases were skipped by preconditions (${details.numSkips}); the arbitrary rarely produces usable cases`
-    return { ...base, status: 'failed', message: `${law}: could not be checked: ${why}\n  law: ${statement}\n  replay: { seed: ${details.seed} }` }
+    const why = details.interrupted
+      ? 'the run was interrupted (time limit)'
+      : `too many cases were skipped by preconditions (${details.numSkips}); the arbitrary rarely produces usable cases`
+    return {
+      ...base,
+      status: 'failed',
+      message: `${law}: could not be checked: ${why}\n  law: ${statement}\n  replay: { seed: ${details.seed} }`,
+    }
   }
   const err = details.errorInstance
   const violation = err instanceof ViolationError ? err.violation : undefined

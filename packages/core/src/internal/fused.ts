@@ -91,7 +91,14 @@ export class FusedKernel<C, S> {
    * Folds rows [0, data.n) of `data` into `acc`: `base` (when the family has a base measure) holds
    * log h(xᵢ) for those rows, `firstRow` is the global index of row 0 (for `impossibleRow`).
    */
-  run(data: Dataset, components: readonly C[], logWeights: Float64Array, base: Float64Array | undefined, acc: PassTotals<S>, firstRow: number): void {
+  run(
+    data: Dataset,
+    components: readonly C[],
+    logWeights: Float64Array,
+    base: Float64Array | undefined,
+    acc: PassTotals<S>,
+    firstRow: number,
+  ): void {
     const k = components.length
     const b = Math.min(this.blockRows, data.n)
     if (this.local.length < k * b) this.local = new Float64Array(k * b)
@@ -103,7 +110,14 @@ export class FusedKernel<C, S> {
     }
   }
 
-  private block(block: Dataset, components: readonly C[], logWeights: Float64Array, base: Float64Array | undefined, acc: PassTotals<S>, firstRow: number): void {
+  private block(
+    block: Dataset,
+    components: readonly C[],
+    logWeights: Float64Array,
+    base: Float64Array | undefined,
+    acc: PassTotals<S>,
+    firstRow: number,
+  ): void {
     const k = components.length
     const m = block.n
     const local = this.local

@@ -19,7 +19,12 @@ const sqDist = (x: Float64Array, i: number, centres: Float64Array, j: number, d:
 }
 
 /** Hard assignment of each row to its nearest centre, as one-hot responsibilities (k × n). */
-export const assignNearest = (data: Dataset, centres: Float64Array, k: number, labels: Int32Array = new Int32Array(data.n)): Float64Array => {
+export const assignNearest = (
+  data: Dataset,
+  centres: Float64Array,
+  k: number,
+  labels: Int32Array = new Int32Array(data.n),
+): Float64Array => {
   const { n, d, values } = data
   const resp = new Float64Array(k * n)
   for (let i = 0; i < n; i++) {
@@ -88,8 +93,8 @@ export const kmeansPlusPlus = (data: Dataset, k: number, rng: Rng, lloyd = 20): 
     for (let i = 0; i < n; i++) {
       const j = labels[i]!
       const wi = w === undefined ? 1 : w[i]!
-      counts[j] += wi
-      for (let c = 0; c < d; c++) sums[j * d + c] += wi * values[i * d + c]!
+      counts[j] = counts[j]! + wi
+      for (let c = 0; c < d; c++) sums[j * d + c] = sums[j * d + c]! + wi * values[i * d + c]!
     }
     for (let j = 0; j < k; j++) {
       if (counts[j]! > 0) for (let c = 0; c < d; c++) centres[j * d + c] = sums[j * d + c]! / counts[j]!
@@ -97,7 +102,11 @@ export const kmeansPlusPlus = (data: Dataset, k: number, rng: Rng, lloyd = 20): 
     const before = labels.slice()
     resp = assignNearest(data, centres, k, labels)
     let changed = false
-    for (let i = 0; i < n; i++) if (labels[i] !== before[i]) { changed = true; break }
+    for (let i = 0; i < n; i++)
+      if (labels[i] !== before[i]) {
+        changed = true
+        break
+      }
     if (!changed) break
   }
   return resp

@@ -120,7 +120,10 @@ export class ThreadPool<C, S> {
     const values = shareable(source.values)
     const sw = source.sampleWeights === undefined ? undefined : shareable(source.sampleWeights)
     const sharedBase = base === undefined ? undefined : shareable(base)
-    this.data = sw === undefined ? { n: source.n, d: source.d, values: values.view } : { n: source.n, d: source.d, values: values.view, sampleWeights: sw.view }
+    this.data =
+      sw === undefined
+        ? { n: source.n, d: source.d, values: values.view }
+        : { n: source.n, d: source.d, values: values.view, sampleWeights: sw.view }
     this.signal = new Int32Array(new SharedArrayBuffer(4 * threads))
     this.bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * source.n) / threads))
     this.block0 = this.blockOf(0)

@@ -123,4 +123,3 @@ export const globalRows = (error: EmError, firstRow: number): EmError => {
   const message = error.message.replace(/\brow (\d+)/g, (_, r: string) => `row ${firstRow + Number(r)}`)
   return invalidData(message, error.row === undefined ? firstRow : firstRow + error.row, error.column)
 }
-

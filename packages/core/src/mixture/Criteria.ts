@@ -33,7 +33,13 @@ export interface Criteria {
  * The criteria from a log-likelihood (log-prior included when the family has one), n = Σ wᵢ and
  * the hard-assignment term Σᵢ wᵢ log maxⱼ γᵢⱼ.
  */
-export const criteriaOf = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, logLikelihood: number, n: number, hardLogResponsibility: number): Criteria => {
+export const criteriaOf = <C, S>(
+  family: ComponentFamily<C, S>,
+  params: Params<C>,
+  logLikelihood: number,
+  n: number,
+  hardLogResponsibility: number,
+): Criteria => {
   const p = freeParameters(family, params)
   const bic = -2 * logLikelihood + p * Math.log(n)
   return { logLikelihood, parameters: p, bic, aic: -2 * logLikelihood + 2 * p, icl: bic - 2 * hardLogResponsibility }
@@ -41,7 +47,13 @@ export const criteriaOf = <C, S>(family: ComponentFamily<C, S>, params: Params<C
 
 /** The criteria from one engine pass at `params`. */
 export const criteriaOfPass = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, pass: Pass<S>): Criteria =>
-  criteriaOf(family, params, pass.logLikelihood + (family.logPrior === undefined ? 0 : family.logPrior(params.components)), pass.weight, pass.hardLogResponsibility)
+  criteriaOf(
+    family,
+    params,
+    pass.logLikelihood + (family.logPrior === undefined ? 0 : family.logPrior(params.components)),
+    pass.weight,
+    pass.hardLogResponsibility,
+  )
 
 /**
  * BIC, AIC and ICL of `params` on `data` (scikit-learn's sign: smaller is better; n = Σ wᵢ).

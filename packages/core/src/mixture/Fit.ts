@@ -12,7 +12,7 @@ import { totalWeight } from '../Dataset.js'
 import type { AsyncFitOptions, Fit, FitOptions } from '../Em.js'
 import { fit as emFit, fitAsync as emFitAsync } from '../Em.js'
 import type { AsyncEngine, Pass, StreamOptions, SyncEngine } from '../Engine.js'
-import { memory, resolveWorkers, stream, threads } from '../Engine.js'
+import { resolveWorkers, stream, threads } from '../Engine.js'
 import type { EmError } from '../Errors.js'
 import { EmException, invalidData, invalidOptions, invalidParameters } from '../Errors.js'
 import type { ComponentFamily, InitMethod } from '../Family.js'
@@ -107,7 +107,8 @@ export interface MixtureFit<C> extends Fit<Params<C>> {
  * @since 0.1.0
  */
 export const checkData = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k: number): E.Either<EmError, Dataset> => {
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(k)}`))
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1)
+    return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(k)}`))
   const sw = data.sampleWeights
   let rows = data.n
   if (sw !== undefined) {
@@ -136,7 +137,12 @@ const logPrior = <C, S>(family: ComponentFamily<C, S>, components: readonly C[])
   family.logPrior === undefined ? 0 : family.logPrior(components)
 
 /** The mixture over a synchronous engine: posterior = one fused pass, M-step on its statistics. */
-const syncModel = <C, S>(family: ComponentFamily<C, S>, k: number, collapse: CollapsePolicy, engine: SyncEngine<C, S>): LoopModel<Dataset, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
+const syncModel = <C, S>(
+  family: ComponentFamily<C, S>,
+  k: number,
+  collapse: CollapsePolicy,
+  engine: SyncEngine<C, S>,
+): LoopModel<Dataset, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
@@ -144,19 +150,27 @@ const syncModel = <C, S>(family: ComponentFamily<C, S>, k: number, collapse: Col
     observations: totalWeight,
     validate: (data, params) => validateParams(family, k, data.d, params, false),
     posterior: (data, params) => {
-      if (data !== engine.data) throw new EmException(invalidOptions('data', `this model's ${engine.kind} engine was made for another dataset`))
+      if (data !== engine.data)
+        throw new EmException(invalidOptions('data', `this model's ${engine.kind} engine was made for another dataset`))
       const pass = engine.pass(params)
       last = { params, pass }
       return { posterior: last, logLikelihood: pass.logLikelihood + logPrior(family, params.components) }
     },
     maximize: (_data, q, context) =>
-      runSync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) => engine.worstRows(q.params, m)),
+      runSync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) =>
+        engine.worstRows(q.params, m),
+      ),
     toVector: (params) => toVector(family, params),
   }
 }
 
 /** The mixture over an asynchronous engine. */
-const asyncModel = <C, S>(family: ComponentFamily<C, S>, k: number, collapse: CollapsePolicy, engine: AsyncEngine<C, S>): AsyncModel<RowSource, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
+const asyncModel = <C, S>(
+  family: ComponentFamily<C, S>,
+  k: number,
+  collapse: CollapsePolicy,
+  engine: AsyncEngine<C, S>,
+): AsyncModel<RowSource, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
@@ -164,17 +178,24 @@ const asyncModel = <C, S>(family: ComponentFamily<C, S>, k: number, collapse: Co
     observations: () => last?.pass.weight ?? Number.NaN,
     validate: (source, params) => validateParams(family, k, source.d, params, false),
     posterior: async (source, params) => {
-      if (source !== engine.source) throw new EmException(invalidOptions('data', `this model's ${engine.kind} engine was made for another source`))
+      if (source !== engine.source)
+        throw new EmException(invalidOptions('data', `this model's ${engine.kind} engine was made for another source`))
       const pass = await engine.pass(params)
       if (pass.weight <= 0) throw new EmException(invalidData('every row of the data source has weight 0'))
       if (pass.positiveRows < k) {
-        throw new EmException(invalidData(`k = ${k} components but only ${pass.positiveRows} rows with positive weight; k must not exceed the number of observations`))
+        throw new EmException(
+          invalidData(
+            `k = ${k} components but only ${pass.positiveRows} rows with positive weight; k must not exceed the number of observations`,
+          ),
+        )
       }
       last = { params, pass }
       return { posterior: last, logLikelihood: pass.logLikelihood + logPrior(family, params.components) }
     },
     maximize: (_source, q, context) =>
-      runAsync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) => engine.worstRows(q.params, m)),
+      runAsync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) =>
+        engine.worstRows(q.params, m),
+      ),
     toVector: (params) => toVector(family, params),
   }
 }
@@ -188,11 +209,13 @@ interface Resolved<C> {
 const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: MixtureFitOptions<C>): E.Either<EmError, Resolved<C>> => {
   const collapse = resolveCollapse(options.collapse)
   if (E.isLeft(collapse)) return collapse
-  const given = options.init
-  if (given !== undefined && typeof given === 'object' && given !== null) {
-    const ok = validateParams(family, options.k, d, given, true)
+  const given: unknown = options.init
+  if (typeof given === 'object' && given !== null) {
+    // A start given as parameters.
+    const params = given as Params<C>
+    const ok = validateParams(family, options.k, d, params, true)
     if (E.isLeft(ok)) return ok
-    return E.right({ collapse: collapse.right, init: given })
+    return E.right({ collapse: collapse.right, init: params })
   }
   const method = resolveInitMethod(family, given)
   if (E.isLeft(method)) return method
@@ -201,12 +224,21 @@ const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: 
 
 /** A start that gives some row zero density: name the row (the caller's start is at fault). */
 const explainNonFinite = <C>(init: Params<C> | InitMethod, error: EmError, impossibleRow: number | undefined): EmError => {
-  if (error._tag !== 'NonFinite' || error.iteration !== 0 || typeof init === 'string' || impossibleRow === undefined || impossibleRow < 0) return error
-  return invalidParameters(`row ${impossibleRow} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`)
+  if (error._tag !== 'NonFinite' || error.iteration !== 0 || typeof init === 'string' || impossibleRow === undefined || impossibleRow < 0)
+    return error
+  return invalidParameters(
+    `row ${impossibleRow} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`,
+  )
 }
 
 /** The loop's fit plus criteria from the pass at the returned parameters. */
-const finish = <C, S>(family: ComponentFamily<C, S>, r: Fit<Params<C>>, pass: Pass<S>, engine: MixtureFit<C>['engine'], threadCount: number): MixtureFit<C> => {
+const finish = <C, S>(
+  family: ComponentFamily<C, S>,
+  r: Fit<Params<C>>,
+  pass: Pass<S>,
+  engine: MixtureFit<C>['engine'],
+  threadCount: number,
+): MixtureFit<C> => {
   const c = criteriaOfPass(family, r.params, pass)
   return { ...r, parameters: c.parameters, bic: c.bic, aic: c.aic, icl: c.icl, engine, threads: threadCount }
 }
@@ -225,7 +257,11 @@ const finish = <C, S>(family: ComponentFamily<C, S>, r: Fit<Params<C>>, pass: Pa
  * @category Mixture
  * @since 0.1.0
  */
-export const fit = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>): E.Either<EmError, MixtureFit<C>> => {
+export const fit = <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset,
+  options: MixtureFitOptions<C>,
+): E.Either<EmError, MixtureFit<C>> => {
   const ok = checkData(family, data, options.k)
   if (E.isLeft(ok)) return ok
   const resolved = resolveCommon(family, data.d, options)
@@ -241,9 +277,18 @@ export const fit = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options:
   }
 }
 
-const fitOn = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>, resolved: Resolved<C>, engine: SyncEngine<C, S>): E.Either<EmError, MixtureFit<C>> => {
+const fitOn = <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset,
+  options: MixtureFitOptions<C>,
+  resolved: Resolved<C>,
+  engine: SyncEngine<C, S>,
+): E.Either<EmError, MixtureFit<C>> => {
   const em = syncModel(family, options.k, resolved.collapse, engine)
-  const init = typeof resolved.init === 'string' ? initializer(model(family, options.k, { collapse: resolved.collapse }), resolved.init) : resolved.init
+  const init =
+    typeof resolved.init === 'string'
+      ? initializer(model(family, options.k, { collapse: resolved.collapse }), resolved.init)
+      : resolved.init
   const r = emFit(em, data, { ...options, init })
   if (E.isLeft(r)) return E.left(explainNonFinite(resolved.init, r.left, em.last()?.pass.impossibleRow))
   const last = em.last()
@@ -274,7 +319,11 @@ const fitOn = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: Mixt
  * @category Mixture
  * @since 0.2.0
  */
-export const fitAsync = async <C, S>(family: ComponentFamily<C, S>, data: Dataset | RowSource, options: MixtureFitAsyncOptions<C>): Promise<E.Either<EmError, MixtureFit<C>>> => {
+export const fitAsync = async <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset | RowSource,
+  options: MixtureFitAsyncOptions<C>,
+): Promise<E.Either<EmError, MixtureFit<C>>> => {
   const choice = options.engine ?? 'auto'
   if (!['auto', 'memory', 'threads', 'stream'].includes(choice)) {
     return E.left(invalidOptions('engine', `engine must be 'auto', 'memory', 'threads' or 'stream', got ${JSON.stringify(choice)}`))
@@ -282,7 +331,9 @@ export const fitAsync = async <C, S>(family: ComponentFamily<C, S>, data: Datase
   const isSource = !('values' in data)
   if (!isSource && choice !== 'stream') {
     if (choice === 'memory' && options.workers !== undefined && options.workers !== 1 && options.workers !== 'auto') {
-      return E.left(invalidOptions('workers', `the memory engine runs on one thread; use engine 'threads' for workers = ${String(options.workers)}`))
+      return E.left(
+        invalidOptions('workers', `the memory engine runs on one thread; use engine 'threads' for workers = ${String(options.workers)}`),
+      )
     }
     return fitDatasetAsync(family, data, choice === 'memory' ? { ...options, workers: 1 } : options)
   }
@@ -296,11 +347,13 @@ export const fitAsync = async <C, S>(family: ComponentFamily<C, S>, data: Datase
     if (E.isLeft(s)) return s
     source = s.right
   }
-  if (typeof options.k !== 'number' || !Number.isInteger(options.k) || options.k < 1) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(options.k)}`))
+  if (typeof options.k !== 'number' || !Number.isInteger(options.k) || options.k < 1)
+    return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(options.k)}`))
   const resolved = resolveCommon(family, source.d, options)
   if (E.isLeft(resolved)) return resolved
   const sampleSize = options.initSample ?? DEFAULT_INIT_SAMPLE
-  if (!Number.isInteger(sampleSize) || sampleSize < 1) return E.left(invalidOptions('initSample', `initSample must be an integer ≥ 1, got ${sampleSize}`))
+  if (!Number.isInteger(sampleSize) || sampleSize < 1)
+    return E.left(invalidOptions('initSample', `initSample must be an integer ≥ 1, got ${sampleSize}`))
   const streamOptions: { onBlock?: (rowsRead: number, pass: number) => void; signal?: AbortSignal } = {}
   if (options.onBlock !== undefined) streamOptions.onBlock = options.onBlock
   if (options.signal !== undefined) streamOptions.signal = options.signal
@@ -308,7 +361,9 @@ export const fitAsync = async <C, S>(family: ComponentFamily<C, S>, data: Datase
   const em = asyncModel(family, options.k, resolved.right.collapse, engine)
   try {
     const init =
-      typeof resolved.right.init === 'string' ? sourceInitializer(model(family, options.k, { collapse: resolved.right.collapse }), resolved.right.init, sampleSize) : resolved.right.init
+      typeof resolved.right.init === 'string'
+        ? sourceInitializer(model(family, options.k, { collapse: resolved.right.collapse }), resolved.right.init, sampleSize)
+        : resolved.right.init
     const loopOptions: AsyncFitOptions<RowSource, Params<C>> = { ...options, init }
     const r = await emFitAsync(em, source, loopOptions)
     if (E.isLeft(r)) return E.left(explainNonFinite(resolved.right.init, r.left, em.last()?.pass.impossibleRow))
@@ -324,18 +379,31 @@ export const fitAsync = async <C, S>(family: ComponentFamily<C, S>, data: Datase
 }
 
 /** An in-memory dataset through the asynchronous loop (memory or threads engine). */
-const fitDatasetAsync = async <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitAsyncOptions<C>): Promise<E.Either<EmError, MixtureFit<C>>> => {
+const fitDatasetAsync = async <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset,
+  options: MixtureFitAsyncOptions<C>,
+): Promise<E.Either<EmError, MixtureFit<C>>> => {
   const ok = checkData(family, data, options.k)
   if (E.isLeft(ok)) return ok
   const resolved = resolveCommon(family, data.d, options)
   if (E.isLeft(resolved)) return resolved
-  const count = resolveWorkers(family, data.n, data.d, options.k, options.engine === 'threads' && options.workers === undefined ? 'auto' : options.workers)
+  const count = resolveWorkers(
+    family,
+    data.n,
+    data.d,
+    options.k,
+    options.engine === 'threads' && options.workers === undefined ? 'auto' : options.workers,
+  )
   if (E.isLeft(count)) return count
   const engine = threads(family, data, count.right)
   if (E.isLeft(engine)) return engine
   try {
     const em = syncModel(family, options.k, resolved.right.collapse, engine.right)
-    const init = typeof resolved.right.init === 'string' ? initializer(model(family, options.k, { collapse: resolved.right.collapse }), resolved.right.init) : resolved.right.init
+    const init =
+      typeof resolved.right.init === 'string'
+        ? initializer(model(family, options.k, { collapse: resolved.right.collapse }), resolved.right.init)
+        : resolved.right.init
     const r = await emFitAsync(em, data, { ...options, init })
     if (E.isLeft(r)) return E.left(explainNonFinite(resolved.right.init, r.left, em.last()?.pass.impossibleRow))
     const last = em.last()

@@ -27,7 +27,12 @@ export const INIT_METHODS: readonly InitMethod[] = ['kmeans++', 'random', 'rando
 export const resolveInitMethod = <C, S>(family: ComponentFamily<C, S>, method: unknown): E.Either<EmError, InitMethod> => {
   if (method === undefined) return E.right(family.defaultInit ?? 'kmeans++')
   if (!INIT_METHODS.includes(method as InitMethod)) {
-    return E.left(invalidOptions('init', `init must be starting parameters or one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`))
+    return E.left(
+      invalidOptions(
+        'init',
+        `init must be starting parameters or one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`,
+      ),
+    )
   }
   if (method === 'family' && family.initialResponsibilities === undefined) {
     return E.left(invalidOptions('init', `the ${family.name} family has no initialisation of its own`))
@@ -79,7 +84,12 @@ export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod): I
  * @category Initialisation
  * @since 0.2.0
  */
-export const sampleRows = async (source: RowSource, size: number, rng: Rng, check?: (block: Dataset) => E.Either<EmError, Dataset>): Promise<E.Either<EmError, Dataset>> => {
+export const sampleRows = async (
+  source: RowSource,
+  size: number,
+  rng: Rng,
+  check?: (block: Dataset) => E.Either<EmError, Dataset>,
+): Promise<E.Either<EmError, Dataset>> => {
   const d = source.d
   const keepValues = new Float64Array(size * d)
   const keepWeights = new Float64Array(size)
@@ -106,7 +116,11 @@ export const sampleRows = async (source: RowSource, size: number, rng: Rng, chec
     }
   } catch (e) {
     if (e instanceof EmException || e instanceof BlockError) return E.left(e.error)
-    return E.left({ _tag: 'EngineFailure', engine: 'stream', message: `reading the data failed at row ${seen}: ${e instanceof Error ? e.message : String(e)}` })
+    return E.left({
+      _tag: 'EngineFailure',
+      engine: 'stream',
+      message: `reading the data failed at row ${seen}: ${e instanceof Error ? e.message : String(e)}`,
+    })
   }
   if (seen === 0) return E.left({ _tag: 'InvalidData', message: 'the data source gave no rows' })
   const n = Math.min(seen, size)
@@ -128,7 +142,11 @@ export const sampleRows = async (source: RowSource, size: number, rng: Rng, chec
  * @category Initialisation
  * @since 0.2.0
  */
-export const sourceInitializer = <C, S>(m: MixtureModel<C, S>, method: InitMethod | undefined, sampleSize: number): AsyncInitializer<RowSource, Params<C>> => {
+export const sourceInitializer = <C, S>(
+  m: MixtureModel<C, S>,
+  method: InitMethod | undefined,
+  sampleSize: number,
+): AsyncInitializer<RowSource, Params<C>> => {
   const inMemory = initializer(m, method)
   return async (source, rng, warn) => {
     const sample = await sampleRows(source, sampleSize, rng, (block) => m.family.checkData(block))
@@ -138,7 +156,10 @@ export const sourceInitializer = <C, S>(m: MixtureModel<C, S>, method: InitMetho
     if (s.sampleWeights !== undefined) positive = s.sampleWeights.reduce((c, w) => (w > 0 ? c + 1 : c), 0)
     if (positive < m.k) {
       const what = s.n < sampleSize ? 'the data source has only' : 'the initialisation sample has only'
-      return E.left({ _tag: 'InvalidData', message: `k = ${m.k} components but ${what} ${positive} rows with positive weight; k must not exceed the number of observations` })
+      return E.left({
+        _tag: 'InvalidData',
+        message: `k = ${m.k} components but ${what} ${positive} rows with positive weight; k must not exceed the number of observations`,
+      })
     }
     return inMemory(s, rng, warn)
   }

@@ -88,9 +88,13 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * @category JSON
  * @since 0.1.0
  */
-export const fromJSON = <C, S>(family: ComponentFamily<C, S>, json: unknown): E.Either<EmError, { params: Params<C>; fit?: Record<string, unknown> }> => {
+export const fromJSON = <C, S>(
+  family: ComponentFamily<C, S>,
+  json: unknown,
+): E.Either<EmError, { params: Params<C>; fit?: Record<string, unknown> }> => {
   if (!isRecord(json)) return E.left(invalidModel('the model is not a JSON object'))
-  if (json['format'] !== FORMAT) return E.left(invalidModel(`"format" is ${JSON.stringify(json['format'])}, expected "${FORMAT}"`, 'format'))
+  if (json['format'] !== FORMAT)
+    return E.left(invalidModel(`"format" is ${JSON.stringify(json['format'])}, expected "${FORMAT}"`, 'format'))
   if (json['family'] !== family.name) {
     return E.left(invalidModel(`"family" is ${JSON.stringify(json['family'])}, expected "${family.name}"`, 'family'))
   }
@@ -98,7 +102,8 @@ export const fromJSON = <C, S>(family: ComponentFamily<C, S>, json: unknown): E.
     if (json[key] !== value) return E.left(invalidModel(`"${key}" is ${JSON.stringify(json[key])}, expected "${value}"`, key))
   }
   const d = json['dimension']
-  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) return E.left(invalidModel(`"dimension" must be a positive integer, got ${JSON.stringify(d)}`, 'dimension'))
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1)
+    return E.left(invalidModel(`"dimension" must be a positive integer, got ${JSON.stringify(d)}`, 'dimension'))
   const w = json['weights']
   const comps = json['components']
   if (!Array.isArray(w) || w.length === 0) return E.left(invalidModel('"weights" must be a non-empty array of numbers', 'weights'))
@@ -108,7 +113,8 @@ export const fromJSON = <C, S>(family: ComponentFamily<C, S>, json: unknown): E.
   let s = 0
   for (let j = 0; j < w.length; j++) {
     const x: unknown = w[j]
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) return E.left(invalidModel(`weights[${j}] is ${JSON.stringify(x)}; weights must be finite numbers ≥ 0`, `weights/${j}`))
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
+      return E.left(invalidModel(`weights[${j}] is ${JSON.stringify(x)}; weights must be finite numbers ≥ 0`, `weights/${j}`))
     weights[j] = x
     s += x
   }

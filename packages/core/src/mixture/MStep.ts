@@ -37,11 +37,21 @@ export function* maximizeStatistics<C, S>(
   function* collapsed(j: number, why: string): Generator<number, E.Either<EmError, void>, S | undefined> {
     const where = `component ${alive[j]} of ${kk} collapsed ${at}: ${why}`
     if (collapse === 'error') {
-      return E.left({ _tag: 'CollapsedComponent', component: alive[j]!, iteration: context.iteration, message: `${where} (collapse policy 'error')` })
+      return E.left({
+        _tag: 'CollapsedComponent',
+        component: alive[j]!,
+        iteration: context.iteration,
+        message: `${where} (collapse policy 'error')`,
+      })
     }
     if (collapse === 'drop') {
       if (stats.length === 1) {
-        return E.left({ _tag: 'CollapsedComponent', component: alive[j]!, iteration: context.iteration, message: `${where}; it is the last component and cannot be dropped` })
+        return E.left({
+          _tag: 'CollapsedComponent',
+          component: alive[j]!,
+          iteration: context.iteration,
+          message: `${where}; it is the last component and cannot be dropped`,
+        })
       }
       context.warn({ kind: 'componentDropped', iteration: context.iteration, component: alive[j]!, message: `${where}; dropped` }, true)
       stats.splice(j, 1)
@@ -51,10 +61,23 @@ export function* maximizeStatistics<C, S>(
     const m = Math.max(2, Math.ceil(rows / Math.max(1, stats.length)))
     const re = m > rows ? undefined : yield m
     if (re === undefined || !(family.weight(re) > EMPTY * total)) {
-      return E.left({ _tag: 'CollapsedComponent', component: alive[j]!, iteration: context.iteration, message: `${where}; re-seeding failed` })
+      return E.left({
+        _tag: 'CollapsedComponent',
+        component: alive[j]!,
+        iteration: context.iteration,
+        message: `${where}; re-seeding failed`,
+      })
     }
     stats[j] = re
-    context.warn({ kind: 'componentReseeded', iteration: context.iteration, component: alive[j]!, message: `${where}; re-seeded from the worst-explained rows` }, true)
+    context.warn(
+      {
+        kind: 'componentReseeded',
+        iteration: context.iteration,
+        component: alive[j]!,
+        message: `${where}; re-seeded from the worst-explained rows`,
+      },
+      true,
+    )
     return E.right(undefined)
   }
   for (let attempt = 0; attempt <= 2 * kk; attempt++) {
@@ -89,7 +112,10 @@ export function* maximizeStatistics<C, S>(
 }
 
 /** Runs the M-step program with a synchronous source of re-seeding statistics. */
-export const runSync = <C, S>(program: Generator<number, E.Either<EmError, Params<C>>, S | undefined>, reseed: (m: number) => S | undefined): E.Either<EmError, Params<C>> => {
+export const runSync = <C, S>(
+  program: Generator<number, E.Either<EmError, Params<C>>, S | undefined>,
+  reseed: (m: number) => S | undefined,
+): E.Either<EmError, Params<C>> => {
   let r = program.next()
   while (r.done !== true) r = program.next(reseed(r.value))
   return r.value

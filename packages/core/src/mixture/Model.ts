@@ -96,7 +96,18 @@ export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Data
   const n = data.n
   const values = new Float64Array(k * n)
   const logDensity = new Float64Array(n)
-  eStepBlock(family, data, params.components, Float64Array.from(params.weights, Math.log), baseMeasure(family, data), values, values, logDensity, n, 0)
+  eStepBlock(
+    family,
+    data,
+    params.components,
+    Float64Array.from(params.weights, Math.log),
+    baseMeasure(family, data),
+    values,
+    values,
+    logDensity,
+    n,
+    0,
+  )
   return { k, n, values, logDensity }
 }
 
@@ -126,7 +137,12 @@ export const resolveCollapse = (collapse: unknown): E.Either<EmError, CollapsePo
     ? E.right('reseed')
     : COLLAPSE_POLICIES.includes(collapse as CollapsePolicy)
       ? E.right(collapse as CollapsePolicy)
-      : E.left(invalidOptions('collapse', `collapse must be one of ${COLLAPSE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(collapse)}`))
+      : E.left(
+          invalidOptions(
+            'collapse',
+            `collapse must be one of ${COLLAPSE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(collapse)}`,
+          ),
+        )
 
 /**
  * Builds the EM model of a k-component mixture of `family`, with the responsibilities as posterior.
@@ -250,15 +266,23 @@ export const freeParameters = <C, S>(family: ComponentFamily<C, S>, params: Para
  * exactly k components (a caller's start); without, at most k (a fit whose collapse policy dropped
  * components carries on with fewer).
  */
-export const validateParams = <C, S>(family: ComponentFamily<C, S>, k: number, d: number, params: Params<C>, exact: boolean): E.Either<EmError, Params<C>> => {
+export const validateParams = <C, S>(
+  family: ComponentFamily<C, S>,
+  k: number,
+  d: number,
+  params: Params<C>,
+  exact: boolean,
+): E.Either<EmError, Params<C>> => {
   const kk = params.components.length
   if (kk < 1) return E.left(invalidParameters('a mixture needs at least one component'))
   if (exact ? kk !== k : kk > k) return E.left(invalidParameters(`the model has k = ${k} components but the parameters have ${kk}`))
-  if (params.weights.length !== kk) return E.left(invalidParameters(`${params.weights.length} mixing weights for ${kk} components`, undefined, 'weights'))
+  if (params.weights.length !== kk)
+    return E.left(invalidParameters(`${params.weights.length} mixing weights for ${kk} components`, undefined, 'weights'))
   let s = 0
   for (let j = 0; j < kk; j++) {
     const w = params.weights[j]!
-    if (!Number.isFinite(w) || w < 0) return E.left(invalidParameters(`mixing weight ${j} is ${w}; weights must be finite and ≥ 0`, j, `weights/${j}`))
+    if (!Number.isFinite(w) || w < 0)
+      return E.left(invalidParameters(`mixing weight ${j} is ${w}; weights must be finite and ≥ 0`, j, `weights/${j}`))
     s += w
   }
   if (Math.abs(s - 1) > 1e-9 * kk) return E.left(invalidParameters(`mixing weights sum to ${s}, not 1`, undefined, 'weights'))

@@ -82,7 +82,12 @@ export const logLikelihood = <C, S>(family: ComponentFamily<C, S>, params: Param
  * @category Sampling
  * @since 0.1.0
  */
-export const sample = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, n: number, rng: Rng | number): { values: Float64Array; labels: Int32Array; d: number } => {
+export const sample = <C, S>(
+  family: ComponentFamily<C, S>,
+  params: Params<C>,
+  n: number,
+  rng: Rng | number,
+): { values: Float64Array; labels: Int32Array; d: number } => {
   const r = typeof rng === 'number' ? seeded(rng) : rng
   const d = family.dimension(params.components[0]!)
   const values = new Float64Array(n * d)
@@ -100,4 +105,3 @@ export const sample = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, n
   }
   return { values, labels, d }
 }
-

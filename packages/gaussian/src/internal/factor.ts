@@ -3,7 +3,7 @@
  * Cholesky L⁻¹ (as scikit-learn) and log det L⁻¹ = −½·log det Σ. Not exported from the package.
  */
 import { Linalg } from '@emkit/core'
-import type { Component, CovarianceType } from '../Component.js'
+import type { Component, CovarianceType } from '../ComponentTypes.js'
 
 /**
  * The component with mean `mean` (length d) and covariance `covariance` (d × d, row-major,

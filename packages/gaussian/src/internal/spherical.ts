@@ -51,7 +51,10 @@ export function estimateSpherical(stats: readonly Statistics[], regularization: 
     const variances = new Float64Array(d).fill(v)
     const comp = fromVariances('spherical', mean(s), variances)
     if (comp === undefined) {
-      return E.left({ component: j, message: `its variance is ${v} (weight ${s.weight.toPrecision(4)} rows: all its points coincide); ${advice(regularization)}` })
+      return E.left({
+        component: j,
+        message: `its variance is ${v} (weight ${s.weight.toPrecision(4)} rows: all its points coincide); ${advice(regularization)}`,
+      })
     }
     out.push(comp)
   }

@@ -79,7 +79,10 @@ export function estimateTied(stats: readonly Statistics[], regularization: numbe
   for (let r = 0; r < d; r++) sigma[r * d + r] = sigma[r * d + r]! + regularization
   const shared = fromCovariance('tied', mean(stats[0]!), sigma)
   if (shared === undefined) {
-    return E.left({ component: lightest, message: `the shared (tied) covariance estimate is not positive definite; ${advice(regularization)}` })
+    return E.left({
+      component: lightest,
+      message: `the shared (tied) covariance estimate is not positive definite; ${advice(regularization)}`,
+    })
   }
   const out: Component[] = [shared]
   for (let j = 1; j < k; j++) out.push({ ...shared, mean: mean(stats[j]!) })

@@ -5,7 +5,9 @@ import { logFactorial, logGamma } from './logGamma.js'
 
 // [x, lgamma(x)] pairs from Python's math.lgamma (CPython 3.11), written by
 // scripts/exponential-multinomial-reference.py.
-const reference = JSON.parse(readFileSync(new URL('../../fixtures/reference.json', import.meta.url), 'utf8')) as { lgamma: [number, number][] }
+const reference = JSON.parse(readFileSync(new URL('../../fixtures/reference.json', import.meta.url), 'utf8')) as {
+  lgamma: [number, number][]
+}
 
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300)
 

@@ -16,13 +16,18 @@ export type { Normal, NormalStats }
 /** k test-normal components in JSON form. */
 export const normalComponents = (k: number): fc.Arbitrary<Array<{ mean: number; variance: number }>> =>
   fc.array(
-    fc.record({ mean: fc.double({ min: -5, max: 5, noNaN: true }), variance: fc.double({ min: 0, max: 1, noNaN: true }).map((t) => 0.1 * Math.pow(100, t)) }),
+    fc.record({
+      mean: fc.double({ min: -5, max: 5, noNaN: true }),
+      variance: fc.double({ min: 0, max: 1, noNaN: true }).map((t) => 0.1 * Math.pow(100, t)),
+    }),
     { minLength: k, maxLength: k },
   )
 
-export const normalJson = (k: number): fc.Arbitrary<Mixture.ModelJson> => Arbitraries.mixtureJson({ family: 'test-normal', dimension: 1 }, normalComponents(k))
+export const normalJson = (k: number): fc.Arbitrary<Mixture.ModelJson> =>
+  Arbitraries.mixtureJson({ family: 'test-normal', dimension: 1 }, normalComponents(k))
 
-export const normalCases = (k: number, weighted: boolean | 'maybe' = 'maybe') => Arbitraries.mixtureCase(normalFamily, normalJson(k), { weighted })
+export const normalCases = (k: number, weighted: boolean | 'maybe' = 'maybe') =>
+  Arbitraries.mixtureCase(normalFamily, normalJson(k), { weighted })
 
 type NormalModel = Mixture.MixtureModel<Normal, NormalStats>
 
@@ -31,7 +36,11 @@ const unweighted = (data: Dataset.Dataset): Dataset.Dataset => ({ n: data.n, d: 
 /** Broken: the M-step ignores the sample weights (it uses the wrong weights). */
 export const mStepIgnoresSampleWeights = (k: number): NormalModel => {
   const m = Mixture.model(normalFamily, k)
-  return { ...m, name: 'broken: M-step ignores sample weights', maximize: (data, q, context) => m.estimate(unweighted(data), q.values, context) }
+  return {
+    ...m,
+    name: 'broken: M-step ignores sample weights',
+    maximize: (data, q, context) => m.estimate(unweighted(data), q.values, context),
+  }
 }
 
 /** Broken: the M-step gives component j the mixing weight estimated for component k − 1 − j (wrong weights). */
@@ -58,7 +67,10 @@ export const eStepForgetsMixingWeights = (k: number): NormalModel => {
     posterior: (data, params) => {
       const right = m.posterior(data, params)
       const uniform = new Float64Array(params.weights.length).fill(1 / params.weights.length)
-      return { posterior: Mixture.responsibilities(normalFamily, data, { weights: uniform, components: params.components }), logLikelihood: right.logLikelihood }
+      return {
+        posterior: Mixture.responsibilities(normalFamily, data, { weights: uniform, components: params.components }),
+        logLikelihood: right.logLikelihood,
+      }
     },
   }
 }
@@ -94,7 +106,10 @@ export const mStepRelabels = (k: number): NormalModel => {
       if (E.isLeft(r)) return r
       const { weights, components } = r.right
       const kk = components.length
-      return E.right({ weights: Float64Array.from({ length: kk }, (_, j) => weights[(j + 1) % kk]!), components: components.map((_, j) => components[(j + 1) % kk]!) })
+      return E.right({
+        weights: Float64Array.from({ length: kk }, (_, j) => weights[(j + 1) % kk]!),
+        components: components.map((_, j) => components[(j + 1) % kk]!),
+      })
     },
   }
 }
