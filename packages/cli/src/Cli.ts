@@ -1,5 +1,5 @@
 /**
- * The `emkit` command (DESIGN.md, "The `emkit` command"): `fit`, `select`, `predict`, `score` and
+ * The `emkit` command (docs/architecture.md, "The `emkit` command"): `fit`, `select`, `predict`, `score` and
  * `sample`, parsed by commander (generated `--help` for every sub-command).
  *
  * Exit codes: 0 success; 2 usage error; 1 bad data, a bad or mismatched model file, or a fit that

@@ -1,5 +1,5 @@
 /**
- * CSV input (DESIGN.md, "CSV input"): comma-separated numbers, one row per observation, with an
+ * CSV input (docs/architecture.md, "CSV input"): comma-separated numbers, one row per observation, with an
  * optional header row of column names, detected when the first row is not all numeric. Parsing is
  * csv-parse's (quoted fields, CRLF or LF, a UTF-8 byte-order mark); this module turns the records
  * into numbers and says exactly which file, row and column is wrong when one is.
@@ -114,7 +114,7 @@ export interface ParsedRecord {
  * Turns parsed CSV records into numeric rows one at a time, so that the in-memory reader
  * ({@link readCsv}) and the streaming one (`Spill.ts`) detect the header, number rows and lines and
  * word their errors identically. The first record fixes the {@link CsvShape}: it is the header when
- * it is not all numeric (DESIGN.md; a cell that is empty, NaN or infinite is bad data, not a column
+ * it is not all numeric (docs/architecture.md; a cell that is empty, NaN or infinite is bad data, not a column
  * name, so it alone does not make a header).
  *
  * Holds one row (length d) at a time: O(d) memory, whatever the file's length.

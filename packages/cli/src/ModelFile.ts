@@ -1,5 +1,5 @@
 /**
- * Model files (`emkit.mixture/v1`, DESIGN.md "Model JSON"): reading one, choosing its family from
+ * Model files (`emkit.mixture/v1`, docs/architecture.md "Model JSON"): reading one, choosing its family from
  * its `family` and `covariance` fields, and validating it through core's `Mixture.fromJSON`.
  *
  * @packageDocumentation

@@ -8,7 +8,7 @@
  */
 import { either as E } from 'fp-ts'
 import type { EmError } from './Errors.js'
-import { EmAbort, EmException, invalidOptions } from './Errors.js'
+import { EmException, invalidOptions } from './Errors.js'
 import type { AsyncModel, FitWarning, LoopModel, MaybePromise, Posterior, StepContext } from './Model.js'
 import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
@@ -340,7 +340,7 @@ function* program<D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFi
 
 /** Typed errors thrown deep inside a model become a `Left`; anything else is a bug and propagates. */
 const caught = (e: unknown): E.Either<EmError, never> => {
-  if (e instanceof EmAbort || e instanceof EmException) return E.left(e.error)
+  if (e instanceof EmException) return E.left(e.error)
   throw e
 }
 

@@ -180,18 +180,3 @@ export const invalidModel = (message: string, path?: string): InvalidModel =>
  * @since 0.2.0
  */
 export const engineFailure = (engine: string, message: string): EngineFailure => ({ _tag: 'EngineFailure', engine, message })
-
-/**
- * Internal signal for failures detected deep in a computation (a hot loop, a nested helper):
- * thrown once, caught once at the API boundary and turned into a typed `Left`. Not exported from
- * the package; {@link EmException} is the public exception.
- *
- * @internal
- */
-export class EmAbort extends Error {
-  readonly error: EmError
-  constructor(error: EmError) {
-    super(error.message)
-    this.error = error
-  }
-}

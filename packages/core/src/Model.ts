@@ -29,6 +29,18 @@ export interface Posterior<Q> {
 }
 
 /**
+ * The kinds of {@link FitWarning}:
+ * - `'logLikelihoodDecreased'`: an iteration lowered log p(X | θ) beyond rounding (not EM);
+ * - `'componentReseeded'` / `'componentDropped'`: the collapse policy acted on a component;
+ * - `'restartFailed'`: one restart of several ended in an error (the others went on);
+ * - `'batchSkipped'`: stepwise EM skipped a mini-batch whose rows all have weight 0.
+ *
+ * @category Model
+ * @since 0.2.0
+ */
+export type FitWarningKind = 'logLikelihoodDecreased' | 'componentReseeded' | 'componentDropped' | 'restartFailed' | 'batchSkipped'
+
+/**
  * Something worth knowing about a fit that is not an error: a log-likelihood decrease beyond
  * rounding, a re-seeded or dropped component, a restart that failed.
  *
@@ -36,8 +48,8 @@ export interface Posterior<Q> {
  * @since 0.1.0
  */
 export interface FitWarning {
-  /** What happened: `'logLikelihoodDecreased'`, `'componentReseeded'`, `'componentDropped'`, `'restartFailed'`, … */
-  readonly kind: string
+  /** What happened (see {@link FitWarningKind}). */
+  readonly kind: FitWarningKind
   /** The iteration (M-step number, 1-based) it happened at; 0 for initialisation. */
   readonly iteration: number
   /** One readable line. */

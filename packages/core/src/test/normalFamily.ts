@@ -1,10 +1,13 @@
 /**
- * A small univariate normal family written for core's tests (the real one lives in
+ * A small univariate normal family for the tests of core and testkit: the one copy, which imports
+ * core by its package name so that both test projects can compile it (the real family lives in
  * `@emkit/gaussian`). Statistics are raw weighted moments — fine for the well-scaled test data.
  */
 import { either as E } from 'fp-ts'
-import type { ComponentFamily } from '../Family.js'
-import { invalidModel, invalidParameters } from '../Errors.js'
+import type { ComponentFamily } from '@emkit/core'
+import { Errors } from '@emkit/core'
+
+const { invalidModel, invalidParameters } = Errors
 
 export interface Normal {
   readonly mean: number

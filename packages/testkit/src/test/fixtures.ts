@@ -6,8 +6,9 @@ import fc from 'fast-check'
 import { either as E } from 'fp-ts'
 import type { ComponentFamily, Dataset } from '@emkit/core'
 import { Mixture } from '@emkit/core'
-import type { Normal, NormalStats } from './normalFamily.js'
-import { normalFamily } from './normalFamily.js'
+// The one copy of the test family, in core (test code, outside this package's sources: the test project has no rootDir).
+import type { Normal, NormalStats } from '../../../core/src/test/normalFamily.js'
+import { normalFamily } from '../../../core/src/test/normalFamily.js'
 import * as Arbitraries from '../Arbitraries.js'
 
 export { normalFamily }
