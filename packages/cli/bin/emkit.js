@@ -35,11 +35,11 @@ const newestSource = () => {
 
 const stale = () => {
   if (!existsSync(main) || !existsSync(stamp)) return true
-  // Sources only exist in a checkout; an installed package has dist alone.
   return newestSource() > statSync(stamp).mtimeMs
 }
 
-if (existsSync(join(cliDir, 'src')) && stale()) {
+// Only a checkout builds: the published package ships src/ (for its source maps) but no tsconfig.json.
+if (existsSync(join(cliDir, 'tsconfig.json')) && stale()) {
   let tsc
   try {
     tsc = createRequire(join(cliDir, 'package.json')).resolve('typescript/bin/tsc')

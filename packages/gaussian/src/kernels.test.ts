@@ -1,6 +1,6 @@
 /**
  * The fast kernels (register-blocked E-step, one-pass blocked statistics) against the plain
- * reference kernels of internal/reference.ts, on random inputs for every covariance structure and
+ * reference kernels of test/reference.ts, on random inputs for every covariance structure and
  * small and odd dimensions, including n not a multiple of the block sizes, rows of weight 0 and data
  * far from the origin.
  */
@@ -10,7 +10,7 @@ import type { Dataset as DatasetNs } from '@emkit/core'
 import * as Gaussian from './index.js'
 import type { Component, CovarianceType } from './index.js'
 import { mean } from './Statistics.js'
-import * as Reference from './internal/reference.js'
+import * as Reference from './test/reference.js'
 
 const DIMENSIONS = [1, 2, 3, 5, 10, 50]
 const STRUCTURES: readonly CovarianceType[] = ['full', 'diag', 'spherical', 'tied']

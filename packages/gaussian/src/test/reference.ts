@@ -3,8 +3,8 @@
  * component at a time, in the textbook order. Every structure's E-step kernel (`full.ts`, `diag.ts`,
  * `spherical.ts`, `tied.ts`) is tested against the general full-covariance log-density here (each
  * component holds its full precision Cholesky, whatever its structure), and `Statistics.ts` against
- * `summarizeReference`, to ~1e-12 relative (`kernels.test.ts`). Not used on the fit path. Not
- * exported from the package.
+ * `summarizeReference`, to ~1e-12 relative (`kernels.test.ts`). Test-only: it lives under `test/`,
+ * which the package's tsconfig leaves out of `dist`.
  */
 import type { Dataset } from '@emkit/core'
 import { Linalg } from '@emkit/core'
