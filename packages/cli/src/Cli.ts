@@ -33,6 +33,7 @@ import { silent, terminalBar } from './Progress.js'
 import type { ReportTable } from './Report.js'
 import { htmlReport } from './Report.js'
 import { withSpill } from './Spill.js'
+import { version } from './Version.js'
 
 /**
  * Where the command reads and writes: injectable for tests.
@@ -759,7 +760,7 @@ const commonFitOptions = (c: Command): Command =>
 export const program = (io: Io, registry: Registry = defaultRegistry): Command => {
   const root = new Command('emkit')
     .description('Fit, select, apply and sample mixture models (Gaussian, exponential, multinomial) by EM, from CSV files.')
-    .version('0.1.0')
+    .version(version)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true)

@@ -12,6 +12,8 @@ const here = dirname(fileURLToPath(import.meta.url))
 const bin = join(here, '..', 'bin', 'emkit.js')
 const fixtures = join(here, '..', 'fixtures', 'iris-k3')
 const work = mkdtempSync(join(tmpdir(), 'emkit-e2e-'))
+/** `emkit --version` prints the package's version, read here from the file itself. */
+const version = (JSON.parse(readFileSync(join(here, '..', 'package.json'), 'utf8')) as { version: string }).version
 
 interface Run {
   status: number | null
@@ -46,7 +48,7 @@ beforeAll(() => {
   // Builds dist on demand the first time (the build note goes to stderr, never stdout).
   const r = emkit('--version')
   expect(r.status, r.stderr).toBe(0)
-  expect(r.stdout).toBe('0.1.0\n')
+  expect(r.stdout).toBe(`${version}\n`)
   for (const f of ['data.csv', 'init.full.v1.json']) copyFileSync(join(fixtures, f), join(work, f))
   const rnd = lcg(7)
   const expo = ['lifetime']
