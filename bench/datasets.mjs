@@ -70,7 +70,9 @@ export const ensure = (name) => {
   const start = {
     weights: Array.from({ length: k }, () => 1 / k),
     means: means.map((m) => m.map((v) => v + rng.normal())),
-    covariances: Array.from({ length: k }, () => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1.5 : 0)))),
+    covariances: Array.from({ length: k }, () =>
+      Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1.5 : 0))),
+    ),
   }
   writeFileSync(init, JSON.stringify(start))
   return set

@@ -34,7 +34,8 @@ export const load = (name) => {
   const shared = new SharedArrayBuffer(bytes)
   const fd = openSync(s.bin, 'r')
   let read = 0
-  while (read < bytes) read += readSync(fd, new Uint8Array(shared, read, Math.min(1 << 24, bytes - read)), 0, Math.min(1 << 24, bytes - read), read)
+  while (read < bytes)
+    read += readSync(fd, new Uint8Array(shared, read, Math.min(1 << 24, bytes - read)), 0, Math.min(1 << 24, bytes - read), read)
   closeSync(fd)
   return { ...s, values: new Float64Array(shared), start: JSON.parse(readFileSync(s.init, 'utf8')) }
 }

@@ -56,7 +56,8 @@ let baseline
 const names = []
 for (let a = 0; a < args.length; a++) {
   const arg = args[a]
-  const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+  const [flag, inline] =
+    arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
   const value = () => inline ?? args[++a]
   if (flag === '--runs') runs = Number(value())
   else if (flag === '--rounds') rounds = Number(value())
@@ -69,9 +70,11 @@ for (let a = 0; a < args.length; a++) {
 }
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer')
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer')
-for (const t of threadList) if (t !== 'auto' && !(Number.isInteger(Number(t)) && Number(t) >= 1)) throw new Error(`--threads: ${t} is not an integer ≥ 1 or auto`)
+for (const t of threadList)
+  if (t !== 'auto' && !(Number.isInteger(Number(t)) && Number(t) >= 1)) throw new Error(`--threads: ${t} is not an integer ≥ 1 or auto`)
 for (const dir of [tree, baseline]) {
-  if (dir !== undefined && !existsSync(resolve(dir, 'packages/core/dist/index.js'))) throw new Error(`${dir} has no built emkit (run npx tsc -b there)`)
+  if (dir !== undefined && !existsSync(resolve(dir, 'packages/core/dist/index.js')))
+    throw new Error(`${dir} has no built emkit (run npx tsc -b there)`)
 }
 const jobs =
   names.length === 0
@@ -101,7 +104,11 @@ const git = (cwd, ...a) => {
     return undefined
   }
 }
-const describe = (dir) => ({ dir, commit: git(dir, 'rev-parse', 'HEAD'), dirty: (git(dir, 'status', '--porcelain', '--untracked-files=no', '--', 'packages') ?? '') !== '' })
+const describe = (dir) => ({
+  dir,
+  commit: git(dir, 'rev-parse', 'HEAD'),
+  dirty: (git(dir, 'status', '--porcelain', '--untracked-files=no', '--', 'packages') ?? '') !== '',
+})
 const trees = [{ label: 'emkit', ...describe(tree) }]
 if (baseline !== undefined) trees.push({ label: 'baseline', ...describe(baseline) })
 const commit = trees[0].commit
@@ -116,7 +123,8 @@ console.log(
 
 const child = (cmd, argv, env) => {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 24 })
-  if (r.status !== 0) return { error: `${cmd} exited with ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` }
+  if (r.status !== 0)
+    return { error: `${cmd} exited with ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` }
   const line = r.stdout.trim().split('\n').pop()
   try {
     return JSON.parse(line)
@@ -159,9 +167,23 @@ for (const [name, covariance, compare] of jobs) {
   let s
   if (compare && sklearnVersion !== undefined) {
     process.stdout.write(' scikit-learn…')
-    s = child(PYTHON, [new URL('./sklearn_run.py', import.meta.url).pathname, name, covariance, String(runs), set.bin, set.init, String(set.n), String(set.d), String(set.k)], {
-      OPENBLAS_CORETYPE: 'SkylakeX',
-    })
+    s = child(
+      PYTHON,
+      [
+        new URL('./sklearn_run.py', import.meta.url).pathname,
+        name,
+        covariance,
+        String(runs),
+        set.bin,
+        set.init,
+        String(set.n),
+        String(set.d),
+        String(set.k),
+      ],
+      {
+        OPENBLAS_CORETYPE: 'SkylakeX',
+      },
+    )
   }
   for (const threads of threadList) {
     const results = trees.map(() => [])
@@ -171,7 +193,16 @@ for (const [name, covariance, compare] of jobs) {
       if (r % 2 === 1) order.reverse()
       for (const i of order) {
         process.stdout.write(` ${trees[i].label}@${threads}…`)
-        const argv = ['--expose-gc', new URL('./emkit-run.mjs', import.meta.url).pathname, name, covariance, String(runs), threads, '--tree', trees[i].dir]
+        const argv = [
+          '--expose-gc',
+          new URL('./emkit-run.mjs', import.meta.url).pathname,
+          name,
+          covariance,
+          String(runs),
+          threads,
+          '--tree',
+          trees[i].dir,
+        ]
         results[i].push(child(process.execPath, argv, {}))
       }
     }
@@ -195,10 +226,21 @@ for (const [name, covariance, compare] of jobs) {
     rows.push(row)
     const record = { date, machine, runs, rounds, threads, set: name, covariance, n: set.n, d: set.d, k: set.k, loadAverage: loadavg()[0] }
     const write = (tool, r, extra) => appendFileSync(resultsFile, JSON.stringify({ ...record, ...r, tool, ...extra }) + '\n')
-    write('emkit', e, { commit, dirty, ratio: row.ratio ?? null, relDiff: row.relDiff ?? null, target: row.target ?? null, baselineRatio: row.baselineRatio ?? null })
+    write('emkit', e, {
+      commit,
+      dirty,
+      ratio: row.ratio ?? null,
+      relDiff: row.relDiff ?? null,
+      target: row.target ?? null,
+      baselineRatio: row.baselineRatio ?? null,
+    })
     if (b !== undefined) write('emkit-baseline', b, { commit: trees[1].commit, dirty: trees[1].dirty })
   }
-  if (s !== undefined) appendFileSync(resultsFile, JSON.stringify({ date, machine, runs, set: name, covariance, n: set.n, d: set.d, k: set.k, ...s, tool: 'scikit-learn' }) + '\n')
+  if (s !== undefined)
+    appendFileSync(
+      resultsFile,
+      JSON.stringify({ date, machine, runs, set: name, covariance, n: set.n, d: set.d, k: set.k, ...s, tool: 'scikit-learn' }) + '\n',
+    )
   process.stdout.write('\n')
 }
 
@@ -220,14 +262,26 @@ for (const r of rows) {
   const s = r.sklearn
   if (e.error !== undefined || b?.error !== undefined) failed = true
   if (r.agree === false || r.baselineAgree === false) failed = true
-  const line = [r.name, `${r.set.n} × ${r.set.d}, ${r.set.k}`, r.covariance, String(e.threads ?? r.threads), e.error !== undefined ? 'error' : ms(e.median)]
-  if (withBaseline) line.push(b.error !== undefined ? 'error' : ms(b.median), r.baselineRatio === undefined ? '—' : r.baselineRatio.toFixed(2))
+  const line = [
+    r.name,
+    `${r.set.n} × ${r.set.d}, ${r.set.k}`,
+    r.covariance,
+    String(e.threads ?? r.threads),
+    e.error !== undefined ? 'error' : ms(e.median),
+  ]
+  if (withBaseline)
+    line.push(b.error !== undefined ? 'error' : ms(b.median), r.baselineRatio === undefined ? '—' : r.baselineRatio.toFixed(2))
   line.push(s === undefined ? '—' : s.error !== undefined ? 'error' : ms(s.median), r.ratio === undefined ? '—' : r.ratio.toFixed(2))
   line.push(e.error !== undefined ? '—' : mb(e.overBaselineMb))
   if (withBaseline) line.push(b.error !== undefined ? '—' : mb(b.overBaselineMb))
-  line.push(r.target === undefined ? '—' : `${mb(r.target)}${ok(r)}`, e.error !== undefined ? '—' : mb(e.dataMb), s === undefined || s.error !== undefined ? '—' : s.peakRssMb.toFixed(0))
+  line.push(
+    r.target === undefined ? '—' : `${mb(r.target)}${ok(r)}`,
+    e.error !== undefined ? '—' : mb(e.dataMb),
+    s === undefined || s.error !== undefined ? '—' : s.peakRssMb.toFixed(0),
+  )
   line.push(r.relDiff === undefined ? '—' : `${r.relDiff.toExponential(1)}${r.agree ? '' : ' MISMATCH'}`)
-  if (withBaseline) line.push(r.baselineRelDiff === undefined ? '—' : `${r.baselineRelDiff.toExponential(1)}${r.baselineAgree ? '' : ' MISMATCH'}`)
+  if (withBaseline)
+    line.push(r.baselineRelDiff === undefined ? '—' : `${r.baselineRelDiff.toExponential(1)}${r.baselineAgree ? '' : ' MISMATCH'}`)
   table.push(line)
 }
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)))
@@ -239,10 +293,17 @@ for (const [i, row] of table.entries()) {
 for (const r of rows) {
   if (r.emkit.error !== undefined) console.log(`emkit ${r.name} ${r.covariance} @${r.threads}: ${r.emkit.error}`)
   if (r.baseline?.error !== undefined) console.log(`baseline ${r.name} ${r.covariance} @${r.threads}: ${r.baseline.error}`)
-  if (r.agree === false) console.log(`${r.name} ${r.covariance} @${r.threads}: final mean log-likelihoods of emkit and scikit-learn differ by ${r.relDiff.toExponential(2)} relative (> ${TOLERANCE})`)
-  if (r.baselineAgree === false) console.log(`${r.name} ${r.covariance} @${r.threads}: final mean log-likelihoods of emkit and the baseline differ by ${r.baselineRelDiff.toExponential(2)} relative (> ${TOLERANCE})`)
+  if (r.agree === false)
+    console.log(
+      `${r.name} ${r.covariance} @${r.threads}: final mean log-likelihoods of emkit and scikit-learn differ by ${r.relDiff.toExponential(2)} relative (> ${TOLERANCE})`,
+    )
+  if (r.baselineAgree === false)
+    console.log(
+      `${r.name} ${r.covariance} @${r.threads}: final mean log-likelihoods of emkit and the baseline differ by ${r.baselineRelDiff.toExponential(2)} relative (> ${TOLERANCE})`,
+    )
 }
-for (const r of rows.filter((x) => x.sklearn?.error !== undefined && x.threads === threadList[0])) console.log(`scikit-learn ${r.name} ${r.covariance}: ${r.sklearn.error}`)
+for (const r of rows.filter((x) => x.sklearn?.error !== undefined && x.threads === threadList[0]))
+  console.log(`scikit-learn ${r.name} ${r.covariance}: ${r.sklearn.error}`)
 console.log(
   `\nmedian per-iteration time over ${rounds} process(es) × ${runs} fits of 50 iterations; ratio = emkit / scikit-learn (one scikit-learn process per data set, ` +
     `OpenBLAS on every core with OPENBLAS_CORETYPE=SkylakeX)${withBaseline ? ' and emkit / baseline' : ''}.` +

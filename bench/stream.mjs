@@ -206,7 +206,8 @@ async function convert() {
       if (cells.length !== d) throw new Error(`${csv}:${line}: ${cells.length} values, expected ${d}`)
       for (let c = 0; c < d; c++) {
         const v = Number(cells[c])
-        if (cells[c].trim() === '' || !Number.isFinite(v)) throw new Error(`${csv}:${line}, column ${c + 1}: ${JSON.stringify(cells[c])} is not a finite number`)
+        if (cells[c].trim() === '' || !Number.isFinite(v))
+          throw new Error(`${csv}:${line}, column ${c + 1}: ${JSON.stringify(cells[c])} is not a finite number`)
         block[fill++] = v
       }
       rows++
@@ -222,7 +223,8 @@ async function convert() {
 
 async function runParent() {
   if (!existsSync(csv)) throw new Error(`${csv} does not exist; generate it with node scripts/generate-large-csv.mjs`)
-  if (!existsSync(startPath)) throw new Error(`${startPath} (the fixed start) does not exist; generate it with node scripts/generate-large-csv.mjs`)
+  if (!existsSync(startPath))
+    throw new Error(`${startPath} (the fixed start) does not exist; generate it with node scripts/generate-large-csv.mjs`)
   let conversion
   if (!existsSync(spill) || statSync(spill).mtimeMs < statSync(csv).mtimeMs) {
     process.stdout.write(`converting ${csv} to ${spill}… `)
@@ -237,13 +239,16 @@ async function runParent() {
     }
   }
   const commit = git('rev-parse', 'HEAD')
-  console.log(`emkit stream bench: commit ${commit?.slice(0, 10) ?? '?'}; ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; load average ${loadavg()[0].toFixed(1)}`)
+  console.log(
+    `emkit stream bench: commit ${commit?.slice(0, 10) ?? '?'}; ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; load average ${loadavg()[0].toFixed(1)}`,
+  )
   const child = (kind) => {
     process.stdout.write(`${kind} fit… `)
     const args = ['--expose-gc', new URL(import.meta.url).pathname, '--child', kind, '--csv', csv, '--start', startPath, '--spill', spill]
     args.push('--iterations', String(iterations), '--block-rows', String(blockRows), '--workers', options.workers, '--tree', options.tree)
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 })
-    if (r.status !== 0) throw new Error(`${kind} child exited with ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`)
+    if (r.status !== 0)
+      throw new Error(`${kind} child exited with ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}`)
     const out = JSON.parse(r.stdout.trim().split('\n').pop())
     console.log(`${out.seconds.toFixed(1)} s`)
     return out
@@ -264,7 +269,9 @@ async function runParent() {
   if (m !== undefined) {
     relDiff = Math.abs(s.logLikelihood - m.logLikelihood) / Math.abs(m.logLikelihood)
     maxTraceDiff = Math.max(...s.trace.map((v, t) => Math.abs(v - m.trace[t]) / Math.abs(m.trace[t])))
-    console.log(`final log-likelihoods: relative difference ${relDiff.toExponential(2)} (must be ≤ ${TOLERANCE}) ${relDiff <= TOLERANCE ? '✓' : '✗'}; largest over the trace ${maxTraceDiff.toExponential(2)}`)
+    console.log(
+      `final log-likelihoods: relative difference ${relDiff.toExponential(2)} (must be ≤ ${TOLERANCE}) ${relDiff <= TOLERANCE ? '✓' : '✗'}; largest over the trace ${maxTraceDiff.toExponential(2)}`,
+    )
   }
   console.log(`stream peak RSS ${s.peakRssMb.toFixed(0)} MB (target ≤ ${target} MB) ${rssOk ? '✓' : '✗'}`)
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
