@@ -32,7 +32,8 @@ export const temporaryPath = (path: string): string =>
  *
  * @example
  * ```ts
- * writeFileAtomic('model.json', JSON.stringify(json)) // Right(undefined)
+ * const fit = Mixture.fitOrThrow(Gaussian.family(), Datasets.faithful, { k: 2, seed: 1 })
+ * AtomicWrite.writeFileAtomic('model.json', JSON.stringify(Mixture.toJSON(Gaussian.family(), fit.params, fit))) // Right(undefined)
  * ```
  * @category Output
  * @since 0.1.0

@@ -121,7 +121,7 @@ export interface ParsedRecord {
  *
  * @example
  * ```ts
- * const decoder = new RecordDecoder('data.csv')
+ * const decoder = new Csv.RecordDecoder('data.csv')
  * decoder.push(['a', 'b'], 1) // 'header'
  * decoder.push(['1', '2'], 2) // 'row'; decoder.row is [1, 2], decoder.line is 2
  * ```
@@ -216,7 +216,7 @@ export const unreadableCsv = (file: string, e: unknown): CliError =>
  * @param file the name used in messages.
  * @example
  * ```ts
- * readCsv('a,b\n1,2\n3,4\n', 'data.csv') // Right({ columns: ['a', 'b'], n: 2, d: 2, … })
+ * Csv.readCsv('a,b\n1,2\n3,4\n', 'data.csv') // Right({ columns: ['a', 'b'], n: 2, d: 2, … })
  * ```
  * @category CSV
  * @since 0.1.0

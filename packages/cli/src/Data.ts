@@ -50,7 +50,7 @@ export const faithfulTable = (): Table => {
  *
  * @example
  * ```ts
- * supportProblem('exponential', -0.5) // 'negative value -0.5; the exponential family needs values ≥ 0'
+ * Data.supportProblem('exponential', -0.5) // 'negative value -0.5; the exponential family needs values ≥ 0'
  * ```
  * @category Data
  * @since 0.2.0

@@ -53,9 +53,9 @@ export type Workers = number | 'auto'
  *
  * @example
  * ```ts
- * parseWorkers('auto') // 'auto'
- * parseWorkers('4')    // 4
- * parseWorkers('0')    // throws: --workers must be an integer ≥ 1 or auto.
+ * Engines.parseWorkers('auto') // 'auto'
+ * Engines.parseWorkers('4')    // 4
+ * Engines.parseWorkers('0')    // throws: --workers must be an integer ≥ 1 or auto.
  * ```
  * @category Engines
  * @since 0.2.0

@@ -94,7 +94,8 @@ footer { color: #777; font-size: 0.85em; margin-top: 2em; }
  *
  * @example
  * ```ts
- * const html = htmlReport({ title: 'Old Faithful', subtitle: 'gaussian/full, k = 2', figures: [{ heading: 'Data', svg }], tables: [] })
+ * const svg = await Plots.renderSvg(Plots.traceSpec([-1210.1, -1150.3, -1130.26]))
+ * const html = Report.htmlReport({ title: 'Old Faithful', subtitle: 'gaussian/full, k = 2', figures: [{ heading: 'Trace', svg }], tables: [] })
  * ```
  * @category Report
  * @since 0.1.0

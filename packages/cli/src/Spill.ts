@@ -381,8 +381,9 @@ const sampleOf = (values: Float64Array, rows: readonly number[], d: number, colu
  *   as the in-memory reader does, or for a spill file that cannot be written.
  * @example
  * ```ts
- * const fit = await withSpill('big.csv', { family: 'gaussian' }, (spill) =>
- *   Mixture.fitAsync(family, spill.source, { k: 3, engine: 'stream' }))
+ * const fit = await Spill.withSpill('big.csv', { family: 'gaussian' }, (spill) =>
+ *   Mixture.fitAsync(Gaussian.family(), spill.source, { k: 3, engine: 'stream' }),
+ * )
  * ```
  * @category Spill
  * @since 0.2.0

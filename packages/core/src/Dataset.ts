@@ -98,7 +98,7 @@ const finish = (values: Float64Array, n: number, d: number, options: DatasetOpti
  *
  * @example
  * ```ts
- * const data = fromRows([[1, 2], [3, 4], [5, 6]]) // Right({ n: 3, d: 2, … })
+ * const data = Dataset.fromRows([[1, 2], [3, 4], [5, 6]]) // Right({ n: 3, d: 2, … })
  * ```
  * @category Data
  * @since 0.1.0
@@ -121,7 +121,7 @@ export const fromRows = (rows: ReadonlyArray<ArrayLike<number>>, options?: Datas
  *
  * @example
  * ```ts
- * const data = fromColumn([0.1, -2.3, 4.5])
+ * const data = Dataset.fromColumn([0.1, -2.3, 4.5])
  * ```
  * @category Data
  * @since 0.1.0

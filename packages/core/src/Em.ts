@@ -357,7 +357,8 @@ const caught = (e: unknown): E.Either<EmError, never> => {
  *   collapsed component the model could not handle, non-finite values, or a failed engine.
  * @example
  * ```ts
- * const result = fit(model, data, { init: theta0, tolerance: 0, maxIterations: 100 })
+ * const model = Mixture.model(Gaussian.family({ covariance: 'full' }), 2)
+ * const result = Em.fit(model, Datasets.faithful, { init: Mixture.initializer(model), tolerance: 0, maxIterations: 100 })
  * if (E.isRight(result)) console.log(result.right.trace)
  * ```
  * @category Fitting
@@ -400,7 +401,8 @@ export const fit = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, options: FitOpt
  *   failure (an {@link EmException} thrown by the model becomes a `Left`).
  * @example
  * ```ts
- * const result = await fitAsync(model, source, { init: theta0, tolerance: 0, maxIterations: 50 })
+ * const model = Mixture.model(Gaussian.family(), 2) // any Model or AsyncModel
+ * const result = await Em.fitAsync(model, Datasets.faithful, { init: Mixture.initializer(model), tolerance: 0, maxIterations: 50 })
  * ```
  * @category Fitting
  * @since 0.2.0
@@ -435,7 +437,8 @@ export interface Iteration<P> extends AsyncIterable<Step<P>> {
  *
  * @example
  * ```ts
- * const run = Em.iterate(model, data, { init: theta0, tolerance: 0, maxIterations: 20 })
+ * const model = Mixture.model(Gaussian.family(), 2)
+ * const run = Em.iterate(model, Datasets.faithful, { init: Mixture.initializer(model), tolerance: 0, maxIterations: 20 })
  * for await (const step of run) console.log(step.iteration, step.logLikelihood, step.delta)
  * const fitted = await run.result
  * ```

@@ -115,7 +115,11 @@ export type EmError = InvalidData | InvalidOptions | InvalidParameters | Collaps
  *
  * @example
  * ```ts
- * try { fitOrThrow(model, data, options) } catch (e) { if (e instanceof EmException) console.log(e.error._tag) }
+ * try {
+ *   Mixture.fitOrThrow(Gaussian.family(), data, { k: 2 })
+ * } catch (e) {
+ *   if (e instanceof EmException) console.log(e.error._tag, e.error.message)
+ * }
  * ```
  * @category Errors
  * @since 0.1.0

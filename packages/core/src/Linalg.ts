@@ -20,7 +20,7 @@
  * @example
  * ```ts
  * const l = new Float64Array(4)
- * cholesky(2, Float64Array.of(4, 2, 2, 3), 0, l, 0) // true; l = [2, 0, 1, √2]
+ * Linalg.cholesky(2, Float64Array.of(4, 2, 2, 3), 0, l, 0) // true; l = [2, 0, 1, √2]
  * ```
  * @category Linear algebra
  * @since 0.1.0
@@ -131,7 +131,7 @@ export function multiplyLowerTransposed(d: number, l: Float64Array, lOffset: num
  *
  * @example
  * ```ts
- * logSumExp(Float64Array.of(-1000, -1000), 0, 2, 1) // -1000 + log 2
+ * Linalg.logSumExp(Float64Array.of(-1000, -1000), 0, 2, 1) // -1000 + log 2
  * ```
  * @category Numerics
  * @since 0.1.0

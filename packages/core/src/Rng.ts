@@ -151,7 +151,7 @@ const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>>
  *
  * @example
  * ```ts
- * const rng = seeded(42)
+ * const rng = Rng.seeded(42)
  * rng.uniform() // same value every run
  * ```
  * @category Randomness

@@ -404,6 +404,7 @@ const isFiniteVector = (v: Float64Array): boolean => {
  *   `NonFinite` when a row has zero density under every component, `EngineFailure` when reading fails.
  * @example
  * ```ts
+ * declare const readChunks: () => AsyncIterable<Float64Array> // your file or database, row-major blocks of d = 2
  * const source = E.getOrElseW(() => { throw new Error() })(Source.fromBlocks(2, readChunks))
  * const r = await Stepwise.fit(Gaussian.family(), source, { k: 3, batchSize: 1000, seed: 1 })
  * if (E.isRight(r)) console.log(r.right.params.weights, r.right.trace.at(-1))

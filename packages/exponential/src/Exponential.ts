@@ -357,7 +357,8 @@ export const fromJSON = (components: readonly unknown[], d: number): E.Either<Em
  *
  * @example
  * ```ts
- * const r = Mixture.fit(Exponential.family(), Dataset.fromColumnOrThrow(lifetimes), { k: 2, restarts: 5, seed: 1 })
+ * const lifetimes = Dataset.fromColumnOrThrow([0.2, 0.05, 0.4, 9.5, 0.1, 14.2, 6.8, 0.3])
+ * const r = Mixture.fit(Exponential.family(), lifetimes, { k: 2, restarts: 5, seed: 1 })
  * ```
  * @category Model
  * @since 0.1.0

@@ -10,7 +10,8 @@
  * ```ts
  * import { Dataset, Mixture } from '@emkit/core'
  * import * as Exponential from '@emkit/exponential'
- * const fit = Mixture.fitOrThrow(Exponential.family(), Dataset.fromColumnOrThrow(lifetimes), { k: 2, restarts: 5, seed: 1 })
+ * const lifetimes = Dataset.fromColumnOrThrow([0.2, 0.05, 0.4, 9.5, 0.1, 14.2, 6.8, 0.3])
+ * const fit = Mixture.fitOrThrow(Exponential.family(), lifetimes, { k: 2, restarts: 5, seed: 1 })
  * ```
  * @packageDocumentation
  */

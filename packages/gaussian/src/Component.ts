@@ -245,7 +245,11 @@ const sharing = (c: Component, mean: ArrayLike<number>): E.Either<EmError, Compo
  *
  * @example
  * ```ts
- * const { mean, covariance } = Gaussian.meanAndCovariance(fit.params.components[0])
+ * const fit = Mixture.fitOrThrow(Gaussian.family({ covariance: 'diag' }), Datasets.faithful, { k: 2, seed: 1 })
+ * for (const c of fit.params.components) {
+ *   const { mean, covariance } = Gaussian.meanAndCovariance(c) // covariance: d × d, full even for 'diag'
+ *   console.log(mean, covariance)
+ * }
  * ```
  * @category Components
  * @since 0.1.0
@@ -285,6 +289,7 @@ export const logDensity = (c: Component, x: ArrayLike<number>): number => {
  * @param factor - how close to the floor counts as on it. Default 100.
  * @example
  * ```ts
+ * const fit = Mixture.fitOrThrow(Gaussian.family(), Datasets.faithful, { k: 2, seed: 1 })
  * const spiky = fit.params.components.some((c) => Gaussian.isDegenerate(c, 1e-6))
  * ```
  * @category Components

@@ -98,7 +98,8 @@ export const concat = (a: Statistics, b: Statistics): Statistics => {
  *
  * @example
  * ```ts
- * const half = Statistics.scale(s, 0.5) // half.weight = s.weight / 2, same mean and covariance
+ * const s = Gaussian.Statistics.summarize(Datasets.faithful, new Float64Array(272).fill(1), 0, false)
+ * const half = Gaussian.Statistics.scale(s, 0.5) // half.weight = s.weight / 2 = 136, same mean and covariance
  * ```
  * @category Statistics
  * @since 0.2.0
@@ -115,8 +116,12 @@ export const scale = (s: Statistics, factor: number): Statistics => {
  *
  * @example
  * ```ts
- * const m = Statistics.monoid(2, false)
- * const whole = m.concat(summarizeChunk1, summarizeChunk2)
+ * const { monoid, summarize } = Gaussian.Statistics
+ * const ones = new Float64Array(272).fill(1)
+ * const first = Dataset.slice(Datasets.faithful, 0, 136)
+ * const second = Dataset.slice(Datasets.faithful, 136, 272)
+ * const whole = monoid(2, false).concat(summarize(first, ones, 0, false), summarize(second, ones, 136, false))
+ * // equals summarize(Datasets.faithful, ones, 0, false) up to rounding
  * ```
  * @category Statistics
  * @since 0.1.0

@@ -67,7 +67,7 @@ export interface UnivariateFit {
  *
  * @example
  * ```ts
- * const r = Gaussian.fit1d(xs, { k: 2, init: { weights: [0.5, 0.5], means: [-1, 1], variances: [1, 1] } })
+ * const r = Gaussian.fit1d([-1.2, -0.8, -1.1, 0.9, 1.3, 1.0, 1.2], { k: 2, init: { weights: [0.5, 0.5], means: [-1, 1], variances: [1, 1] } })
  * if (E.isRight(r)) console.log(r.right.means, r.right.variances, r.right.fit.trace)
  * ```
  * @returns `Right(fit)` or `Left` with a typed error (bad data, bad options, bad start, a fit that

@@ -501,6 +501,7 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
  *
  * @example
  * ```ts
+ * const counts = Dataset.fromRowsOrThrow([[5, 1, 0], [4, 2, 1], [0, 1, 6], [1, 0, 5], [2, 6, 1], [1, 5, 2]])
  * const fit = Mixture.fitOrThrow(Multinomial.family({ smoothing: 0.01 }), counts, { k: 3, restarts: 5, seed: 1 })
  * ```
  * @category Model

@@ -11,7 +11,8 @@
  * ```ts
  * import { Dataset, Mixture } from '@emkit/core'
  * import * as Multinomial from '@emkit/multinomial'
- * const fit = Mixture.fitOrThrow(Multinomial.family(), Dataset.fromRowsOrThrow(counts), { k: 3, restarts: 5, seed: 1 })
+ * const counts = Dataset.fromRowsOrThrow([[5, 1, 0], [4, 2, 1], [0, 1, 6], [1, 0, 5], [2, 6, 1], [1, 5, 2]])
+ * const fit = Mixture.fitOrThrow(Multinomial.family(), counts, { k: 3, restarts: 5, seed: 1 })
  * ```
  * @packageDocumentation
  */

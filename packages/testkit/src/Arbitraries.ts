@@ -374,7 +374,8 @@ export const mixtureData = <C, S>(
  *
  * @example
  * ```ts
- * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson(header, Arbitraries.exponentialComponents(1, 2)))
+ * const family = Exponential.family()
+ * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson({ family: 'exponential', dimension: 1 }, Arbitraries.exponentialComponents(1, 2)))
  * ModelLaws.assertModelLaws({ model: Mixture.model(family, 2), cases })
  * ```
  * @category Data

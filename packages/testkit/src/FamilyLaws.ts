@@ -402,7 +402,7 @@ const normalizationCheck = <C, S>(family: ComponentFamily<C, S>, spec: Normaliza
  *
  * @example
  * ```ts
- * const report = FamilyLaws.checkFamilyLaws({ family, data: Arbitraries.dataset({ min: 0, max: 20 }) })
+ * const report = FamilyLaws.checkFamilyLaws({ family: Exponential.family(), data: Arbitraries.dataset({ min: 0, max: 20 }) })
  * ```
  * @category Family laws
  * @since 0.1.0
@@ -501,7 +501,14 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
  *
  * @example
  * ```ts
- * it('honours the family contract', () => { FamilyLaws.assertFamilyLaws({ family, data, outOfSupport }) })
+ * import { it } from 'vitest'
+ * it('honours the family contract', () => {
+ *   FamilyLaws.assertFamilyLaws({
+ *     family: Exponential.family(),
+ *     data: Arbitraries.dataset({ min: 0, max: 20 }),
+ *     outOfSupport: Arbitraries.dataset({ min: -5, max: -0.1 }),
+ *   })
+ * })
  * ```
  * @category Family laws
  * @since 0.1.0

@@ -364,7 +364,10 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
  *
  * @example
  * ```ts
- * const report = ModelLaws.checkModelLaws({ model, cases, perturb, checkPosterior })
+ * const family = Exponential.family()
+ * const model = Mixture.model(family, 2)
+ * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson({ family: 'exponential', dimension: 1 }, Arbitraries.exponentialComponents(1, 2)))
+ * const report = ModelLaws.checkModelLaws({ model, cases, perturb: Perturb.mixture(family), checkPosterior: ModelLaws.mixturePosterior })
  * if (!report.ok) console.error(Report.formatReport(report))
  * ```
  * @category Model laws
@@ -403,7 +406,12 @@ export const checkModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>):
  *
  * @example
  * ```ts
- * it('obeys the EM laws', () => { ModelLaws.assertModelLaws({ model, cases, perturb }) })
+ * import { it } from 'vitest'
+ * const family = Exponential.family()
+ * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson({ family: 'exponential', dimension: 1 }, Arbitraries.exponentialComponents(1, 2)))
+ * it('obeys the EM laws', () => {
+ *   ModelLaws.assertModelLaws({ model: Mixture.model(family, 2), cases, perturb: Perturb.mixture(family) })
+ * })
  * ```
  * @category Model laws
  * @since 0.1.0

@@ -167,7 +167,9 @@ export interface MixturePerturbationOptions<C> {
  *
  * @example
  * ```ts
- * ModelLaws.assertModelLaws({ model, cases, perturb: Perturb.mixture(family) })
+ * const family = Exponential.family()
+ * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson({ family: 'exponential', dimension: 1 }, Arbitraries.exponentialComponents(1, 2)))
+ * ModelLaws.assertModelLaws({ model: Mixture.model(family, 2), cases, perturb: Perturb.mixture(family) })
  * ```
  * @category Perturbations
  * @since 0.1.0

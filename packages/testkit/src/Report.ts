@@ -46,7 +46,8 @@ export class ViolationError extends Error {
  *
  * @example
  * ```ts
- * violated(prev - next, decreaseSlack(prev), `log-likelihood fell from ${prev} to ${next}`, 3)
+ * const noDecrease = (prev: number, next: number, iteration: number): void =>
+ *   Report.violated(prev - next, Em.decreaseSlack(prev), `log-likelihood fell from ${prev} to ${next}`, iteration)
  * ```
  * @category Reports
  * @since 0.1.0

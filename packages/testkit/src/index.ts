@@ -4,9 +4,12 @@
  * test-runner-friendly form (`assert…` throws a readable {@link Report.LawError}).
  *
  * ```ts
+ * import * as Exponential from '@emkit/exponential'
  * import { Arbitraries, FamilyLaws, ModelLaws } from '@emkit/testkit'
+ * const family = Exponential.family()
+ * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson({ family: 'exponential', dimension: 1 }, Arbitraries.exponentialComponents(1, 2)))
  * ModelLaws.assertMixtureLaws(family, 2, { cases })
- * FamilyLaws.assertFamilyLaws({ family, data })
+ * FamilyLaws.assertFamilyLaws({ family, data: Arbitraries.dataset({ min: 0, max: 20 }) })
  * ```
  *
  * @packageDocumentation
