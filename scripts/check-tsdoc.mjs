@@ -1,20 +1,21 @@
 #!/usr/bin/env node
-// Type-checks every TypeScript code block in the TSDoc of packages/*/src (test files excepted), so
-// that no documented example can drift from the API. Run after `tsc -b`: the blocks are checked
-// against the built packages (dist/*.d.ts, reached through each package's `exports`), as a reader
-// who installed emkit would compile them.
+// Checks the TSDoc of packages/*/src (test files excepted), the conventions of docs/conventions.md:
+//
+// A. Examples compile, so that none can drift from the API. Run after `tsc -b`: the blocks are
+// checked against the built packages (dist/*.d.ts, reached through each package's `exports`), as a
+// reader who installed emkit would compile them.
 //
 // What is checked: every ```ts (or ```typescript) fence inside a /** … */ comment, and every
 // `@example` tag must hold at least one such fence. Each block becomes its own ES module:
 //
-//   1. the imports a reader would write (PRELUDE below): core's modules by name
+//   1. the imports a reader would write (`prelude` below): core's modules by name
 //      (`import { Dataset, Em, Mixture, … } from '@emkit/core'`) with its exported types, the
 //      families as `Gaussian`, `Exponential`, `Multinomial` (`import * as Gaussian from '@emkit/gaussian'`),
 //      `import { either as E } from 'fp-ts'`, `import fc from 'fast-check'`, the testkit's modules
 //      (`Arbitraries`, `ModelLaws`, …) and, for blocks in packages/cli, the command's modules (`Csv`,
 //      `Report`, …; its `Report` replaces the testkit's);
-//   2. placeholders for the free names examples use for "your data", "your model" (PLACEHOLDERS
-//      below: `data`, `model`, `theta0`, …), declared with `declare const`;
+//   2. a placeholder for the one free name examples may use, `data` ("your data", a Dataset),
+//      declared with `declare const` (PLACEHOLDERS below);
 //   3. the block itself, then `export {}`. Top-level await is allowed.
 //
 // A name the block imports or declares at its top level replaces the prelude's or placeholder's of
@@ -23,8 +24,12 @@
 // Compiler options are the repository's (tsconfig.base.json: strict, exactOptionalPropertyTypes,
 // noUncheckedIndexedAccess, …) except noUnusedLocals/noUnusedParameters, which examples need not meet.
 //
-// Failures print `path:line:column` of the offending line in the source comment.
-// Usage: node scripts/check-doc-examples.mjs [--list]   (--list prints each block as compiled)
+// B. Categories come from one vocabulary: every `@category` is a name in the table under
+// "## API categories" in docs/conventions.md (read from there), at most one per comment, and
+// `packageOptions.categoryOrder` in typedoc.json lists the same names in the same order (then "*").
+//
+// Failures print `path:line[:column]` of the offending line in the source comment.
+// Usage: node scripts/check-tsdoc.mjs [--list]   (--list prints each example block as compiled)
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import ts from 'typescript'
@@ -95,24 +100,12 @@ const prelude = (pkg) => {
 }
 
 /**
- * The free names examples may use without declaring them: what the reader is assumed to have.
- * Keep this list short and in step with docs/conventions.md.
+ * The free names a block may use without declaring them: what every reader is assumed to have.
+ * Keep this list short and in step with docs/conventions.md; declare anything else in the block.
  */
 const PLACEHOLDERS = {
-  // data and sources
+  /** "Your data": any dataset (`Dataset.fromRows(…)`, `Datasets.faithful`, a CSV read by the command). */
   data: 'Dataset.Dataset',
-  rows: 'number[][]',
-  lifetimes: 'number[]',
-  counts: 'number[][]',
-  source: 'Source.RowSource',
-  readChunks: '() => AsyncIterable<Float64Array>',
-  // models and families
-  family: 'ComponentFamily<unknown, unknown>',
-  model: 'Model<Dataset.Dataset, Mixture.Params<Gaussian.Component>, Float64Array>',
-  theta0: 'Mixture.Params<Gaussian.Component>',
-  options: 'FitOptions<Dataset.Dataset, Mixture.Params<Gaussian.Component>>',
-  // results
-  fitted: 'Mixture.MixtureFit<Gaussian.Component>',
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,18 +160,38 @@ const docComments = (text) => {
 const FENCE_OPEN = /^(\s*)```(ts|typescript)\s*$/
 const FENCE_CLOSE = /^\s*```\s*$/
 
+/** The category vocabulary: the first column of the table under "## API categories". */
+const vocabulary = () => {
+  const text = readFileSync(join(root, 'docs', 'conventions.md'), 'utf8')
+  const section = text.split(/^## /m).find((s) => s.startsWith('API categories'))
+  if (section === undefined) throw new Error('docs/conventions.md has no "## API categories" section')
+  return [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1])
+}
+
+const CATEGORIES = vocabulary()
+const CATEGORY = /(?:^|\s)@category\s+(.*?)\s*(?=\s@\w|$)/g
+
 /** Every checked block: { file (relative), pkg, line (1-based, first code line), code } and problems. */
 const extract = () => {
   const blocks = []
   const problems = []
+  let categories = 0
   for (const path of sourceFiles()) {
     const file = relative(root, path).split(sep).join('/')
     const pkg = file.split('/')[1]
     for (const comment of docComments(readFileSync(path, 'utf8'))) {
       const lines = comment.text.split('\n').map((l) => l.replace(/^\s*\/?\*+\/?\s?/, '').replace(/\s*\*\/\s*$/, ''))
       let exampleAt = -1 // line of an open @example tag still waiting for its fence
+      let categorised = false
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i]
+        for (const [, name] of line.matchAll(CATEGORY)) {
+          const at = `${file}:${comment.line + i + 1}`
+          categories++
+          if (!CATEGORIES.includes(name)) problems.push(`${at}: @category ${name} is not in the vocabulary of docs/conventions.md`)
+          if (categorised) problems.push(`${at}: a second @category in one comment`)
+          categorised = true
+        }
         if (/^@\w+/.test(line)) {
           if (exampleAt >= 0) problems.push(`${file}:${comment.line + exampleAt + 1}: @example without a \`\`\`ts block`)
           exampleAt = /^@example\b/.test(line) ? i : -1
@@ -198,7 +211,7 @@ const extract = () => {
       if (exampleAt >= 0) problems.push(`${file}:${comment.line + exampleAt + 1}: @example without a \`\`\`ts block`)
     }
   }
-  return { blocks, problems }
+  return { blocks, problems, categories }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,7 +277,13 @@ const wrap = (block) => {
 // ---------------------------------------------------------------------------------------------
 // Checking
 
-const { blocks, problems } = extract()
+const { blocks, problems, categories } = extract()
+const order = JSON.parse(readFileSync(join(root, 'typedoc.json'), 'utf8')).packageOptions?.categoryOrder ?? []
+if (JSON.stringify(order.filter((c) => c !== '*')) !== JSON.stringify(CATEGORIES)) {
+  problems.push(
+    `typedoc.json: categoryOrder must list the categories of docs/conventions.md in order, then "*": ${JSON.stringify(CATEGORIES)}`,
+  )
+}
 const configured = ts.parseJsonConfigFileContent(
   ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile).config,
   ts.sys,
@@ -332,7 +351,11 @@ for (const d of diagnostics) {
 }
 const files = new Set(blocks.map((b) => b.file)).size
 if (problems.length + diagnostics.length > 0) {
-  console.error(`✗ TSDoc examples: ${problems.length + diagnostics.length} problem(s) in ${blocks.length} blocks from ${files} files`)
+  console.error(
+    `✗ TSDoc: ${problems.length + diagnostics.length} problem(s) (${blocks.length} example blocks from ${files} files, ${categories} categories)`,
+  )
   process.exit(1)
 }
-console.log(`✓ TSDoc examples: ${blocks.length} blocks from ${files} files type-check (${Date.now() - started} ms)`)
+console.log(
+  `✓ TSDoc: ${blocks.length} example blocks from ${files} files type-check (${Date.now() - started} ms); ${categories} @category tags use the ${CATEGORIES.length} of docs/conventions.md`,
+)

@@ -16,7 +16,7 @@ import { dataError } from './Failure.js'
  * The temporary name used for `path` (same directory, so the rename is atomic; `.emkit-tmp-`
  * prefix, git-ignored).
  *
- * @category Output
+ * @category Command line
  * @since 0.1.0
  */
 export const temporaryPath = (path: string): string =>
@@ -35,7 +35,7 @@ export const temporaryPath = (path: string): string =>
  * const fit = Mixture.fitOrThrow(Gaussian.family(), Datasets.faithful, { k: 2, seed: 1 })
  * AtomicWrite.writeFileAtomic('model.json', JSON.stringify(Mixture.toJSON(Gaussian.family(), fit.params, fit))) // Right(undefined)
  * ```
- * @category Output
+ * @category Command line
  * @since 0.1.0
  */
 export const writeFileAtomic = (path0: string, contents: string): E.Either<CliError, void> => {

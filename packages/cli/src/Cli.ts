@@ -38,7 +38,7 @@ import { version } from './Version.js'
 /**
  * Where the command reads and writes: injectable for tests.
  *
- * @category Command
+ * @category Command line
  * @since 0.1.0
  */
 export interface Io {
@@ -53,7 +53,7 @@ export interface Io {
 /**
  * The process's standard streams (a progress bar when stderr is a terminal).
  *
- * @category Command
+ * @category Command line
  * @since 0.1.0
  */
 export const processIo = (): Io => {
@@ -88,7 +88,7 @@ const nonNegative =
 /**
  * Parses a list of k values: `3`, `1..8`, `1,2,4` or `2..4,6`.
  *
- * @category Command
+ * @category Command line
  * @since 0.1.0
  */
 export const parseKs = (s: string): number[] => {
@@ -754,7 +754,7 @@ const commonFitOptions = (c: Command): Command =>
 /**
  * Builds the commander program; actions run against `io` and `registry`.
  *
- * @category Command
+ * @category Command line
  * @since 0.1.0
  */
 export const program = (io: Io, registry: Registry = defaultRegistry): Command => {
@@ -865,7 +865,7 @@ Engines:
  * ```ts
  * process.exitCode = await run(process.argv.slice(2))
  * ```
- * @category Command
+ * @category Command line
  * @since 0.1.0
  */
 export const run = async (argv: readonly string[], io: Io = processIo(), registry: Registry = defaultRegistry): Promise<number> => {

@@ -17,7 +17,7 @@ import { dataError } from './Failure.js'
 /**
  * A numeric table read from a CSV file.
  *
- * @category CSV
+ * @category Data
  * @since 0.1.0
  */
 export interface Table {
@@ -43,7 +43,7 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
  * Parses one cell as a finite decimal number, or says why it is not one.
  *
  * @returns the number, or a short reason ("empty cell", "NaN is not a number", …).
- * @category CSV
+ * @category Data
  * @since 0.1.0
  */
 export const parseCell = (cell: string): number | string => {
@@ -58,7 +58,12 @@ export const parseCell = (cell: string): number | string => {
   return `${JSON.stringify(cell)} is not a number`
 }
 
-/** Where a cell is, for messages: `data.csv: row 3 (line 4), column 2 ("waiting")`. */
+/**
+ * Where a cell is, for messages: `data.csv: row 3 (line 4), column 2 ("waiting")`.
+ *
+ * @category Data
+ * @since 0.1.0
+ */
 export const cellPlace = (table: Pick<Table, 'file' | 'columns' | 'header'>, row: number, line: number, column: number): string =>
   `${table.file}: row ${row} (line ${line}), column ${column + 1}${table.header ? ` (${JSON.stringify(table.columns[column])})` : ''}`
 
@@ -66,7 +71,7 @@ export const cellPlace = (table: Pick<Table, 'file' | 'columns' | 'header'>, row
  * The shape of a CSV file, known once its first record is read: its name in messages, column
  * names (the header's, or `x1 … xd`), whether it had a header row, and the number of columns.
  *
- * @category CSV
+ * @category Data
  * @since 0.2.0
  */
 export interface CsvShape {
@@ -85,7 +90,7 @@ export interface CsvShape {
  * one in `Spill.ts`): a UTF-8 byte-order mark, records with their line numbers, ragged rows kept
  * (so they can be named), blank lines skipped.
  *
- * @category CSV
+ * @category Data
  * @since 0.2.0
  */
 export const PARSE_OPTIONS = {
@@ -100,7 +105,7 @@ export const PARSE_OPTIONS = {
 /**
  * One record as csv-parse gives it with `info: true`.
  *
- * @category CSV
+ * @category Data
  * @since 0.2.0
  */
 export interface ParsedRecord {
@@ -125,7 +130,7 @@ export interface ParsedRecord {
  * decoder.push(['a', 'b'], 1) // 'header'
  * decoder.push(['1', '2'], 2) // 'row'; decoder.row is [1, 2], decoder.line is 2
  * ```
- * @category CSV
+ * @category Data
  * @since 0.2.0
  */
 export class RecordDecoder {
@@ -200,7 +205,7 @@ export class RecordDecoder {
 /**
  * The message for a CSV the parser cannot read (an unclosed quote, …).
  *
- * @category CSV
+ * @category Data
  * @since 0.2.0
  */
 export const unreadableCsv = (file: string, e: unknown): CliError =>
@@ -218,7 +223,7 @@ export const unreadableCsv = (file: string, e: unknown): CliError =>
  * ```ts
  * Csv.readCsv('a,b\n1,2\n3,4\n', 'data.csv') // Right({ columns: ['a', 'b'], n: 2, d: 2, … })
  * ```
- * @category CSV
+ * @category Data
  * @since 0.1.0
  */
 export const readCsv = (text: string, file: string): E.Either<CliError, Table> => {
@@ -266,7 +271,7 @@ const countNewlines = (record: readonly string[]): number => {
  * The 0-based indices of the named columns (`--columns a,b`), in the order given.
  *
  * @returns `Left` (exit code 1) naming the first unknown column and listing the file's columns.
- * @category CSV
+ * @category Data
  * @since 0.2.0
  */
 export const columnIndices = (
@@ -291,7 +296,7 @@ export const columnIndices = (
 /**
  * Keeps the named columns, in the order given (`--columns a,b`).
  *
- * @category CSV
+ * @category Data
  * @since 0.1.0
  */
 export const selectColumns = (table: Table, names: readonly string[]): E.Either<CliError, Table> => {
@@ -308,7 +313,7 @@ export const selectColumns = (table: Table, names: readonly string[]): E.Either<
  * Formats rows of values as CSV text (a header, then one line per row; numbers in shortest
  * round-trip form).
  *
- * @category CSV
+ * @category Data
  * @since 0.1.0
  */
 export const writeCsv = (header: readonly string[], rows: ReadonlyArray<ReadonlyArray<number | string>>): string => {

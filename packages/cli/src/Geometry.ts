@@ -17,7 +17,7 @@ const symmetric = (a: readonly (readonly number[])[]): Matrix => {
  * Eigenvalues (descending) and unit eigenvectors (`vectors[i]` belongs to `values[i]`) of a
  * symmetric matrix (symmetrised first).
  *
- * @category Geometry
+ * @category Plots
  * @since 0.1.0
  */
 export const eigenSymmetric = (a: readonly (readonly number[])[]): { values: number[]; vectors: number[][] } => {
@@ -38,7 +38,7 @@ export const eigenSymmetric = (a: readonly (readonly number[])[]): { values: num
  * @param covariance Σ, 2 × 2, symmetric positive semi-definite.
  * @param scale the number of standard deviations (1 or 2 in the pictures).
  * @param points the number of distinct points on the curve.
- * @category Geometry
+ * @category Plots
  * @since 0.1.0
  */
 export const ellipse = (
@@ -66,7 +66,7 @@ export const ellipse = (
  * Principal components of n × d row-major data: the mean, the first `m` directions (unit vectors)
  * and the share of variance each explains.
  *
- * @category Geometry
+ * @category Plots
  * @since 0.1.0
  */
 export const principalComponents = (
@@ -98,7 +98,7 @@ export const principalComponents = (
 /**
  * Projects a point onto directions: `[uᵢ · (x − origin)]`.
  *
- * @category Geometry
+ * @category Plots
  * @since 0.1.0
  */
 export const project = (x: ArrayLike<number>, origin: readonly number[], directions: readonly (readonly number[])[]): number[] =>
@@ -111,7 +111,7 @@ export const project = (x: ArrayLike<number>, origin: readonly number[], directi
 /**
  * Projects a covariance onto directions: Uᵀ Σ U (m × m).
  *
- * @category Geometry
+ * @category Plots
  * @since 0.1.0
  */
 export const projectCovariance = (cov: readonly (readonly number[])[], directions: readonly (readonly number[])[]): number[][] =>

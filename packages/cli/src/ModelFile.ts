@@ -14,7 +14,7 @@ import { COVARIANCES, FAMILIES } from './Families.js'
 /**
  * A model read from a file: its family, parameters, and `fit` block when it has one.
  *
- * @category Model files
+ * @category JSON
  * @since 0.1.0
  */
 export interface LoadedModel {
@@ -35,7 +35,7 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 /**
  * Reads the family name and options from a parsed model file (`family`, `covariance`).
  *
- * @category Model files
+ * @category JSON
  * @since 0.1.0
  */
 export const specOf = (json: unknown, file: string): E.Either<CliError, FamilySpec> => {
@@ -65,7 +65,7 @@ export const specOf = (json: unknown, file: string): E.Either<CliError, FamilySp
  *
  * @param text the file's contents.
  * @param file the name used in messages.
- * @category Model files
+ * @category JSON
  * @since 0.1.0
  */
 export const parseModel = (

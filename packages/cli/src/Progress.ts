@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress'
 /**
  * Receives the loop's per-iteration reports.
  *
- * @category Progress
+ * @category Command line
  * @since 0.1.0
  */
 export interface ProgressSink {
@@ -31,7 +31,7 @@ export interface ProgressSink {
 /**
  * A sink that shows nothing (non-terminal stderr, or `--quiet`).
  *
- * @category Progress
+ * @category Command line
  * @since 0.1.0
  */
 export const silent: ProgressSink = { start: () => undefined, update: () => undefined, rowsRead: () => undefined, stop: () => undefined }
@@ -42,7 +42,7 @@ const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(10) : Str
  * A live progress bar on a terminal stream (cli-progress), redrawn at most every 50 ms.
  *
  * @param stream the terminal (process.stderr).
- * @category Progress
+ * @category Command line
  * @since 0.1.0
  */
 export const terminalBar = (stream: NodeJS.WritableStream): ProgressSink => {

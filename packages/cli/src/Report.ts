@@ -9,7 +9,7 @@
  * A table in the report: a caption, column headings and rows of cells (numbers are formatted to
  * 6 significant digits; nested arrays are shown as bracketed lists, a matrix one row per line).
  *
- * @category Report
+ * @category Reports
  * @since 0.1.0
  */
 export interface ReportTable {
@@ -23,7 +23,7 @@ export interface ReportTable {
 /**
  * What goes into a report.
  *
- * @category Report
+ * @category Reports
  * @since 0.1.0
  */
 export interface ReportContent {
@@ -40,7 +40,7 @@ export interface ReportContent {
 /**
  * Escapes text for HTML.
  *
- * @category Report
+ * @category Reports
  * @since 0.1.0
  */
 export const escapeHtml = (s: string): string =>
@@ -49,7 +49,7 @@ export const escapeHtml = (s: string): string =>
 /**
  * Formats a cell value: numbers to 6 significant digits, arrays bracketed, matrices one row per line.
  *
- * @category Report
+ * @category Reports
  * @since 0.1.0
  */
 export const formatValue = (x: unknown): string => {
@@ -97,7 +97,7 @@ footer { color: #777; font-size: 0.85em; margin-top: 2em; }
  * const svg = await Plots.renderSvg(Plots.traceSpec([-1210.1, -1150.3, -1130.26]))
  * const html = Report.htmlReport({ title: 'Old Faithful', subtitle: 'gaussian/full, k = 2', figures: [{ heading: 'Trace', svg }], tables: [] })
  * ```
- * @category Report
+ * @category Reports
  * @since 0.1.0
  */
 export const htmlReport = (content: ReportContent): string => {

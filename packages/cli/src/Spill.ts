@@ -42,7 +42,7 @@ import type { FamilyName } from './Families.js'
  * rows (512 KiB per column), large enough that a pass is a few hundred reads per GiB and small
  * enough that a block of 100 columns is 50 MiB.
  *
- * @category Spill
+ * @category Engines
  * @since 0.2.0
  */
 export const SPILL_BLOCK_ROWS = 65_536
@@ -51,7 +51,7 @@ export const SPILL_BLOCK_ROWS = 65_536
  * A CSV file converted into a spill file: its shape after `--columns`, its number of rows, an
  * optional uniform sample of its rows (for pictures), and a re-readable `RowSource`.
  *
- * @category Spill
+ * @category Engines
  * @since 0.2.0
  */
 export interface Spill extends CsvShape {
@@ -71,7 +71,7 @@ export interface Spill extends CsvShape {
 /**
  * Options of {@link withSpill}.
  *
- * @category Spill
+ * @category Engines
  * @since 0.2.0
  */
 export interface SpillOptions {
@@ -147,7 +147,7 @@ const release = (path: string): void => {
 /**
  * The spill files of this process that exist now (for tests and diagnostics).
  *
- * @category Spill
+ * @category Engines
  * @since 0.2.0
  */
 export const liveSpills = (): readonly string[] => [...live]
@@ -385,7 +385,7 @@ const sampleOf = (values: Float64Array, rows: readonly number[], d: number, colu
  *   Mixture.fitAsync(Gaussian.family(), spill.source, { k: 3, engine: 'stream' }),
  * )
  * ```
- * @category Spill
+ * @category Engines
  * @since 0.2.0
  */
 export const withSpill = async <A>(dataPath: string, options: SpillOptions, use: (spill: Spill) => Promise<A>): Promise<A> => {

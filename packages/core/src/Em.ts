@@ -16,7 +16,7 @@ import { seeded } from './Rng.js'
 /**
  * Produces starting parameters from the data and a random stream (e.g. k-means++).
  *
- * @category Fitting
+ * @category Initialisation
  * @since 0.1.0
  */
 export type Initializer<D, P> = (data: D, rng: Rng, warn?: (warning: FitWarning) => void) => E.Either<EmError, P>
@@ -25,7 +25,7 @@ export type Initializer<D, P> = (data: D, rng: Rng, warn?: (warning: FitWarning)
  * An initialiser that may be asynchronous (it may read the data from a stream), for
  * {@link fitAsync} and {@link iterate}.
  *
- * @category Fitting
+ * @category Initialisation
  * @since 0.2.0
  */
 export type AsyncInitializer<D, P> = (data: D, rng: Rng, warn?: (warning: FitWarning) => void) => MaybePromise<E.Either<EmError, P>>

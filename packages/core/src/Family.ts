@@ -17,7 +17,7 @@ import type { Rng } from './Rng.js'
  * Why an estimate could not be made for a component (singular covariance, zero weighted sum, …).
  * The mixture applies its collapse policy to `component`.
  *
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export interface Degenerate {
@@ -38,7 +38,7 @@ export interface Degenerate {
  * buffer is component-major (`out[j * n + i]` = log f(xᵢ | θⱼ)), so each component writes a
  * contiguous run.
  *
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export interface ComponentFamily<C, S> {
@@ -131,7 +131,7 @@ export interface ComponentFamily<C, S> {
 /**
  * How a worker thread rebuilds a component family: `(await import(module))[factory](options)`.
  *
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export interface WorkerRecipe {
@@ -150,7 +150,7 @@ export interface WorkerRecipe {
  * - `'random-rows'`: k distinct rows as centres, each row assigned to the nearest;
  * - `'family'`: the family's own {@link ComponentFamily.initialResponsibilities}.
  *
- * @category Family
+ * @category Initialisation
  * @since 0.1.0
  */
 export type InitMethod = 'kmeans++' | 'random' | 'random-rows' | 'family'

@@ -39,7 +39,7 @@ export interface RowSource {
   blocks(): AsyncIterable<Dataset>
 }
 
-/** Default rows per block of {@link fromDataset}. */
+/** Default rows per block of {@link fromDataset}. @category Sources @since 0.2.0 */
 export const DEFAULT_BLOCK_ROWS = 65_536
 
 /**

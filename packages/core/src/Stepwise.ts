@@ -41,7 +41,7 @@ import { BlockError, checkBlock } from './Source.js'
 /**
  * Default {@link StepwiseOptions.batchSize}: 1000 rows per mini-batch.
  *
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export const DEFAULT_BATCH_SIZE = 1000
@@ -51,7 +51,7 @@ export const DEFAULT_BATCH_SIZE = 1000
  * α ∈ [0.6, 0.7], together with averaging, over α = 1 (which forgets the start too slowly);
  * Liang & Klein (2009) found α between 0.5 and 0.7 best with mini-batches.
  *
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export const DEFAULT_ALPHA = 0.6
@@ -65,7 +65,7 @@ export const DEFAULT_ALPHA = 0.6
  * ```ts
  * Stepwise.stepSize(1, 0.6) // 3^(−0.6) ≈ 0.517
  * ```
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export const stepSize = (t: number, alpha: number): number => Math.pow(t + 2, -alpha)
@@ -73,7 +73,7 @@ export const stepSize = (t: number, alpha: number): number => Math.pow(t + 2, -a
 /**
  * What {@link StepwiseOptions.onBatch} is told after each mini-batch.
  *
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export interface StepwiseProgress<C> {
@@ -94,7 +94,7 @@ export interface StepwiseProgress<C> {
 /**
  * Options of {@link fit}.
  *
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export interface StepwiseOptions<C> {
@@ -141,7 +141,7 @@ export interface StepwiseOptions<C> {
 /**
  * Why a stepwise fit stopped: it read every pass (`'completed'`) or was cancelled (`'aborted'`).
  *
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export type StepwiseStopReason = 'completed' | 'aborted'
@@ -149,7 +149,7 @@ export type StepwiseStopReason = 'completed' | 'aborted'
 /**
  * A stepwise fit.
  *
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export interface StepwiseFit<C> {
@@ -409,7 +409,7 @@ const isFiniteVector = (v: Float64Array): boolean => {
  * const r = await Stepwise.fit(Gaussian.family(), source, { k: 3, batchSize: 1000, seed: 1 })
  * if (E.isRight(r)) console.log(r.right.params.weights, r.right.trace.at(-1))
  * ```
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export const fit = async <C, S>(
@@ -430,7 +430,7 @@ export const fit = async <C, S>(
 /**
  * Throwing twin of {@link fit}: the promise rejects with {@link EmException} for a typed failure.
  *
- * @category Stepwise
+ * @category Fitting
  * @since 0.2.0
  */
 export const fitOrThrow = async <C, S>(

@@ -19,7 +19,7 @@ import type { monoid as M } from 'fp-ts'
  * One exponential component: a rate per coordinate (length d, every rate finite and > 0).
  * The mean of coordinate c is 1 / λ_c.
  *
- * @category Model
+ * @category Components
  * @since 0.1.0
  */
 export interface Component {
@@ -31,7 +31,7 @@ export interface Component {
  * Sufficient statistics of a weighted sample: the total weight and the weighted sum of every
  * coordinate. Additive, so statistics of chunks merge with {@link statistics}' `concat`.
  *
- * @category Model
+ * @category Statistics
  * @since 0.1.0
  */
 export interface Statistics {
@@ -51,7 +51,7 @@ export interface Statistics {
  * const fast = Exponential.component(2)          // d = 1, mean lifetime 0.5
  * const both = Exponential.component([2, 0.1])  // d = 2
  * ```
- * @category Constructors
+ * @category Components
  * @since 0.1.0
  */
 export const component = (rate: number | ArrayLike<number>): Component => {
@@ -71,7 +71,7 @@ export const component = (rate: number | ArrayLike<number>): Component => {
  * const theta0 = Exponential.univariate([0.5, 0.5], [1, 0.1])
  * Mixture.fit(Exponential.family(), data, { k: 2, init: theta0 })
  * ```
- * @category Constructors
+ * @category Parameters
  * @since 0.1.0
  */
 export const univariate = (weights: readonly number[], rates: readonly number[]): { weights: Float64Array; components: Component[] } => {
@@ -85,7 +85,7 @@ export const univariate = (weights: readonly number[], rates: readonly number[])
  * Checks that every value is finite and ≥ 0 (zeros are valid lifetimes).
  *
  * @returns `Right(data)`, or `Left(InvalidData)` naming the first offending row and column.
- * @category Validation
+ * @category Data
  * @since 0.1.0
  */
 export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => {
@@ -107,7 +107,7 @@ export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Data
  * Checks components for dimension d: `rate` has length d and every rate is finite and > 0.
  *
  * @returns `Right(components)`, or `Left(InvalidParameters)` naming the component.
- * @category Validation
+ * @category Components
  * @since 0.1.0
  */
 export const validate = (components: readonly Component[], d: number): E.Either<EmError, readonly Component[]> => {
@@ -134,7 +134,7 @@ export const validate = (components: readonly Component[], d: number): E.Either<
 /**
  * Batched log-densities: `out[j * n + i] = Σ_c (log λ_jc − λ_jc x_ic)`.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const logDensityInto = (data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void => {
@@ -156,7 +156,7 @@ export const logDensityInto = (data: Dataset.Dataset, components: readonly Compo
 /**
  * The statistics monoid for dimension d: `empty` has weight 0 and zero sums; `concat` adds.
  *
- * @category Model
+ * @category Statistics
  * @since 0.1.0
  */
 export const statistics = (d: number): M.Monoid<Statistics> => ({
@@ -173,7 +173,7 @@ export const statistics = (d: number): M.Monoid<Statistics> => ({
  * the weighted sums times `factor`. For c > 0 the estimate is unchanged.
  * What stepwise EM averages with (`Stepwise.fit`).
  *
- * @category Model
+ * @category Statistics
  * @since 0.2.0
  */
 export const scale = (s: Statistics, factor: number): Statistics => {
@@ -185,7 +185,7 @@ export const scale = (s: Statistics, factor: number): Statistics => {
 /**
  * Statistics of the rows of `data` weighted by `weights[offset + i]`.
  *
- * @category Model
+ * @category Statistics
  * @since 0.1.0
  */
 export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: number): Statistics => {
@@ -207,7 +207,7 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
  * some coordinate (all its weight on zeros) would get an infinite rate: it is reported as
  * degenerate, and the mixture's collapse policy applies.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const estimate = (stats: readonly Statistics[]): E.Either<Degenerate, Component[]> => {
@@ -360,7 +360,7 @@ export const fromJSON = (components: readonly unknown[], d: number): E.Either<Em
  * const lifetimes = Dataset.fromColumnOrThrow([0.2, 0.05, 0.4, 9.5, 0.1, 14.2, 6.8, 0.3])
  * const r = Mixture.fit(Exponential.family(), lifetimes, { k: 2, restarts: 5, seed: 1 })
  * ```
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const family = (): ComponentFamily<Component, Statistics> => ({

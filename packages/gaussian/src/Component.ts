@@ -168,7 +168,7 @@ export const componentOrThrow = (
  * ```ts
  * const start = Gaussian.parameters('full', { weights: [0.5, 0.5], means: [-1, 1], covariances: [1, 1] })
  * ```
- * @category Components
+ * @category Parameters
  * @since 0.1.0
  */
 export const parameters = (

@@ -20,7 +20,7 @@ import { estimateTied, logDensityTied } from './internal/tied.js'
 /**
  * Options of {@link family}.
  *
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export interface FamilyOptions {
@@ -40,7 +40,7 @@ export interface FamilyOptions {
 /**
  * Default {@link FamilyOptions.regularization}: 1e-6, as scikit-learn's `reg_covar`.
  *
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export const DEFAULT_REGULARIZATION = 1e-6
@@ -49,7 +49,7 @@ export const DEFAULT_REGULARIZATION = 1e-6
  * A Gaussian component family: the `ComponentFamily` of `@emkit/core` for components of type
  * {@link Component} and statistics of type {@link Statistics}.
  *
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export interface GaussianFamily extends ComponentFamily<Component, Statistics> {
@@ -63,7 +63,7 @@ export interface GaussianFamily extends ComponentFamily<Component, Statistics> {
  * Checks the options of {@link family}.
  *
  * @returns the options with defaults filled in, or `Left(InvalidOptions)` naming the bad option.
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export const checkOptions = (
@@ -119,7 +119,7 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
  * import * as Gaussian from '@emkit/gaussian'
  * const r = Mixture.fit(Gaussian.family({ covariance: 'full' }), Datasets.faithful, { k: 2, restarts: 5, seed: 1 })
  * ```
- * @category Family
+ * @category Families
  * @since 0.1.0
  */
 export const family = (options: FamilyOptions = {}): GaussianFamily => {

@@ -14,7 +14,7 @@ import { family } from './Gaussian.js'
 /**
  * Starting parameters of a univariate mixture (each array of length k).
  *
- * @category Univariate
+ * @category Parameters
  * @since 0.1.0
  */
 export interface UnivariateParams {
@@ -31,7 +31,7 @@ export interface UnivariateParams {
  * `seed`, `onIteration`, `signal`, `collapse`), plus the starting point, the regularisation and
  * whether the components share one variance.
  *
- * @category Univariate
+ * @category Fitting
  * @since 0.1.0
  */
 export interface UnivariateOptions extends Omit<Mixture.MixtureFitOptions<Component>, 'init'> {
@@ -48,7 +48,7 @@ export interface UnivariateOptions extends Omit<Mixture.MixtureFitOptions<Compon
 /**
  * A fitted univariate mixture, in plain numbers, with the full fit (trace, BIC, warnings…) in `fit`.
  *
- * @category Univariate
+ * @category Fitting
  * @since 0.1.0
  */
 export interface UnivariateFit {
@@ -72,7 +72,7 @@ export interface UnivariateFit {
  * ```
  * @returns `Right(fit)` or `Left` with a typed error (bad data, bad options, bad start, a fit that
  *   cannot proceed).
- * @category Univariate
+ * @category Fitting
  * @since 0.1.0
  */
 export const fit1d = (xs: ArrayLike<number>, options: UnivariateOptions): E.Either<EmError, UnivariateFit> => {
@@ -108,7 +108,7 @@ export const fit1d = (xs: ArrayLike<number>, options: UnivariateOptions): E.Eith
 /**
  * Throwing twin of {@link fit1d}.
  *
- * @category Univariate
+ * @category Fitting
  * @since 0.1.0
  */
 export const fit1dOrThrow = (xs: ArrayLike<number>, options: UnivariateOptions): UnivariateFit => {

@@ -17,7 +17,7 @@ import { logFactorial, logGamma } from './internal/logGamma.js'
  * One multinomial component: category probabilities (length V, ≥ 0, summing to 1) and their logs
  * (cached; log 0 = −∞, used only where the count is positive, so 0·log 0 = 0).
  *
- * @category Model
+ * @category Components
  * @since 0.1.0
  */
 export interface Component {
@@ -31,7 +31,7 @@ export interface Component {
  * Sufficient statistics of a weighted sample: the total weight and the weighted count of every
  * category. Additive, so statistics of chunks merge with the family's `statistics(V).concat`.
  *
- * @category Model
+ * @category Statistics
  * @since 0.1.0
  */
 export interface Statistics {
@@ -44,7 +44,7 @@ export interface Statistics {
 /**
  * Options of {@link family}.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export interface Options {
@@ -63,7 +63,7 @@ export interface Options {
  * The multinomial family: {@link @emkit/core!ComponentFamily | ComponentFamily} plus the options it
  * was built with.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export interface MultinomialFamily extends ComponentFamily<Component, Statistics> {
@@ -85,7 +85,7 @@ const SIMPLEX_TOLERANCE = 1e-9
  * ```ts
  * const topic = Multinomial.component([0.5, 0.3, 0.2])
  * ```
- * @category Constructors
+ * @category Components
  * @since 0.1.0
  */
 export const component = (probabilities: ArrayLike<number>): Component => {
@@ -99,7 +99,7 @@ export const component = (probabilities: ArrayLike<number>): Component => {
 /**
  * A component that takes ownership of `probabilities` without checking them.
  *
- * @category Constructors
+ * @category Components
  * @since 0.1.0
  */
 export const unsafeComponent = (probabilities: Float64Array): Component => {
@@ -112,7 +112,7 @@ export const unsafeComponent = (probabilities: Float64Array): Component => {
  * Checks that every value is a non-negative integer count (rows of zero total are valid).
  *
  * @returns `Right(data)`, or `Left(InvalidData)` naming the first offending row and column.
- * @category Validation
+ * @category Data
  * @since 0.1.0
  */
 export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => {
@@ -138,7 +138,7 @@ export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Data
  * log(nᵢ! / Πᵥ xᵢᵥ!) for every row (length n): the multinomial coefficient, with an accurate
  * log-factorial (exact for counts ≤ 22, Stirling's series beyond). 0 for a row of zero total.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const logCoefficients = (data: Dataset.Dataset): Float64Array => {
@@ -162,7 +162,7 @@ export const logCoefficients = (data: Dataset.Dataset): Float64Array => {
  * Batched log-densities without the coefficient: `out[j * n + i] = Σᵥ xᵢᵥ log pⱼᵥ`, skipping zero
  * counts (so 0·log 0 = 0); −∞ when the row has a positive count where pⱼᵥ = 0, never NaN.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const logDensityInto = (data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void => {
@@ -185,7 +185,7 @@ export const logDensityInto = (data: Dataset.Dataset, components: readonly Compo
 /**
  * The statistics monoid for V categories: `empty` has weight 0 and zero counts; `concat` adds.
  *
- * @category Model
+ * @category Statistics
  * @since 0.1.0
  */
 export const statistics = (d: number): M.Monoid<Statistics> => ({
@@ -202,7 +202,7 @@ export const statistics = (d: number): M.Monoid<Statistics> => ({
  * the weighted counts times `factor`. For c > 0 the estimate is unchanged (with smoothing α > 0 it moves towards the prior, as with less data).
  * What stepwise EM averages with (`Stepwise.fit`).
  *
- * @category Model
+ * @category Statistics
  * @since 0.2.0
  */
 export const scale = (s: Statistics, factor: number): Statistics => {
@@ -214,7 +214,7 @@ export const scale = (s: Statistics, factor: number): Statistics => {
 /**
  * Statistics of the rows of `data` weighted by `weights[offset + i]`.
  *
- * @category Model
+ * @category Statistics
  * @since 0.1.0
  */
 export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: number): Statistics => {
@@ -240,7 +240,7 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
  * rows of zero total) has no estimate: it is reported as degenerate and the mixture's collapse
  * policy applies.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const estimate = (stats: readonly Statistics[], smoothing = 0): E.Either<Degenerate, Component[]> => {
@@ -271,7 +271,7 @@ export const estimate = (stats: readonly Statistics[], smoothing = 0): E.Either<
  * 1e-9·max(1, √V).
  *
  * @returns `Right(components)`, or `Left(InvalidParameters)` naming the component.
- * @category Validation
+ * @category Components
  * @since 0.1.0
  */
 export const validate = (components: readonly Component[], d: number, smoothing = 0): E.Either<EmError, readonly Component[]> => {
@@ -305,7 +305,7 @@ export const validate = (components: readonly Component[], d: number, smoothing 
  *
  * @returns `Right(data)`, or `Left(InvalidData)` naming the first such row and a column with a
  *   positive count that the first live component cannot produce.
- * @category Validation
+ * @category Data
  * @since 0.1.0
  */
 export const checkSupport = (params: Mixture.Params<Component>, data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => {
@@ -340,7 +340,7 @@ export const checkSupport = (params: Mixture.Params<Component>, data: Dataset.Da
  * Σⱼ [log Γ(V(α + 1)) − V log Γ(α + 1) + α Σᵥ log pⱼᵥ]. This is the log-prior whose MAP estimate is
  * additive smoothing by α; 0 when α = 0.
  *
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const logDirichlet = (components: readonly Component[], smoothing: number): number => {
@@ -439,7 +439,7 @@ export const fromJSON = (components: readonly unknown[], d: number, smoothing = 
  * ```ts
  * const f = Multinomial.fromOptions({ smoothing: 0.1 }) // Right(family)
  * ```
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const fromOptions = (options: Options = {}): E.Either<EmError, MultinomialFamily> => {
@@ -504,7 +504,7 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
  * const counts = Dataset.fromRowsOrThrow([[5, 1, 0], [4, 2, 1], [0, 1, 6], [1, 0, 5], [2, 6, 1], [1, 5, 2]])
  * const fit = Mixture.fitOrThrow(Multinomial.family({ smoothing: 0.01 }), counts, { k: 3, restarts: 5, seed: 1 })
  * ```
- * @category Model
+ * @category Families
  * @since 0.1.0
  */
 export const family = (options: Options = {}): MultinomialFamily => {

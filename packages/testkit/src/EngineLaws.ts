@@ -16,7 +16,7 @@ import { Em, Mixture, Source } from '@emkit/core'
 /**
  * One engine comparison: a family, data, a start and the engines to run.
  *
- * @category Engine laws
+ * @category Laws
  * @since 0.2.0
  */
 export interface EngineCase<C, S> {
@@ -39,7 +39,7 @@ export interface EngineCase<C, S> {
 /**
  * How one engine compared with classic EM.
  *
- * @category Engine laws
+ * @category Laws
  * @since 0.2.0
  */
 export interface EngineOutcome {
@@ -58,7 +58,7 @@ export interface EngineOutcome {
 /**
  * The result of {@link checkEngines}.
  *
- * @category Engine laws
+ * @category Laws
  * @since 0.2.0
  */
 export interface EngineReport {
@@ -89,7 +89,7 @@ const compare = (engine: string, trace: readonly number[], reference: readonly n
 /**
  * Runs classic EM and every engine from the same start and compares the traces.
  *
- * @category Engine laws
+ * @category Laws
  * @since 0.2.0
  */
 export const checkEngines = async <C, S>(c: EngineCase<C, S>): Promise<EngineReport> => {
@@ -143,7 +143,7 @@ export const checkEngines = async <C, S>(c: EngineCase<C, S>): Promise<EngineRep
  * Throwing twin of {@link checkEngines}: resolves with the report when every engine agrees, else
  * rejects with an `Error` listing each engine that does not.
  *
- * @category Engine laws
+ * @category Laws
  * @since 0.2.0
  */
 export const assertEngines = async <C, S>(c: EngineCase<C, S>): Promise<EngineReport> => {

@@ -30,7 +30,7 @@ import { assertReport, runLaw, violated } from './Report.js'
 /**
  * The names of the family laws, in the order they run.
  *
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export const FAMILY_LAWS = [
@@ -47,7 +47,7 @@ export const FAMILY_LAWS = [
 /**
  * One of {@link FAMILY_LAWS}.
  *
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export type FamilyLaw = (typeof FAMILY_LAWS)[number]
@@ -55,7 +55,7 @@ export type FamilyLaw = (typeof FAMILY_LAWS)[number]
 /**
  * What each family law states (used in reports).
  *
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
@@ -79,7 +79,7 @@ export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
  * - `reference`: log f(x | θ) + log h(x) equals `logDensity(component, row)` at generated points
  *   within tolerance·(1 + |reference|) (default 1e-9).
  *
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export type Normalization<C> =
@@ -107,7 +107,7 @@ export type Normalization<C> =
 /**
  * Options of the family laws.
  *
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export interface FamilyLawsConfig<C, S> {
@@ -404,7 +404,7 @@ const normalizationCheck = <C, S>(family: ComponentFamily<C, S>, spec: Normaliza
  * ```ts
  * const report = FamilyLaws.checkFamilyLaws({ family: Exponential.family(), data: Arbitraries.dataset({ min: 0, max: 20 }) })
  * ```
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport => {
@@ -510,7 +510,7 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
  *   })
  * })
  * ```
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export const assertFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport => assertReport(checkFamilyLaws(config))
@@ -519,7 +519,7 @@ export const assertFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawRepor
  * Components of `family` from generated model JSON (see `Arbitraries.mixtureJson`): the first
  * component of each, for the `normalization` law.
  *
- * @category Family laws
+ * @category Laws
  * @since 0.1.0
  */
 export const componentsFromJson = <C, S>(family: ComponentFamily<C, S>, json: fc.Arbitrary<Mixture.ModelJson>): fc.Arbitrary<C> =>

@@ -28,7 +28,7 @@ import { assertReport, describe, runLaw, violated } from './Report.js'
 /**
  * The names of the model laws, in the order they run.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export const MODEL_LAWS = [
@@ -44,7 +44,7 @@ export const MODEL_LAWS = [
 /**
  * One of {@link MODEL_LAWS}.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export type ModelLaw = (typeof MODEL_LAWS)[number]
@@ -52,7 +52,7 @@ export type ModelLaw = (typeof MODEL_LAWS)[number]
 /**
  * What each model law states (used in reports).
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export const STATEMENTS: Readonly<Record<ModelLaw, string>> = {
@@ -68,7 +68,7 @@ export const STATEMENTS: Readonly<Record<ModelLaw, string>> = {
 /**
  * A problem found in a posterior: how far it is from being a distribution and a readable line.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export interface PosteriorProblem {
@@ -83,7 +83,7 @@ export interface PosteriorProblem {
 /**
  * Checks that a posterior is a probability distribution; returns the worst problem, or `undefined`.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export type PosteriorCheck<D, Q> = (data: D, posterior: Q) => PosteriorProblem | undefined
@@ -92,7 +92,7 @@ export type PosteriorCheck<D, Q> = (data: D, posterior: Q) => PosteriorProblem |
  * The posterior check for mixtures: every responsibility finite and ≥ 0, every row summing to 1
  * within 1e-12·k.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export const mixturePosterior: PosteriorCheck<Dataset.Dataset, Mixture.Responsibilities> = (_data, q) => {
@@ -121,7 +121,7 @@ export const mixturePosterior: PosteriorCheck<Dataset.Dataset, Mixture.Responsib
 /**
  * Options of the model laws.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export interface ModelLawsConfig<D, P, Q, Z> {
@@ -370,7 +370,7 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
  * const report = ModelLaws.checkModelLaws({ model, cases, perturb: Perturb.mixture(family), checkPosterior: ModelLaws.mixturePosterior })
  * if (!report.ok) console.error(Report.formatReport(report))
  * ```
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export const checkModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>): LawReport => {
@@ -413,7 +413,7 @@ export const checkModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>):
  *   ModelLaws.assertModelLaws({ model: Mixture.model(family, 2), cases, perturb: Perturb.mixture(family) })
  * })
  * ```
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export const assertModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>): LawReport => assertReport(checkModelLaws(config))
@@ -421,7 +421,7 @@ export const assertModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>)
 /**
  * Options of {@link checkMixtureLaws}: the model laws' options without what a mixture provides.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export type MixtureLawsConfig<C> = Omit<
@@ -445,7 +445,7 @@ export type MixtureLawsConfig<C> = Omit<
  * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson({ family: 'exponential', dimension: 1 }, Arbitraries.exponentialComponents(1, 2)))
  * ModelLaws.assertMixtureLaws(family, 2, { cases })
  * ```
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export const checkMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number, config: MixtureLawsConfig<C>): LawReport => {
@@ -462,7 +462,7 @@ export const checkMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number,
 /**
  * Throwing twin of {@link checkMixtureLaws}.
  *
- * @category Model laws
+ * @category Laws
  * @since 0.1.0
  */
 export const assertMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number, config: MixtureLawsConfig<C>): LawReport =>

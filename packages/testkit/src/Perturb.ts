@@ -18,7 +18,7 @@ import { Rng } from '@emkit/core'
  * about 1 %). Returns `undefined` when it cannot produce an admissible point; the law then tries
  * another.
  *
- * @category Perturbations
+ * @category Laws
  * @since 0.1.0
  */
 export type Perturbation<P> = (params: P, rng: Rng.Rng, scale: number) => P | undefined
@@ -26,7 +26,7 @@ export type Perturbation<P> = (params: P, rng: Rng.Rng, scale: number) => P | un
 /**
  * p′ ∝ p · exp(scale·z), z standard normal: stays on the simplex; zero coordinates stay zero.
  *
- * @category Perturbations
+ * @category Laws
  * @since 0.1.0
  */
 export const onSimplex = (p: ArrayLike<number>, rng: Rng.Rng, scale: number): Float64Array => {
@@ -45,7 +45,7 @@ export const onSimplex = (p: ArrayLike<number>, rng: Rng.Rng, scale: number): Fl
  * stays symmetric positive definite. A diagonal A stays diagonal (only its diagonal moves) and a
  * multiple of the identity stays one, so the Gaussian structures diag and spherical are preserved.
  *
- * @category Perturbations
+ * @category Laws
  * @since 0.1.0
  */
 export const spd = (a: ArrayLike<number>, d: number, rng: Rng.Rng, scale: number): Float64Array => {
@@ -125,7 +125,7 @@ const perturbValue = (value: unknown, rng: Rng.Rng, shared: Rng.Rng, scale: numb
  * - a positive number (a rate, a variance) multiplicatively, x·exp(scale·z);
  * - any other number additively, x + scale·(1 + |x|)·z.
  *
- * @category Perturbations
+ * @category Laws
  * @since 0.1.0
  */
 export const jsonComponents =
@@ -152,7 +152,7 @@ export const jsonComponents =
 /**
  * Options of {@link mixture}.
  *
- * @category Perturbations
+ * @category Laws
  * @since 0.1.0
  */
 export interface MixturePerturbationOptions<C> {
@@ -171,7 +171,7 @@ export interface MixturePerturbationOptions<C> {
  * const cases = Arbitraries.mixtureCase(family, Arbitraries.mixtureJson({ family: 'exponential', dimension: 1 }, Arbitraries.exponentialComponents(1, 2)))
  * ModelLaws.assertModelLaws({ model: Mixture.model(family, 2), cases, perturb: Perturb.mixture(family) })
  * ```
- * @category Perturbations
+ * @category Laws
  * @since 0.1.0
  */
 export const mixture =

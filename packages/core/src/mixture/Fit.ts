@@ -28,7 +28,7 @@ import type { CollapsePolicy, Params } from './Types.js'
 /**
  * Options of {@link fit}.
  *
- * @category Mixture
+ * @category Fitting
  * @since 0.1.0
  */
 export interface MixtureFitOptions<C> extends Omit<FitOptions<Dataset, Params<C>>, 'init'> {
@@ -51,7 +51,7 @@ export interface MixtureFitOptions<C> extends Omit<FitOptions<Dataset, Params<C>
  * (`'auto'`, the default, picks by `workers`), `'stream'` for a {@link RowSource} (or a dataset read
  * in blocks, to check a streaming pipeline).
  *
- * @category Mixture
+ * @category Engines
  * @since 0.2.0
  */
 export type EngineChoice = 'auto' | 'memory' | 'threads' | 'stream'
@@ -59,7 +59,7 @@ export type EngineChoice = 'auto' | 'memory' | 'threads' | 'stream'
 /**
  * Options of {@link fitAsync}: those of {@link fit}, plus the engine and streaming options.
  *
- * @category Mixture
+ * @category Fitting
  * @since 0.2.0
  */
 export interface MixtureFitAsyncOptions<C> extends MixtureFitOptions<C>, StreamOptions {
@@ -75,13 +75,13 @@ export interface MixtureFitAsyncOptions<C> extends MixtureFitOptions<C>, StreamO
   readonly initSample?: number
 }
 
-/** Default {@link MixtureFitAsyncOptions.initSample}: 100 000 rows. @category Mixture @since 0.2.0 */
+/** Default {@link MixtureFitAsyncOptions.initSample}: 100 000 rows. @category Initialisation @since 0.2.0 */
 export const DEFAULT_INIT_SAMPLE = 100_000
 
 /**
  * A fitted mixture: the loop's {@link Fit} plus information criteria.
  *
- * @category Mixture
+ * @category Fitting
  * @since 0.1.0
  */
 export interface MixtureFit<C> extends Fit<Params<C>> {
@@ -103,7 +103,7 @@ export interface MixtureFit<C> extends Fit<Params<C>> {
  * Checks `data` against the family's support and `k` against the rows that carry positive weight
  * (a row of weight 0 is no observation), without fitting.
  *
- * @category Mixture
+ * @category Data
  * @since 0.1.0
  */
 export const checkData = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k: number): E.Either<EmError, Dataset> => {
@@ -254,7 +254,7 @@ const finish = <C, S>(
  * const r = Mixture.fit(Gaussian.family({ covariance: 'full' }), data, { k: 2, restarts: 5, seed: 1 })
  * if (E.isRight(r)) console.log(r.right.bic, r.right.params.weights)
  * ```
- * @category Mixture
+ * @category Fitting
  * @since 0.1.0
  */
 export const fit = <C, S>(
@@ -316,7 +316,7 @@ const fitOn = <C, S>(
  * const source = E.getOrElseW(() => { throw new Error() })(Source.fromDataset(data, 4096))
  * const r = await Mixture.fitAsync(Gaussian.family(), source, { k: 3, tolerance: 0, maxIterations: 50 })
  * ```
- * @category Mixture
+ * @category Fitting
  * @since 0.2.0
  */
 export const fitAsync = async <C, S>(
@@ -420,7 +420,7 @@ const fitDatasetAsync = async <C, S>(
 /**
  * Throwing twin of {@link fit}.
  *
- * @category Mixture
+ * @category Fitting
  * @since 0.1.0
  */
 export const fitOrThrow = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>): MixtureFit<C> => {

@@ -7,7 +7,7 @@
 /**
  * Mixture parameters: mixing weights π (length k, on the simplex) and k components.
  *
- * @category Mixture
+ * @category Parameters
  * @since 0.1.0
  */
 export interface Params<C> {
