@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs'
  * whether it runs from `src/` (tests), `dist/` in a checkout, or an installed package (`npm pack`
  * always ships `package.json`).
  *
- * @category Command
+ * @category Command line
  * @since 0.2.0
  */
 export const version: string = ((): string => {
