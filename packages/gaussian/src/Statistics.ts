@@ -249,6 +249,10 @@ function diagonalMoments(
   return acc
 }
 
+/** Scratch of {@link fullMoments} (single-threaded per isolate; never held across calls). */
+let gatherZ = new Float64Array(0)
+let gatherG = new Float64Array(0)
+
 /** Rows per block of {@link fullMoments}: the two dp × B gathers stay within ~32 KiB (L1). */
 const blockRows = (dp: number): number => Math.max(8, Math.min(256, Math.floor(2048 / dp)))
 
@@ -271,9 +275,15 @@ function fullMoments(
   if (d === 4) return moments4(x, n, weights, offset, pivot, floor)
   const dp = (d + 4) & ~3
   const bmax = blockRows(dp)
-  // zt[c·B + b] = z_b,c and gz[c·B + b] = g_b·z_b,c for the rows b of the current block.
-  const zt = new Float64Array(dp * bmax)
-  const gz = new Float64Array(dp * bmax)
+  // zt[c·B + b] = z_b,c and gz[c·B + b] = g_b·z_b,c for the rows b of the current block, in
+  // module scratch reused across calls (one call per component and block of the fused pass: fresh
+  // arrays here were most of a fit's allocation); zeroed, then the constant row set, every call.
+  if (gatherZ.length < dp * bmax) {
+    gatherZ = new Float64Array(dp * bmax)
+    gatherG = new Float64Array(dp * bmax)
+  }
+  const zt = gatherZ.subarray(0, dp * bmax).fill(0)
+  const gz = gatherG.subarray(0, dp * bmax).fill(0)
   zt.fill(1, d * bmax, (d + 1) * bmax)
   const acc = new Float64Array(dp * dp)
   let i = 0

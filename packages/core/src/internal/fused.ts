@@ -75,6 +75,7 @@ export class FusedKernel<C, S> {
   private weighted: Float64Array
   private readonly rowMax = new Float64Array(ROWS)
   private readonly rowSum = new Float64Array(ROWS)
+  private readonly sums = new Float64Array(5)
   readonly monoid: M.Monoid<S>
 
   constructor(
@@ -121,65 +122,15 @@ export class FusedKernel<C, S> {
     const k = components.length
     const m = block.n
     const local = this.local
-    const rowMax = this.rowMax
-    const rowSum = this.rowSum
     this.family.logDensityInto(block, components, local)
     const sw = block.sampleWeights
-    let ll = 0
-    let hard = 0
-    let weight = 0
-    let positive = 0
-    let impossible = false
-    for (let i0 = 0; i0 < m; i0 += ROWS) {
-      const len = Math.min(ROWS, m - i0)
-      rowMax.fill(-Infinity, 0, len)
-      for (let j = 0; j < k; j++) {
-        const o = j * m + i0
-        const lw = logWeights[j]!
-        for (let t = 0; t < len; t++) {
-          const v = local[o + t]! + lw
-          local[o + t] = v
-          if (v > rowMax[t]!) rowMax[t] = v
-        }
-      }
-      rowSum.fill(0, 0, len)
-      for (let j = 0; j < k; j++) {
-        const o = j * m + i0
-        for (let t = 0; t < len; t++) {
-          const e = expNonPositive(local[o + t]! - rowMax[t]!)
-          local[o + t] = e
-          rowSum[t] = rowSum[t]! + e
-        }
-      }
-      let blockImpossible = false
-      for (let t = 0; t < len; t++) {
-        const i = i0 + t
-        const w = sw === undefined ? 1 : sw[i]!
-        weight += w
-        if (w > 0) positive++
-        const max = rowMax[t]!
-        if (max === -Infinity) {
-          // No component can produce this row: its log-density is −∞ and its responsibilities 0.
-          blockImpossible = true
-          if (!impossible && acc.impossibleRow < 0) acc.impossibleRow = firstRow + i
-          impossible = true
-          rowSum[t] = 0
-          ll = -Infinity
-          continue
-        }
-        const logSum = Math.log(rowSum[t]!)
-        rowSum[t] = 1 / rowSum[t]!
-        if (w > 0) {
-          ll += w * (max + logSum + (base === undefined ? 0 : base[i]!))
-          hard -= w * logSum
-        }
-      }
-      for (let j = 0; j < k; j++) {
-        const o = j * m + i0
-        for (let t = 0; t < len; t++) local[o + t] = local[o + t]! * rowSum[t]!
-      }
-      if (blockImpossible) for (let t = 0; t < len; t++) if (rowMax[t] === -Infinity) for (let j = 0; j < k; j++) local[j * m + i0 + t] = 0
-    }
+    const sums = this.sums
+    normalizeBlock(local, k, m, logWeights, sw, base, this.rowMax, this.rowSum, sums)
+    if (sums[IMPOSSIBLE]! >= 0 && acc.impossibleRow < 0) acc.impossibleRow = firstRow + sums[IMPOSSIBLE]!
+    const ll = sums[LL]!
+    const hard = sums[HARD]!
+    const weight = sums[WEIGHT]!
+    const positive = sums[POSITIVE]!
     acc.logLikelihood += ll
     acc.hardLogResponsibility += hard
     acc.weight += weight
@@ -198,4 +149,89 @@ export class FusedKernel<C, S> {
       }
     }
   }
+}
+
+/** Slots of the sums {@link normalizeBlock} writes. */
+const LL = 0
+const HARD = 1
+const WEIGHT = 2
+const POSITIVE = 3
+const IMPOSSIBLE = 4
+
+/**
+ * Turns the block's log-densities `local` (k × m, component-major) into responsibilities in place
+ * and writes into `sums`: Σ wᵢ log p(xᵢ | θ), Σ wᵢ log maxⱼ γᵢⱼ, Σ wᵢ, the rows of positive weight,
+ * and the first impossible row of the block (−1 when none). A plain function over typed arrays and
+ * numbers, so that V8 optimises it once for every kernel object and family.
+ */
+function normalizeBlock(
+  local: Float64Array,
+  k: number,
+  m: number,
+  logWeights: Float64Array,
+  sw: Float64Array | undefined,
+  base: Float64Array | undefined,
+  rowMax: Float64Array,
+  rowSum: Float64Array,
+  sums: Float64Array,
+): void {
+  let ll = 0
+  let hard = 0
+  let weight = 0
+  let positive = 0
+  let firstImpossible = -1
+  for (let i0 = 0; i0 < m; i0 += ROWS) {
+    const len = Math.min(ROWS, m - i0)
+    rowMax.fill(-Infinity, 0, len)
+    for (let j = 0; j < k; j++) {
+      const o = j * m + i0
+      const lw = logWeights[j]!
+      for (let t = 0; t < len; t++) {
+        const v = local[o + t]! + lw
+        local[o + t] = v
+        if (v > rowMax[t]!) rowMax[t] = v
+      }
+    }
+    rowSum.fill(0, 0, len)
+    for (let j = 0; j < k; j++) {
+      const o = j * m + i0
+      for (let t = 0; t < len; t++) {
+        const e = expNonPositive(local[o + t]! - rowMax[t]!)
+        local[o + t] = e
+        rowSum[t] = rowSum[t]! + e
+      }
+    }
+    let blockImpossible = false
+    for (let t = 0; t < len; t++) {
+      const i = i0 + t
+      const w = sw === undefined ? 1 : sw[i]!
+      weight += w
+      if (w > 0) positive++
+      const max = rowMax[t]!
+      if (max === -Infinity) {
+        // No component can produce this row: its log-density is −∞ and its responsibilities 0.
+        blockImpossible = true
+        if (firstImpossible < 0) firstImpossible = i
+        rowSum[t] = 0
+        ll = -Infinity
+        continue
+      }
+      const logSum = Math.log(rowSum[t]!)
+      rowSum[t] = 1 / rowSum[t]!
+      if (w > 0) {
+        ll += w * (max + logSum + (base === undefined ? 0 : base[i]!))
+        hard -= w * logSum
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const o = j * m + i0
+      for (let t = 0; t < len; t++) local[o + t] = local[o + t]! * rowSum[t]!
+    }
+    if (blockImpossible) for (let t = 0; t < len; t++) if (rowMax[t] === -Infinity) for (let j = 0; j < k; j++) local[j * m + i0 + t] = 0
+  }
+  sums[LL] = ll
+  sums[HARD] = hard
+  sums[WEIGHT] = weight
+  sums[POSITIVE] = positive
+  sums[IMPOSSIBLE] = firstImpossible
 }
