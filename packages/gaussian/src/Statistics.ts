@@ -193,8 +193,11 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
     const scatter = acc.subarray(1 + d)
     let far = false
     for (let c = 0; c < d; c++) {
-      const diag = diagonal ? scatter[c]! : scatter[c * d + c]!
-      if (w * delta[c]! * delta[c]! > RECENTRE * diag) far = true
+      // The scatter is about the pivot: its centred part is Σ g z² − w·δ² (by Cauchy–Schwarz the
+      // uncentred sum is never below w·δ², so comparing with it could never fire).
+      const shift = w * delta[c]! * delta[c]!
+      const centred = (diagonal ? scatter[c]! : scatter[c * d + c]!) - shift
+      if (shift > RECENTRE * centred) far = true
     }
     if (far && pass === 0) {
       const centre = new Float64Array(d)
