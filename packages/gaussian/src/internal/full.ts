@@ -15,7 +15,7 @@ import { advice, fromCovariance } from './factor.js'
  *
  * Register-blocked: four data rows and two rows of L⁻¹ at a time, so each entry of L⁻¹ loaded is
  * used four times and each centred coordinate twice. Every zᵣ = Σ_{c≤r} (L⁻¹)ᵣc (xᵢc − μⱼc) is
- * summed in the same order as the one-row loop of `reference.ts`, so the result is bit-identical
+ * summed in the same order as the one-row loop of `test/reference.ts`, so the result is bit-identical
  * to it. One 4·d scratch array per call, nothing per row.
  */
 export function logDensityFull(data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void {
