@@ -158,8 +158,3 @@ const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>>
  * @since 0.1.0
  */
 export const seeded = (seed: number): Rng => new Xoshiro128(Math.trunc(seed) >>> 0)
-
-export const leak = (): void => {
-  void 0
-  Promise.resolve(1)
-}
