@@ -40,7 +40,7 @@ export interface RowSource {
 }
 
 /** Default rows per block of {@link fromDataset}. @category Sources @since 0.2.0 */
-export const DEFAULT_BLOCK_ROWS   =   65_536
+export const DEFAULT_BLOCK_ROWS = 65_536
 
 /**
  * A re-readable source over an in-memory dataset, in blocks of `blockRows` rows (views, no copy).
