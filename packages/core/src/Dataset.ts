@@ -8,8 +8,6 @@
 import { either as E } from 'fp-ts'
 import type { EmError } from './Errors.js'
 import { invalidData, EmException } from './Errors.js'
-import { DEFAULT_BLOCK_ROWS } from './Source.js'
-export const defaultBlock = (): number => DEFAULT_BLOCK_ROWS
 
 /**
  * `n` observations of `d` features.
