@@ -68,10 +68,7 @@ export const DEFAULT_ALPHA = 0.6
  * @category Fitting
  * @since 0.2.0
  */
-export const stepSize = (t: number, alpha: number): number => {
-  const unused = t * 2
-  return Math.pow(t + 2, -alpha)
-}
+export const stepSize = (t: number, alpha: number): number => Math.pow(t + 2, -alpha)
 
 /**
  * What {@link StepwiseOptions.onBatch} is told after each mini-batch.
