@@ -5,9 +5,9 @@
  * (memory, threads, stream) runs this kernel over its rows; their results merge with
  * {@link mergePass}. Memory per kernel: O(k · block) for the scratch, never O(k · n).
  *
- * The normalisation is the one the responsibilities E-step uses (`shard.ts`, sub-blocks of 256
- * rows with contiguous inner loops and the table-driven exp), so a fused pass and a responsibilities
- * pass agree to the last bit on every row.
+ * The normalisation ({@link normalizeBlock}: sub-blocks of 256 rows with contiguous inner loops and
+ * the table-driven exp) is the one the responsibilities E-step runs too, so a fused pass and a
+ * responsibilities pass agree to the last bit on every row.
  *
  * @internal
  */
@@ -65,7 +65,7 @@ export const mergePass = <S>(monoid: M.Monoid<S>, a: PassTotals<S>, b: PassTotal
 export const BLOCK = 4096
 
 /** Rows per sub-block of the normalisation (contiguous inner loops over one component's run). */
-const ROWS = 256
+export const ROWS = 256
 
 /**
  * The fused kernel with its scratch, for one family and one k. Not re-entrant: one per thread.
@@ -161,10 +161,12 @@ const IMPOSSIBLE = 4
 /**
  * Turns the block's log-densities `local` (k × m, component-major) into responsibilities in place
  * and writes into `sums`: Σ wᵢ log p(xᵢ | θ), Σ wᵢ log maxⱼ γᵢⱼ, Σ wᵢ, the rows of positive weight,
- * and the first impossible row of the block (−1 when none). A plain function over typed arrays and
+ * and the first impossible row of the block (−1 when none); with `rowLog`, also each row's
+ * log p(xᵢ | θ) (base measure included, −∞ for an impossible row). The one normalisation of
+ * emkit: the fused pass and the responsibilities E-step (`Mixture.responsibilities`) both run it. A plain function over typed arrays and
  * numbers, so that V8 optimises it once for every kernel object and family.
  */
-function normalizeBlock(
+export function normalizeBlock(
   local: Float64Array,
   k: number,
   m: number,
@@ -174,6 +176,7 @@ function normalizeBlock(
   rowMax: Float64Array,
   rowSum: Float64Array,
   sums: Float64Array,
+  rowLog?: Float64Array,
 ): void {
   let ll = 0
   let hard = 0
@@ -212,14 +215,17 @@ function normalizeBlock(
         // No component can produce this row: its log-density is −∞ and its responsibilities 0.
         blockImpossible = true
         if (firstImpossible < 0) firstImpossible = i
+        if (rowLog !== undefined) rowLog[i] = -Infinity
         rowSum[t] = 0
         ll = -Infinity
         continue
       }
       const logSum = Math.log(rowSum[t]!)
       rowSum[t] = 1 / rowSum[t]!
+      const row = max + logSum + (base === undefined ? 0 : base[i]!)
+      if (rowLog !== undefined) rowLog[i] = row
       if (w > 0) {
-        ll += w * (max + logSum + (base === undefined ? 0 : base[i]!))
+        ll += w * row
         hard -= w * logSum
       }
     }

@@ -12,7 +12,8 @@ import { totalWeight } from '../Dataset.js'
 import type { EmError } from '../Errors.js'
 import { EmException, invalidOptions, invalidParameters } from '../Errors.js'
 import type { ComponentFamily } from '../Family.js'
-import { eStepBlock, summarizeBlock } from '../internal/shard.js'
+import { normalizeBlock, ROWS } from '../internal/fused.js'
+import { summarizeBlock } from '../internal/shard.js'
 import { worstRowWeights } from '../internal/rows.js'
 import type { Model, StepContext } from '../Model.js'
 import { maximizeStatistics, runSync } from './MStep.js'
@@ -96,17 +97,18 @@ export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Data
   const n = data.n
   const values = new Float64Array(k * n)
   const logDensity = new Float64Array(n)
-  eStepBlock(
-    family,
-    data,
-    params.components,
-    Float64Array.from(params.weights, Math.log),
-    baseMeasure(family, data),
+  family.logDensityInto(data, params.components, values)
+  normalizeBlock(
     values,
-    values,
-    logDensity,
+    k,
     n,
-    0,
+    Float64Array.from(params.weights, Math.log),
+    data.sampleWeights,
+    baseMeasure(family, data),
+    new Float64Array(ROWS),
+    new Float64Array(ROWS),
+    new Float64Array(5),
+    logDensity,
   )
   return { k, n, values, logDensity }
 }
