@@ -25,7 +25,7 @@ import type { ComponentFamily } from './Family.js'
 import type { PassTotals } from './internal/fused.js'
 import { emptyTotals, FusedKernel } from './internal/fused.js'
 import { cores, PoolFailure, ThreadPool, threadsAvailable } from './internal/pool.js'
-import { globalRows, rowLogDensityInto, worstRowWeights, WorstRows } from './internal/rows.js'
+import { baseMeasure, globalRows, rowLogDensityInto, worstRowsStatistics, WorstRows } from './internal/rows.js'
 import type { RowSource } from './Source.js'
 import { BlockError, checkBlock } from './Source.js'
 
@@ -128,13 +128,11 @@ export interface StreamOptions {
   readonly signal?: AbortSignal
 }
 
-const baseMeasureOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Float64Array | undefined =>
-  family.logBaseMeasure === undefined ? undefined : family.logBaseMeasure(data)
+/** The base measure of one streamed block (transient: not worth caching). */
+const blockBaseMeasure = <C, S>(family: ComponentFamily<C, S>, block: Dataset): Float64Array | undefined =>
+  family.logBaseMeasure === undefined ? undefined : family.logBaseMeasure(block)
 
 const logOf = (w: Float64Array): Float64Array => Float64Array.from(w, Math.log)
-
-const worstFromScores = <C, S>(family: ComponentFamily<C, S>, data: Dataset, score: Float64Array, m: number): S =>
-  family.summarize(data, worstRowWeights(score, data.sampleWeights, Math.min(m, data.n)), 0)
 
 /**
  * The memory engine: one thread over an in-memory dataset. Scratch O(k · 4096) doubles; the
@@ -145,7 +143,7 @@ const worstFromScores = <C, S>(family: ComponentFamily<C, S>, data: Dataset, sco
  */
 export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): SyncEngine<C, S> => {
   const kernel = new FusedKernel(family, data.d)
-  const base = baseMeasureOf(family, data)
+  const base = baseMeasure(family, data)
   return {
     kind: 'memory',
     threads: 1,
@@ -159,7 +157,7 @@ export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Sync
     worstRows: (params, m) => {
       const score = new Float64Array(data.n)
       rowLogDensityInto(family, data, params.components, logOf(params.weights), base, score, 0)
-      return worstFromScores(family, data, score, m)
+      return worstRowsStatistics(family, data, score, m)
     },
     dispose: () => undefined,
   }
@@ -186,7 +184,7 @@ export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, thre
     return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${threads} threads`))
   if (!threadsAvailable())
     return E.left(invalidOptions('workers', `worker threads are not available in this JavaScript runtime; use workers: 1`))
-  const base = baseMeasureOf(family, data)
+  const base = baseMeasure(family, data)
   let pool: ThreadPool<C, S>
   try {
     pool = new ThreadPool(family, data, t, base)
@@ -209,7 +207,7 @@ export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, thre
     worstRows: (params, m) => {
       const score = new Float64Array(data.n)
       rowLogDensityInto(family, pool.data, params.components, logOf(params.weights), base, score, 0)
-      return worstFromScores(family, pool.data, score, m)
+      return worstRowsStatistics(family, pool.data, score, m)
     },
     dispose: () => pool.close(),
   })
@@ -304,7 +302,7 @@ export const stream = <C, S>(family: ComponentFamily<C, S>, source: RowSource, o
     pass: async (params) => {
       const totals: PassTotals<S> = emptyTotals(kernel.monoid, params.components.length)
       const logWeights = logOf(params.weights)
-      await each((block, first) => kernel.run(block, params.components, logWeights, baseMeasureOf(family, block), totals, first))
+      await each((block, first) => kernel.run(block, params.components, logWeights, blockBaseMeasure(family, block), totals, first))
       return totals
     },
     worstRows: async (params, m) => {
@@ -313,7 +311,7 @@ export const stream = <C, S>(family: ComponentFamily<C, S>, source: RowSource, o
       let score = new Float64Array(0)
       await each((block, first) => {
         if (score.length < block.n) score = new Float64Array(block.n)
-        rowLogDensityInto(family, block, params.components, logWeights, baseMeasureOf(family, block), score, 0)
+        rowLogDensityInto(family, block, params.components, logWeights, blockBaseMeasure(family, block), score, 0)
         for (let i = 0; i < block.n; i++) keep.offer(score[i]!, first + i)
       })
       const rows = keep.sortedRows()

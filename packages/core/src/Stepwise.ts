@@ -26,7 +26,7 @@ import type { EmError } from './Errors.js'
 import { EmException, engineFailure, invalidData, invalidOptions } from './Errors.js'
 import type { ComponentFamily, InitMethod } from './Family.js'
 import { emptyTotals, FusedKernel } from './internal/fused.js'
-import { rowLogDensityInto, worstRowWeights } from './internal/rows.js'
+import { globalRows, rowLogDensityInto, worstRowsStatistics } from './internal/rows.js'
 import { checkData } from './mixture/Fit.js'
 import { initializer, resolveInitMethod } from './mixture/Init.js'
 import { model, resolveCollapse, toVector, validateParams } from './mixture/Model.js'
@@ -271,13 +271,6 @@ interface Batch {
   readonly firstRow: number
 }
 
-/** Row numbers in a family's support error are local to the batch: make them global (as the stream engine does). */
-const globalRows = (error: EmError, firstRow: number): EmError => {
-  if (error._tag !== 'InvalidData') return error
-  const message = error.message.replace(/\brow (\d+)/g, (_, r: string) => `row ${firstRow + Number(r)}`)
-  return invalidData(message, error.row === undefined ? firstRow : firstRow + error.row, error.column)
-}
-
 /**
  * One pass over the source, its blocks regrouped into mini-batches of `size` rows (the last may be
  * shorter), each checked (structure per block, the family's support per batch). Failures are
@@ -501,7 +494,7 @@ const run = async <C, S>(
     const reseed = (m: number): S => {
       const score = new Float64Array(data.n)
       rowLogDensityInto(family, data, theta.components, logWeights, base, score, 0)
-      return scale(family.summarize(data, worstRowWeights(score, data.sampleWeights, Math.min(m, data.n)), 0), total / w)
+      return scale(worstRowsStatistics(family, data, score, m), total / w)
     }
     const next = runSync(
       maximizeStatistics(family, o.collapse, stats, total, data.n, { iteration: t, warn: (warning: FitWarning) => warnings.push(warning) }),

@@ -9,11 +9,12 @@ import type { EmError } from '../Errors.js'
 import { invalidData } from '../Errors.js'
 import { slice } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
-import { BLOCK } from './fused.js'
+import { BLOCK, normalizeBlock, ROWS } from './fused.js'
 
 /**
  * log p(xᵢ | θ) for rows [0, data.n) of `data` into `out[offset + i]` (base measure included),
- * computed in blocks of {@link BLOCK} rows with scratch `local` (grown as needed, returned).
+ * computed in blocks of {@link BLOCK} rows by the fused pass's own normalisation, so that the
+ * scores agree to the bit with the log-densities a fit sees.
  */
 export const rowLogDensityInto = <C, S>(
   family: ComponentFamily<C, S>,
@@ -26,24 +27,25 @@ export const rowLogDensityInto = <C, S>(
 ): void => {
   const k = components.length
   const local = new Float64Array(k * Math.min(BLOCK, data.n))
+  const rowMax = new Float64Array(ROWS)
+  const rowSum = new Float64Array(ROWS)
+  const sums = new Float64Array(5)
   for (let s = 0; s < data.n; s += BLOCK) {
     const e = Math.min(data.n, s + BLOCK)
-    const m = e - s
-    family.logDensityInto(s === 0 && e === data.n ? data : slice(data, s, e), components, local)
-    for (let i = 0; i < m; i++) {
-      let max = -Infinity
-      for (let j = 0; j < k; j++) {
-        const v = local[j * m + i]! + logWeights[j]!
-        if (v > max) max = v
-      }
-      if (max === -Infinity) {
-        out[offset + s + i] = -Infinity
-        continue
-      }
-      let sum = 0
-      for (let j = 0; j < k; j++) sum += Math.exp(local[j * m + i]! + logWeights[j]! - max)
-      out[offset + s + i] = max + Math.log(sum) + (base === undefined ? 0 : base[s + i]!)
-    }
+    const block = s === 0 && e === data.n ? data : slice(data, s, e)
+    family.logDensityInto(block, components, local)
+    normalizeBlock(
+      local,
+      k,
+      e - s,
+      logWeights,
+      block.sampleWeights,
+      base?.subarray(s, e),
+      rowMax,
+      rowSum,
+      sums,
+      out.subarray(offset + s, offset + e),
+    )
   }
 }
 
@@ -58,6 +60,13 @@ export const worstRowWeights = (score: Float64Array, sampleWeights: Float64Array
   for (let t = 0; t < m; t++) w[order[t]!] = sampleWeights === undefined ? 1 : sampleWeights[order[t]!]!
   return w
 }
+
+/**
+ * Statistics of the `m` rows with the lowest `score` (at most all of them), each with its sample
+ * weight: what a collapsed component is re-seeded from, whichever engine or model asks.
+ */
+export const worstRowsStatistics = <C, S>(family: ComponentFamily<C, S>, data: Dataset, score: Float64Array, m: number): S =>
+  family.summarize(data, worstRowWeights(score, data.sampleWeights, Math.min(m, data.n)), 0)
 
 /**
  * A bounded max-heap of (score, row) keeping the `capacity` smallest pairs seen, ordered by score
@@ -122,4 +131,22 @@ export const globalRows = (error: EmError, firstRow: number): EmError => {
   if (error._tag !== 'InvalidData') return error
   const message = error.message.replace(/\brow (\d+)/g, (_, r: string) => `row ${firstRow + Number(r)}`)
   return invalidData(message, error.row === undefined ? firstRow : firstRow + error.row, error.column)
+}
+
+const baseCache = new WeakMap<object, WeakMap<Dataset, Float64Array>>()
+
+/** The family's log base measure of `data`, computed once per (family, dataset). */
+export const baseMeasure = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Float64Array | undefined => {
+  if (family.logBaseMeasure === undefined) return undefined
+  let byData = baseCache.get(family)
+  if (byData === undefined) {
+    byData = new WeakMap()
+    baseCache.set(family, byData)
+  }
+  let b = byData.get(data)
+  if (b === undefined) {
+    b = family.logBaseMeasure(data)
+    byData.set(data, b)
+  }
+  return b
 }

@@ -14,7 +14,7 @@ import { EmException, invalidOptions, invalidParameters } from '../Errors.js'
 import type { ComponentFamily } from '../Family.js'
 import { normalizeBlock, ROWS } from '../internal/fused.js'
 import { summarizeBlock } from '../internal/shard.js'
-import { worstRowWeights } from '../internal/rows.js'
+import { baseMeasure, worstRowsStatistics } from '../internal/rows.js'
 import type { Model, StepContext } from '../Model.js'
 import { maximizeStatistics, runSync } from './MStep.js'
 import type { CollapsePolicy, Params, Responsibilities } from './Types.js'
@@ -51,24 +51,6 @@ export interface MixtureModel<C, S> extends Model<Dataset, Params<C>, Responsibi
    * from the rows with the lowest largest responsibility). Used by initialisation.
    */
   estimate(data: Dataset, responsibilities: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>>
-}
-
-const baseCache = new WeakMap<object, WeakMap<Dataset, Float64Array>>()
-
-/** The family's log base measure of `data`, computed once per (family, dataset). */
-export const baseMeasure = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Float64Array | undefined => {
-  if (family.logBaseMeasure === undefined) return undefined
-  let byData = baseCache.get(family)
-  if (byData === undefined) {
-    byData = new WeakMap()
-    baseCache.set(family, byData)
-  }
-  let b = byData.get(data)
-  if (b === undefined) {
-    b = family.logBaseMeasure(data)
-    byData.set(data, b)
-  }
-  return b
 }
 
 /** log πⱼ + log f(xᵢ | θⱼ) into a k × n buffer. */
@@ -117,10 +99,6 @@ export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Data
 export const statisticsOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, resp: Float64Array): S[] =>
   summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, new Float64Array(data.sampleWeights === undefined ? 0 : data.n))
 
-/** Statistics of the m rows with the lowest `score`, with their sample weights. */
-export const worstRowsOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, score: Float64Array, m: number): S =>
-  family.summarize(data, worstRowWeights(score, data.sampleWeights, Math.min(m, data.n)), 0)
-
 /** Each row's largest responsibility: the re-seeding score when no log-densities are known (initialisation). */
 const largestResponsibility = (resp: Float64Array, n: number): Float64Array => {
   const k = resp.length / n
@@ -168,7 +146,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
 
   const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> =>
     runSync(maximizeStatistics(family, collapse, statisticsOf(family, data, resp), totalWeight(data), data.n, context), (m) =>
-      worstRowsOf(family, data, largestResponsibility(resp, data.n), m),
+      worstRowsStatistics(family, data, largestResponsibility(resp, data.n), m),
     )
 
   return {
@@ -192,7 +170,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
     },
     maximize: (data, q, context) =>
       runSync(maximizeStatistics(family, collapse, statisticsOf(family, data, q.values), totalWeight(data), data.n, context), (m) =>
-        worstRowsOf(family, data, q.logDensity, m),
+        worstRowsStatistics(family, data, q.logDensity, m),
       ),
     expectedCompleteLogLikelihood: (data, params, q) => {
       const kk = params.components.length
