@@ -9,7 +9,7 @@
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import { totalWeight } from '../Dataset.js'
-import type { AsyncFitOptions, Fit, FitOptions } from '../Em.js'
+import type { AsyncFitOptions, Fit, FitOptions, Initializer } from '../Em.js'
 import { fit as emFit, fitAsync as emFitAsync } from '../Em.js'
 import type { AsyncEngine, Pass, StreamOptions, SyncEngine } from '../Engine.js'
 import { resolveWorkers, stream, threads } from '../Engine.js'
@@ -262,6 +262,26 @@ export const fit = <C, S>(
   data: Dataset,
   options: MixtureFitOptions<C>,
 ): E.Either<EmError, MixtureFit<C>> => {
+  const prepared = prepare(family, data, options)
+  if (E.isLeft(prepared)) return prepared
+  const { engine, em, init, start } = prepared.right
+  try {
+    return conclude(family, engine, em, start, emFit(em, data, { ...options, init }))
+  } finally {
+    engine.dispose()
+  }
+}
+
+/** A fit on in-memory data, ready to run: its engine (to dispose), model and start. */
+interface Prepared<C, S> {
+  readonly engine: SyncEngine<C, S>
+  readonly em: ReturnType<typeof syncModel<C, S>>
+  readonly init: Params<C> | Initializer<Dataset, Params<C>>
+  readonly start: Params<C> | InitMethod
+}
+
+/** Checks and resolves the options of an in-memory fit once, and builds its engine and model. */
+const prepare = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: MixtureFitOptions<C>): E.Either<EmError, Prepared<C, S>> => {
   const ok = checkData(family, data, options.k)
   if (E.isLeft(ok)) return ok
   const resolved = resolveCommon(family, data.d, options)
@@ -270,36 +290,32 @@ export const fit = <C, S>(
   if (E.isLeft(count)) return count
   const engine = threads(family, data, count.right)
   if (E.isLeft(engine)) return engine
-  try {
-    return fitOn(family, data, options, resolved.right, engine.right)
-  } finally {
-    engine.right.dispose()
-  }
+  const { collapse, init: start } = resolved.right
+  return E.right({
+    engine: engine.right,
+    em: syncModel(family, options.k, collapse, engine.right),
+    init: typeof start === 'string' ? initializer(model(family, options.k, { collapse }), start) : start,
+    start,
+  })
 }
 
-const fitOn = <C, S>(
+/** The loop's outcome as a mixture fit: criteria from the pass at the returned parameters (one more pass only after restarts). */
+const conclude = <C, S>(
   family: ComponentFamily<C, S>,
-  data: Dataset,
-  options: MixtureFitOptions<C>,
-  resolved: Resolved<C>,
   engine: SyncEngine<C, S>,
+  em: Prepared<C, S>['em'],
+  start: Params<C> | InitMethod,
+  r: E.Either<EmError, Fit<Params<C>>>,
 ): E.Either<EmError, MixtureFit<C>> => {
-  const em = syncModel(family, options.k, resolved.collapse, engine)
-  const init =
-    typeof resolved.init === 'string'
-      ? initializer(model(family, options.k, { collapse: resolved.collapse }), resolved.init)
-      : resolved.init
-  const r = emFit(em, data, { ...options, init })
-  if (E.isLeft(r)) return E.left(explainNonFinite(resolved.init, r.left, em.last()?.pass.impossibleRow))
+  if (E.isLeft(r)) return E.left(explainNonFinite(start, r.left, em.last()?.pass.impossibleRow))
   const last = em.last()
-  let pass: Pass<S>
   try {
-    pass = last !== undefined && last.params === r.right.params ? last.pass : engine.pass(r.right.params)
+    const pass = last !== undefined && last.params === r.right.params ? last.pass : engine.pass(r.right.params)
+    return E.right(finish(family, r.right, pass, engine.kind, engine.threads))
   } catch (e) {
     if (e instanceof EmException) return E.left(e.error)
     throw e
   }
-  return E.right(finish(family, r.right, pass, engine.kind, engine.threads))
 }
 
 /**
@@ -384,36 +400,13 @@ const fitDatasetAsync = async <C, S>(
   data: Dataset,
   options: MixtureFitAsyncOptions<C>,
 ): Promise<E.Either<EmError, MixtureFit<C>>> => {
-  const ok = checkData(family, data, options.k)
-  if (E.isLeft(ok)) return ok
-  const resolved = resolveCommon(family, data.d, options)
-  if (E.isLeft(resolved)) return resolved
-  const count = resolveWorkers(
-    family,
-    data.n,
-    data.d,
-    options.k,
-    options.engine === 'threads' && options.workers === undefined ? 'auto' : options.workers,
-  )
-  if (E.isLeft(count)) return count
-  const engine = threads(family, data, count.right)
-  if (E.isLeft(engine)) return engine
+  const prepared = prepare(family, data, options)
+  if (E.isLeft(prepared)) return prepared
+  const { engine, em, init, start } = prepared.right
   try {
-    const em = syncModel(family, options.k, resolved.right.collapse, engine.right)
-    const init =
-      typeof resolved.right.init === 'string'
-        ? initializer(model(family, options.k, { collapse: resolved.right.collapse }), resolved.right.init)
-        : resolved.right.init
-    const r = await emFitAsync(em, data, { ...options, init })
-    if (E.isLeft(r)) return E.left(explainNonFinite(resolved.right.init, r.left, em.last()?.pass.impossibleRow))
-    const last = em.last()
-    const pass = last !== undefined && last.params === r.right.params ? last.pass : engine.right.pass(r.right.params)
-    return E.right(finish(family, r.right, pass, engine.right.kind, engine.right.threads))
-  } catch (e) {
-    if (e instanceof EmException) return E.left(e.error)
-    throw e
+    return conclude(family, engine, em, start, await emFitAsync(em, data, { ...options, init }))
   } finally {
-    engine.right.dispose()
+    engine.dispose()
   }
 }
 
