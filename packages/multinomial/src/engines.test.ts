@@ -6,10 +6,11 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Mixture } from '@emkit/core'
-import { Dataset, Rng } from '@emkit/core'
+import { Dataset } from '@emkit/core'
 import { EngineLaws } from '@emkit/testkit'
 import { describe, expect, test } from 'vitest'
 import * as Multinomial from './index.js'
+import { topicDocuments } from './test/documents.js'
 
 interface Reference {
   rows: number[][]
@@ -36,24 +37,7 @@ describe('engines', () => {
   }
 
   test('weighted documents with the smoothing prior', async () => {
-    const rng = Rng.seeded(8)
-    const topics = [
-      [0.5, 0.3, 0.1, 0.05, 0.05],
-      [0.05, 0.05, 0.1, 0.3, 0.5],
-    ]
-    const rows = Array.from({ length: 3000 }, () => {
-      const p = topics[rng.uniform() < 0.5 ? 0 : 1]!
-      const counts = [0, 0, 0, 0, 0]
-      const trials = 1 + rng.int(20)
-      for (let t = 0; t < trials; t++) {
-        let u = rng.uniform()
-        let v = 0
-        while (v < 4 && u >= p[v]!) u -= p[v++]!
-        counts[v]!++
-      }
-      return counts
-    })
-    const data = Dataset.fromRowsOrThrow(rows, { sampleWeights: rows.map((_, i) => 1 + (i % 3)) })
+    const data = topicDocuments()
     const report = await EngineLaws.checkEngines({
       family: Multinomial.family({ smoothing: 0.5 }),
       data,
