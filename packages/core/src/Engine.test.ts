@@ -3,30 +3,13 @@ import { describe, expect, test } from 'vitest'
 import type { Dataset } from './Dataset.js'
 import { fromColumnOrThrow, fromRowsOrThrow } from './Dataset.js'
 import * as Engine from './Engine.js'
-import type { EmError } from './Errors.js'
 import type { ComponentFamily } from './Family.js'
 import * as Mixture from './Mixture.js'
-import { seeded } from './Rng.js'
 import * as Source from './Source.js'
 import type { Normal, NormalStats } from './test/normalFamily.js'
 import { normalFamily } from './test/normalFamily.js'
+import { right, start, twoClusters } from './test/helpers.js'
 
-const right = <A>(r: E.Either<EmError, A>): A => {
-  if (E.isLeft(r)) throw new Error(`unexpected Left: ${r.left._tag}: ${r.left.message}`)
-  return r.right
-}
-
-const twoClusters = (n: number, seed: number): number[] => {
-  const rng = seeded(seed)
-  return Array.from({ length: n }, () => (rng.uniform() < 0.3 ? -2 + rng.normal() : 3 + 1.5 * rng.normal()))
-}
-const start: Mixture.Params<Normal> = {
-  weights: Float64Array.of(0.5, 0.5),
-  components: [
-    { mean: -1, variance: 1 },
-    { mean: 1, variance: 1 },
-  ],
-}
 const relClose = (a: number, b: number, rtol: number): boolean => Math.abs(a - b) <= rtol * Math.abs(b)
 
 describe('one fused pass', () => {

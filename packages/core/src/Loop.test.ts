@@ -13,30 +13,14 @@ import { fit, fitAsync, iterate } from './Em.js'
 import type { EmError } from './Errors.js'
 import * as Mixture from './Mixture.js'
 import type { AsyncModel, Model } from './Model.js'
-import { seeded } from './Rng.js'
 import type { Normal } from './test/normalFamily.js'
 import { normalFamily } from './test/normalFamily.js'
+import { right, start, twoClusters } from './test/helpers.js'
 
 type P = Mixture.Params<Normal>
 type M = Model<Dataset, P, Mixture.Responsibilities, Int32Array>
 
-const right = <A>(r: E.Either<EmError, A>): A => {
-  if (E.isLeft(r)) throw new Error(`unexpected Left: ${r.left._tag}: ${r.left.message}`)
-  return r.right
-}
-const data = fromColumnOrThrow(
-  (() => {
-    const rng = seeded(5)
-    return Array.from({ length: 400 }, () => (rng.uniform() < 0.3 ? -2 + rng.normal() : 3 + 1.5 * rng.normal()))
-  })(),
-)
-const start: P = {
-  weights: Float64Array.of(0.5, 0.5),
-  components: [
-    { mean: -1, variance: 1 },
-    { mean: 1, variance: 1 },
-  ],
-}
+const data = fromColumnOrThrow(twoClusters(400, 5))
 const model = Mixture.model(normalFamily, 2)
 
 /** Every hook of `m` answered through a promise. */

@@ -4,35 +4,16 @@ import { describe, expect, test } from 'vitest'
 import type { Dataset } from './Dataset.js'
 import { fromColumn, fromColumnOrThrow } from './Dataset.js'
 import { decreaseSlack, fit as emFit } from './Em.js'
-import type { EmError } from './Errors.js'
 import * as Mixture from './Mixture.js'
 import type { Model } from './Model.js'
 import { seeded } from './Rng.js'
 import type { Normal } from './test/normalFamily.js'
 import { normalFamily } from './test/normalFamily.js'
+import { right, start, twoClusters } from './test/helpers.js'
 
 const expectClose = (actual: number, expected: number, rtol: number, atol: number, what: string): void => {
   const err = Math.abs(actual - expected)
   if (!(err <= atol + rtol * Math.abs(expected))) throw new Error(`${what}: ${actual} vs ${expected} (|Δ| = ${err.toExponential(3)})`)
-}
-
-const right = <A>(r: E.Either<EmError, A>): A => {
-  if (E.isLeft(r)) throw new Error(`unexpected Left: ${r.left._tag}: ${r.left.message}`)
-  return r.right
-}
-
-/** Two well-separated normal clusters (true weights 0.3 / 0.7), deterministic. */
-const twoClusters = (n: number, seed: number): number[] => {
-  const rng = seeded(seed)
-  return Array.from({ length: n }, () => (rng.uniform() < 0.3 ? -2 + rng.normal() : 3 + 1.5 * rng.normal()))
-}
-
-const start: Mixture.Params<Normal> = {
-  weights: Float64Array.of(0.5, 0.5),
-  components: [
-    { mean: -1, variance: 1 },
-    { mean: 1, variance: 1 },
-  ],
 }
 
 /** Textbook EM for a two-component univariate normal mixture, written independently of the library. */
