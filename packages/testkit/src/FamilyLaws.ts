@@ -416,6 +416,14 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
   const minWeight = config.minWeight ?? 0
   const withWeights = (k: number): fc.Arbitrary<[Dataset.Dataset, ...Float64Array[]]> =>
     data.chain((d) => fc.tuple(fc.constant(d), ...Array.from({ length: k }, () => weightsArb(d.n, minWeight))))
+  /** Data, weights and a factor c ∈ [10⁻³, 10³] (the two weight-scaling laws). */
+  const scaledWeights = data.chain((d) =>
+    fc.tuple(
+      fc.constant(d),
+      weightsArb(d.n, minWeight),
+      fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)),
+    ),
+  )
   const results: LawResult[] = []
   const run = <T>(law: FamilyLaw, arb: fc.Arbitrary<T>, check: (v: T) => void): void => {
     results.push(runLaw(law, FAMILY_STATEMENTS[law], arb, check, parameters))
@@ -447,31 +455,11 @@ export const checkFamilyLaws = <C, S>(config: FamilyLawsConfig<C, S>): LawReport
         )
         break
       case 'weightScaleInvariance':
-        run(
-          law,
-          data.chain((d) =>
-            fc.tuple(
-              fc.constant(d),
-              weightsArb(d.n, minWeight),
-              fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)),
-            ),
-          ),
-          checks.weightScaleInvariance,
-        )
+        run(law, scaledWeights, checks.weightScaleInvariance)
         break
       case 'scaleStatistics':
         if (config.family.scale !== undefined) {
-          run(
-            law,
-            data.chain((d) =>
-              fc.tuple(
-                fc.constant(d),
-                weightsArb(d.n, minWeight),
-                fc.double({ min: -3, max: 3, noNaN: true }).map((e) => Math.pow(10, e)),
-              ),
-            ),
-            checks.scaleStatistics,
-          )
+          run(law, scaledWeights, checks.scaleStatistics)
         }
         break
       case 'estimateMaximizes':
