@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { run } from './Cli.js'
+import { run } from './Program.js'
 
 // A closed pipe (`emkit predict … | head`) is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

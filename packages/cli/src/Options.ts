@@ -1,0 +1,139 @@
+/**
+ * The command's options: where it reads and writes ({@link Io}), and the parsers and option sets
+ * that commander applies to the flags of every sub-command (an `InvalidArgumentError` becomes a
+ * usage error, exit code 2).
+ *
+ * @packageDocumentation
+ */
+import type { Command } from 'commander'
+import { InvalidArgumentError, Option } from 'commander'
+import { parseWorkers } from './Engines.js'
+import type { Covariance } from './Families.js'
+import { COVARIANCES, FAMILIES } from './Families.js'
+import type { ProgressSink } from './Progress.js'
+import { terminalBar } from './Progress.js'
+
+/**
+ * Where the command reads and writes: injectable for tests.
+ *
+ * @category Command line
+ * @since 0.1.0
+ */
+export interface Io {
+  /** Writes to standard output. */
+  readonly stdout: (text: string) => void
+  /** Writes to standard error. */
+  readonly stderr: (text: string) => void
+  /** A live progress display on stderr, or `undefined` when stderr is not a terminal. */
+  readonly progress?: () => ProgressSink
+}
+
+/**
+ * The process's standard streams (a progress bar when stderr is a terminal).
+ *
+ * @category Command line
+ * @since 0.1.0
+ */
+export const processIo = (): Io => {
+  const io: { stdout: (t: string) => void; stderr: (t: string) => void; progress?: () => ProgressSink } = {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+  }
+  if (process.stderr.isTTY === true) io.progress = () => terminalBar(process.stderr)
+  return io
+}
+
+// ---------------------------------------------------------------------------------------------
+// Option parsers (commander turns an InvalidArgumentError into a usage error).
+
+/** A parser of integers ≥ `min` for the flag `what`. */
+export const integer =
+  (what: string, min: number) =>
+  (s: string): number => {
+    if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new InvalidArgumentError(`${what} must be an integer ≥ ${min}.`)
+    const x = Number(s)
+    if (!Number.isSafeInteger(x) || x < min) throw new InvalidArgumentError(`${what} must be an integer ≥ ${min}.`)
+    return x
+  }
+
+/** A parser of finite numbers ≥ 0 for the flag `what`. */
+export const nonNegative =
+  (what: string) =>
+  (s: string): number => {
+    const x = Number(s)
+    if (s.trim() === '' || !Number.isFinite(x) || x < 0) throw new InvalidArgumentError(`${what} must be a finite number ≥ 0.`)
+    return x
+  }
+
+/**
+ * Parses a list of k values: `3`, `1..8`, `1,2,4` or `2..4,6`.
+ *
+ * @category Command line
+ * @since 0.1.0
+ */
+export const parseKs = (s: string): number[] => {
+  const out = new Set<number>()
+  for (const part of s.split(',')) {
+    const m = /^\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$/.exec(part)
+    if (m === null) throw new InvalidArgumentError('k must be an integer, a range such as 1..8, or a list such as 1,2,4.')
+    const a = Number(m[1])
+    const b = m[2] === undefined ? a : Number(m[2])
+    if (a < 1 || b < a || b > 1000) throw new InvalidArgumentError(`bad k range ${JSON.stringify(part.trim())}: need 1 ≤ from ≤ to ≤ 1000.`)
+    for (let k = a; k <= b; k++) out.add(k)
+  }
+  return [...out].sort((x, y) => x - y)
+}
+
+/** Parses `--covariance full,diag,…` (select): known structures, without repeats. */
+export const covarianceList = (s: string): Covariance[] => {
+  const out: Covariance[] = []
+  for (const part of s.split(',')) {
+    const c = part.trim()
+    if (!(COVARIANCES as readonly string[]).includes(c))
+      throw new InvalidArgumentError(`unknown covariance ${JSON.stringify(c)}; choose from ${COVARIANCES.join(', ')}.`)
+    if (!out.includes(c as Covariance)) out.push(c as Covariance)
+  }
+  return out
+}
+
+/** Parses `--columns a,b,c`: non-empty names. */
+export const columnList = (s: string): string[] => {
+  const out = s.split(',').map((c) => c.trim())
+  if (out.some((c) => c === '')) throw new InvalidArgumentError('columns must be a comma-separated list of names, e.g. eruptions,waiting.')
+  return out
+}
+
+/** Checks `--plot FILE`: a .svg or .html file. */
+export const plotPath = (s: string): string => {
+  if (!/\.(svg|html?)$/i.test(s)) throw new InvalidArgumentError('the picture must be a .svg or .html file.')
+  return s
+}
+
+/** The `--family` option. */
+export const familyOption = (): Option => new Option('--family <family>', 'component family (default: gaussian)').choices(FAMILIES)
+/** The options shared by `fit` and `select`. */
+export const commonFitOptions = (c: Command): Command =>
+  c
+    .addOption(
+      new Option('--init-method <method>', "initialisation (default: the family's; kmeans++ for gaussian)").choices([
+        'kmeans++',
+        'random',
+        'random-rows',
+        'family',
+      ]),
+    )
+    .option('--max-iter <n>', 'maximum EM iterations per fit (default: 1000)', integer('--max-iter', 0))
+    .option('--tol <x>', 'stop when |Δ log-likelihood| / n < x; 0 runs exactly --max-iter iterations (default: 1e-8)', nonNegative('--tol'))
+    .option(
+      '--reg-covar <x>',
+      'added to every covariance diagonal, gaussian only (default: 1e-6; 0 is exact ML)',
+      nonNegative('--reg-covar'),
+    )
+    .option('--smoothing <x>', "additive smoothing of multinomial probabilities (default: the family's)", nonNegative('--smoothing'))
+    .option('--seed <s>', 'seed of the random stream (default: 0)', integer('--seed', 0))
+    .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
+    .option(
+      '--workers <n>',
+      'threads for the passes over in-memory data: an integer ≥ 1 or auto (default: auto, every core when the work is large enough)',
+      parseWorkers,
+    )

@@ -1,0 +1,330 @@
+/**
+ * `emkit fit`: one k-component mixture, on the memory or the stream engine, written as model JSON,
+ * with an optional picture.
+ *
+ * @packageDocumentation
+ */
+import type { Dataset as DatasetNs, EmError, Progress } from '@emkit/core'
+type Dataset = DatasetNs.Dataset
+import { Mixture, Source } from '@emkit/core'
+import type { Command } from 'commander'
+import { Option } from 'commander'
+import { either as E } from 'fp-ts'
+import { checkSupport, toDataset } from '../Data.js'
+import type { CliError } from '../Failure.js'
+import { CliFailure, dataError, orFail } from '../Failure.js'
+import type { EngineName, Workers } from '../Engines.js'
+import { ENGINES, mib as mibOf, planEngine, STREAM_THRESHOLD_ENV, streamThreshold } from '../Engines.js'
+import type { AnyFamily, FamilySpec, Registry } from '../Families.js'
+import { COVARIANCES, label } from '../Families.js'
+import { specOf } from '../ModelFile.js'
+import type { Io } from '../Options.js'
+import { commonFitOptions, familyOption, integer, plotPath } from '../Options.js'
+import { modelTables, renderPicture } from '../Pictures.js'
+import { dataSpec, traceSpec } from '../Plots.js'
+import type { ProgressSink } from '../Progress.js'
+import { withSpill } from '../Spill.js'
+import type { FamilyFlags, Written } from '../Steps.js'
+import { familySpec, fitFailure, fmt, loadModel, loadTable, progressFor, readText, writeAll } from '../Steps.js'
+
+/** The flags of `fit`. */
+export interface FitFlags extends FamilyFlags {
+  k?: number
+  init?: string
+  initMethod?: 'kmeans++' | 'random' | 'random-rows' | 'family'
+  restarts?: number
+  seed?: number
+  maxIter?: number
+  tol?: number
+  out?: string
+  plot?: string
+  quiet?: boolean
+  columns?: string[]
+  engine?: EngineName
+  workers?: Workers
+}
+
+/** The family, the starting parameters (from `--init`) and k of a fit, flags and model file reconciled. */
+interface Start {
+  readonly spec: FamilySpec
+  readonly init: Mixture.Params<unknown> | undefined
+  readonly k: number
+}
+
+const resolveStart = (registry: Registry, flags: FitFlags): Start => {
+  let spec = familySpec(flags)
+  if (flags.init === undefined) return { spec, init: undefined, k: flags.k ?? 2 }
+  // The starting model names its family; flags given explicitly must agree with it.
+  const text = orFail(readText(flags.init, 'model file'))
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new CliFailure(dataError(`${flags.init}: not valid JSON (${e instanceof Error ? e.message : String(e)})`))
+  }
+  const fileSpec = orFail(specOf(json, flags.init))
+  if (flags.family !== undefined && flags.family !== fileSpec.family) {
+    throw new CliFailure(dataError(`${flags.init} is a ${label(fileSpec)} model but --family ${flags.family} was given`))
+  }
+  if (flags.covariance !== undefined && fileSpec.covariance !== undefined && flags.covariance !== fileSpec.covariance) {
+    throw new CliFailure(dataError(`${flags.init} is a ${label(fileSpec)} model but --covariance ${flags.covariance} was given`))
+  }
+  spec = familySpec({ ...flags, family: fileSpec.family }, fileSpec.covariance)
+  const loaded = loadModel(
+    flags.init,
+    {
+      ...(spec.regularization === undefined ? {} : { regularization: spec.regularization }),
+      ...(spec.smoothing === undefined ? {} : { smoothing: spec.smoothing }),
+    },
+    registry,
+  )
+  const kk = loaded.params.components.length
+  if (flags.k !== undefined && flags.k !== kk)
+    throw new CliFailure(dataError(`${flags.init} has ${kk} components but --k ${flags.k} was given`))
+  return { spec, init: loaded.params, k: kk }
+}
+
+/** The starting model's dimension must be the data's. */
+const initDimensionError = (
+  flags: FitFlags,
+  family: AnyFamily,
+  start: Start,
+  data: { readonly file: string; readonly d: number },
+): CliError | undefined =>
+  start.init !== undefined && family.dimension(start.init.components[0]) !== data.d
+    ? dataError(`${flags.init} has dimension ${family.dimension(start.init.components[0])} but ${data.file} has ${data.d} columns`)
+    : undefined
+
+const checkInitDimension = (
+  flags: FitFlags,
+  family: AnyFamily,
+  start: Start,
+  data: { readonly file: string; readonly d: number },
+): void => {
+  const error = initDimensionError(flags, family, start, data)
+  if (error !== undefined) throw new CliFailure(error)
+}
+
+/** Rows drawn (uniformly, seeded) for the pictures of a streamed fit. */
+const PLOT_SAMPLE = 10_000
+
+/** A finished fit and what its outputs say about the data. */
+interface Fitted {
+  readonly fit: Mixture.MixtureFit<unknown>
+  /** The data's name, size and columns. */
+  readonly shape: { readonly file: string; readonly n: number; readonly d: number; readonly columns: readonly string[] }
+  /** The rows the data picture draws: all of them, or a uniform sample of a streamed file. */
+  readonly plotData: Dataset
+}
+
+/** Loop options shared by both engines. */
+const loopOptions = (flags: FitFlags, start: Start, maxIterations: number, progress: ProgressSink): Mixture.MixtureFitOptions<unknown> => ({
+  k: start.k,
+  maxIterations,
+  onIteration: (p: Progress) => progress.update(p),
+  ...(flags.tol === undefined ? {} : { tolerance: flags.tol }),
+  ...(flags.restarts === undefined ? {} : { restarts: flags.restarts }),
+  ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+  ...(start.init !== undefined ? { init: start.init } : flags.initMethod !== undefined ? { init: flags.initMethod } : {}),
+})
+
+/** The memory engine: the CSV read into memory, passes on `workers` threads. */
+const fitInMemory = (
+  dataPath: string | undefined,
+  flags: FitFlags,
+  start: Start,
+  family: AnyFamily,
+  what: string,
+  workers: Workers,
+  progress: ProgressSink,
+): Fitted => {
+  const table = loadTable(dataPath, flags.columns)
+  orFail(checkSupport(table, start.spec.family))
+  checkInitDimension(flags, family, start, table)
+  const data = orFail(toDataset(table, family, start.k))
+  const maxIterations = flags.maxIter ?? 1000
+  progress.start(what, maxIterations)
+  const result = Mixture.fit(family, data, { ...loopOptions(flags, start, maxIterations, progress), workers })
+  progress.stop()
+  if (E.isLeft(result)) throw new CliFailure(fitFailure(`${table.file} (${what})`, result.left))
+  return { fit: result.right, shape: table, plotData: data }
+}
+
+/**
+ * The stream engine: the CSV converted once into a spill file, every pass reading it in blocks
+ * (the embedded data set, already in memory, is streamed in blocks as it is).
+ */
+const fitStreamed = async (
+  dataPath: string | undefined,
+  flags: FitFlags,
+  start: Start,
+  family: AnyFamily,
+  what: string,
+  progress: ProgressSink,
+): Promise<Fitted> => {
+  const maxIterations = flags.maxIter ?? 1000
+  const run = async (
+    shape: Fitted['shape'] & { readonly header: boolean },
+    source: Source.RowSource,
+    plotData: Dataset,
+  ): Promise<Fitted> => {
+    checkInitDimension(flags, family, start, shape)
+    if (start.k > shape.n)
+      throw new CliFailure(
+        dataError(`${shape.file}: k = ${start.k} components but only ${shape.n} rows; k must not exceed the number of observations`),
+      )
+    progress.start(what, maxIterations, shape.n)
+    let result: E.Either<EmError, Mixture.MixtureFit<unknown>>
+    try {
+      result = await Mixture.fitAsync(family, source, {
+        ...loopOptions(flags, start, maxIterations, progress),
+        engine: 'stream',
+        onBlock: (rows, pass) => progress.rowsRead(rows, pass),
+      })
+    } finally {
+      progress.stop()
+    }
+    if (E.isLeft(result)) throw new CliFailure(streamFailure(shape, what, result.left))
+    return { fit: result.right, shape, plotData }
+  }
+  if (dataPath === undefined) {
+    const table = loadTable(undefined, flags.columns)
+    const data = orFail(toDataset(table, family, start.k))
+    const source = Source.fromDataset(data)
+    if (E.isLeft(source)) throw new CliFailure(fitFailure(`${table.file} (${what})`, source.left))
+    return run(table, source.right, data)
+  }
+  const sampleSize = flags.plot === undefined ? 0 : PLOT_SAMPLE
+  const check = (shape: { readonly file: string; readonly d: number }): CliError | undefined =>
+    initDimensionError(flags, family, start, shape)
+  return withSpill(
+    dataPath,
+    {
+      ...(flags.columns === undefined ? {} : { columns: flags.columns }),
+      family: start.spec.family,
+      sampleSize,
+      seed: flags.seed ?? 0,
+      check,
+    },
+    (spill) => run(spill, spill.source, spill.sample),
+  )
+}
+
+/**
+ * A streamed fit's failure. The family's checks run on every block in core and name the global
+ * row (0-based) and column: say them as the in-memory reader does (1-based, with the column's name);
+ * the line is not known once the data are in the spill file.
+ */
+const streamFailure = (
+  shape: { readonly file: string; readonly columns: readonly string[]; readonly header: boolean },
+  what: string,
+  e: EmError,
+): CliError => {
+  if (e._tag === 'InvalidData' && e.row !== undefined) {
+    const column =
+      e.column === undefined ? '' : `, column ${e.column + 1}${shape.header ? ` (${JSON.stringify(shape.columns[e.column])})` : ''}`
+    return dataError(`${shape.file}: row ${e.row + 1}${column}: ${e.message}`)
+  }
+  return fitFailure(`${shape.file} (${what})`, e)
+}
+
+/** `emkit fit`: fits one model, writes its JSON (and picture), prints one summary line. */
+export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, flags: FitFlags): Promise<void> => {
+  const start = resolveStart(registry, flags)
+  const family = orFail(registry(start.spec))
+  const plan = orFail(planEngine(flags, dataPath))
+  const what = `${label(start.spec)}, k = ${start.k}`
+  const progress = progressFor(io, flags.quiet)
+  const { fit, shape, plotData } =
+    plan.engine === 'memory'
+      ? fitInMemory(dataPath, flags, start, family, what, plan.workers, progress)
+      : await fitStreamed(dataPath, flags, start, family, what, progress)
+  const json = Mixture.toJSON(family, fit.params, fit)
+  const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
+  if (flags.plot !== undefined) {
+    const sampled = plotData.n < shape.n ? `a uniform sample of ${plotData.n} of ${shape.n} rows` : undefined
+    const input = {
+      family,
+      params: fit.params,
+      data: plotData,
+      columns: shape.columns,
+      trace: fit.trace,
+      title: sampled === undefined ? what : `${what} (${sampled})`,
+    }
+    const summary = { ...json.fit, parameters: fit.parameters, icl: fit.icl }
+    outputs.unshift({
+      path: flags.plot,
+      contents: await renderPicture(
+        flags.plot,
+        `emkit fit: ${what}`,
+        `${shape.file}: ${shape.n} rows × ${shape.d} columns (${shape.columns.join(', ')})${sampled === undefined ? '' : `; the data picture shows ${sampled}`}`,
+        [
+          {
+            heading:
+              shape.d === 1
+                ? 'Data and mixture density'
+                : shape.d === 2
+                  ? 'Data by most likely component'
+                  : 'Data on the first two principal components',
+            spec: dataSpec(input),
+          },
+          { heading: 'Log-likelihood per iteration', spec: traceSpec(fit.trace) },
+        ],
+        modelTables(family, fit.params, summary),
+      ),
+    })
+  }
+  writeAll(io, outputs)
+  if (flags.quiet !== true) {
+    const warnings =
+      fit.warnings.length === 0
+        ? ''
+        : `; ${fit.warnings.length} warning${fit.warnings.length === 1 ? '' : 's'}: ${fit.warnings[0]!.message}`
+    const engine = fit.engine === 'stream' ? ', stream engine' : ''
+    io.stderr(
+      `emkit fit: ${what} on ${shape.file} (n = ${shape.n}, d = ${shape.d}${engine}): log-likelihood ${fmt(fit.logLikelihood, 10)} after ${fit.iterations} iterations (${fit.converged ? 'converged' : `not converged: ${fit.stopReason}`}${(flags.restarts ?? 1) > 1 ? `, best of ${flags.restarts} restarts` : ''}), BIC ${fmt(fit.bic)}${warnings}\n`,
+    )
+  }
+}
+
+/**
+ * Adds `emkit fit` to the program.
+ */
+export const registerFit = (root: Command, io: Io, registry: Registry): void => {
+  commonFitOptions(
+    root
+      .command('fit')
+      .description('Fit a k-component mixture to DATA.csv (default: the embedded Old Faithful data, 272 × 2) and write the model JSON.')
+      .argument('[data]', 'CSV file: one row per observation, optional header row')
+      .addOption(familyOption())
+      .option('--k <k>', "number of components (default: 2, or the --init model's)", integer('--k', 1))
+      .addOption(new Option('--covariance <type>', 'gaussian covariance structure (default: full)').choices(COVARIANCES))
+      .option('--init <model.json>', 'start from these parameters (emkit.mixture/v1 without "fit")')
+      .option('--restarts <n>', 'fits from independent initialisations; the best is kept (default: 1)', integer('--restarts', 1)),
+  )
+    .option('--out <model.json>', 'write the model here (default: standard output)')
+    .option('--plot <file>', 'draw the fit: FILE.svg (pictures) or FILE.html (self-contained report)', plotPath)
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'where the passes over the data run: memory or stream (default: stream for a DATA file larger than the stream threshold, else memory)',
+      ).choices(ENGINES),
+    )
+    .option('--quiet', 'print nothing on stderr')
+    .addHelpText(
+      'after',
+      `
+Engines:
+  memory  DATA is read into memory; the passes run on --workers threads.
+  stream  DATA is converted once into a binary spill file in the temporary directory
+          (TMPDIR; 8 bytes per value, removed afterwards, also on error or Ctrl-C) and
+          every pass reads it in blocks of 65536 rows, on one thread: exact EM on files
+          larger than memory. An initialisation method runs on a uniform sample of
+          100000 rows; --plot draws a uniform sample of ${PLOT_SAMPLE} rows.
+  Without --engine, DATA streams when the file is larger than the stream threshold:
+  1/32 of the JavaScript heap limit (${mibOf(orFail(streamThreshold({})))} here; --max-old-space-size raises it),
+  at most 512 MiB. ${STREAM_THRESHOLD_ENV}=BYTES overrides it (the tests use it).
+`,
+    )
+    .action(async (data: string | undefined, flags: FitFlags) => fitCommand(io, registry, data, flags))
+}
