@@ -16,7 +16,7 @@ const truth: Mixture.Params<{ rate: number[] }> = {
   weights: Float64Array.from([0.3, 0.7]),
   components: [{ rate: [2, 9, 0.5] }, { rate: [8, 1, 4] }],
 }
-const draw = Mixture.sample(poisson, truth, 600, Rng.seeded(7))
+const draw = Mixture.sampleOrThrow(poisson, truth, 600, Rng.seeded(7))
 const data = Dataset.fromFlat(draw.values, draw.d)
 if (E.isLeft(data)) throw new Error(data.left.message)
 
@@ -34,18 +34,18 @@ order.forEach((j, t) => {
 console.log('rates:', best.params.components.map((c) => c.rate.map((r) => fmt(r, 3)).join(' ')).join(' | '))
 
 // Prediction, sampling and JSON come from the mixture layer.
-const labels = Mixture.predict(poisson, best.params, data.right)
+const labels = Mixture.predictOrThrow(poisson, best.params, data.right)
 const agree = draw.labels.reduce((s, z, i) => s + (order[z] === labels[i] ? 1 : 0), 0) / draw.labels.length
 console.log(`labels agree with the truth on ${fmt(100 * agree, 3)} % of rows`)
 check(agree > 0.95, 'predicted labels match the generating components')
 const json = JSON.parse(JSON.stringify(Mixture.toJSON(poisson, best.params, best))) as unknown
 const back = Mixture.fromJSON(poisson, json)
 check(
-  E.isRight(back) && Mixture.logLikelihood(poisson, back.right.params, data.right) === best.logLikelihood,
+  E.isRight(back) && Mixture.logLikelihoodOrThrow(poisson, back.right.params, data.right) === best.logLikelihood,
   'JSON round trip keeps the log-likelihood exactly',
 )
 check(
-  Mixture.sample(poisson, best.params, 10, 3).values.every((x) => Number.isInteger(x) && x >= 0),
+  Mixture.sampleOrThrow(poisson, best.params, 10, 3).values.every((x) => Number.isInteger(x) && x >= 0),
   'samples are counts',
 )
 

@@ -59,7 +59,7 @@ order.forEach((j, t) => {
 // #endregion compare
 
 // How often does the most likely mode match the true one?
-const labels = Mixture.predict(family, best.params, data)
+const labels = Mixture.predictOrThrow(family, best.params, data)
 let agree = 0
 for (let i = 0; i < n; i++) if ((labels[i] === order[0] ? 0 : 1) === modes[i]) agree++
 console.log(

@@ -89,7 +89,7 @@ fit.params.components.forEach((c, j) => {
 // #endregion topics
 check(matched.size === 3, 'each true topic is found once')
 
-const labels = Mixture.predict(family, fit.params, data.right)
+const labels = Mixture.predictOrThrow(family, fit.params, data.right)
 const toTruth = fit.params.components.map((c) => {
   const tv = truth.map((t) => t.p.reduce((s, p, v) => s + Math.abs(p - c.probabilities[v]!), 0))
   return tv.indexOf(Math.min(...tv))

@@ -101,3 +101,15 @@ export const readFailureReason = (e: unknown): string => {
  */
 export const readFailure = (path: string, what: string, e: unknown): CliError =>
   dataError(`cannot read ${what} ${path}: ${readFailureReason(e)}`)
+
+/**
+ * Turns a library error from applying a model to a file into a data error naming the file
+ * (`file: message`), for `E.mapLeft`.
+ *
+ * @category Errors
+ * @since 0.3.0
+ */
+export const modelOnData =
+  (path: string) =>
+  (e: { readonly message: string }): CliError =>
+    dataError(`${path}: ${e.message}`)

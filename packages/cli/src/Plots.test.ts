@@ -92,7 +92,7 @@ describe('plot specifications', () => {
     const spec = scatterSpec({ family, params: fit.params, data, columns: ['eruptions', 'waiting'], trace: fit.trace, title: 't' })
     const [points, ellipses, centres] = spec['layer'] as Layer[]
     expect(points!.data.values).toHaveLength(272)
-    const labels = Mixture.predict(family, fit.params, data)
+    const labels = Mixture.predictOrThrow(family, fit.params, data)
     points!.data.values.forEach((p, i) => expect(p['component']).toBe(`component ${labels[i]}`))
     expect(new Set(ellipses!.data.values.map((e) => e['curve']))).toEqual(new Set(['0-1', '0-2', '1-1', '1-2']))
     const json = family.toJSON(fit.params.components)

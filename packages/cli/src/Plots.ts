@@ -82,7 +82,7 @@ export const componentGeometry = (
     if (isNumberArray(c['mean'])) centre = c['mean']
     else if (isNumberArray(c['rate'])) centre = c['rate'].map((r) => 1 / r)
     else {
-      resp ??= Mixture.responsibilities(family, data, params)
+      resp ??= Mixture.responsibilitiesOrThrow(family, data, params)
       centre = new Array<number>(data.d).fill(0)
       let w = 0
       for (let i = 0; i < data.n; i++) {
@@ -185,7 +185,7 @@ export const densitySpec = (input: ModelPlotInput, gridSize = 240): VlSpec => {
 export const scatterSpec = (input: ModelPlotInput): VlSpec => {
   const { family, params, data } = input
   const k = params.components.length
-  const labels = Mixture.predict(family, params, data)
+  const labels = Mixture.predictOrThrow(family, params, data)
   const geometry = componentGeometry(input)
   let xTitle = input.columns[0] ?? 'x1'
   let yTitle = input.columns[1] ?? 'x2'

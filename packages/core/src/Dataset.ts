@@ -8,6 +8,8 @@
 import { either as E } from 'fp-ts'
 import type { EmError } from './Errors.js'
 import { invalidData, EmException } from './Errors.js'
+import * as Validate from './Validate.js'
+import { show, thrown } from './Validate.js'
 
 /**
  * `n` observations of `d` features.
@@ -56,46 +58,101 @@ export interface MatrixLike {
   get(row: number, column: number): number
 }
 
+/** Reads `n × d` cells through `cell`, failing at the first one that is not a finite number; grows its buffer as it goes, so a bad first cell costs nothing however large the declared shape. */
+const readCells = (n: number, d: number, cell: (i: number, c: number) => unknown): E.Either<EmError, Float64Array> => {
+  const total = n * d
+  let values = new Float64Array(Math.min(total, FIRST_BUFFER))
+  let i = 0
+  let c = 0
+  try {
+    for (i = 0; i < n; i++) {
+      const o = i * d
+      if (o + d > values.length) {
+        const grown = new Float64Array(Math.min(total, Math.max(2 * values.length, o + d)))
+        grown.set(values)
+        values = grown
+      }
+      for (c = 0; c < d; c++) {
+        const v = cell(i, c)
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          return E.left(invalidData(`row ${i}, column ${c}: value is ${show(v)}; every value must be a finite number`, i, c))
+        values[o + c] = v
+      }
+    }
+  } catch (e) {
+    return E.left(invalidData(`row ${i}, column ${c}: the value could not be read: ${thrown(e)}`, i, c))
+  }
+  return E.right(values)
+}
+
+/** Stops {@link readCells} at a ragged row; the error itself is kept aside. */
+class RaggedRow extends Error {}
+
+/** Buffer of the first rows read: 2¹⁶ values; it doubles as rows come. */
+const FIRST_BUFFER = 65_536
+
 const finish = (values: Float64Array, n: number, d: number, options: DatasetOptions | undefined): E.Either<EmError, Dataset> => {
   if (n === 0) return E.left(invalidData('the dataset is empty (no rows)'))
   if (d === 0) return E.left(invalidData('the dataset has no columns'))
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < d; c++) {
-      const v = values[i * d + c]!
-      if (!Number.isFinite(v)) {
-        return E.left(invalidData(`row ${i}, column ${c}: value is ${String(v)}; every value must be a finite number`, i, c))
-      }
-    }
-  }
+  const opts = Validate.record('options', options)
+  if (E.isLeft(opts)) return opts
   const out: { n: number; d: number; values: Float64Array; sampleWeights?: Float64Array; columns?: readonly string[] } = { n, d, values }
-  if (options?.columns !== undefined) {
-    if (options.columns.length !== d) {
-      return E.left(invalidData(`${options.columns.length} column names given for ${d} columns`))
+  const { columns, sampleWeights } = opts.right
+  if (columns !== undefined) {
+    const names = Validate.arrayLike('columns', columns)
+    if (E.isLeft(names)) return names
+    if (names.right.length !== d) return E.left(invalidData(`${names.right.length} column names given for ${d} columns`))
+    const copy: string[] = []
+    for (let c = 0; c < d; c++) {
+      const name = names.right.value[c]
+      if (typeof name !== 'string') return E.left(invalidData(`column name ${c} is ${show(name)}, not a string`, undefined, c))
+      copy.push(name)
     }
-    out.columns = [...options.columns]
+    out.columns = copy
   }
-  if (options?.sampleWeights !== undefined) {
-    const w = options.sampleWeights
-    if (w.length !== n) return E.left(invalidData(`sampleWeights has length ${w.length}, expected one weight per row (${n})`))
+  if (sampleWeights !== undefined) {
+    const given = Validate.arrayLike('sampleWeights', sampleWeights)
+    if (E.isLeft(given)) return given
+    const w = given.right.value
+    if (given.right.length !== n)
+      return E.left(invalidData(`sampleWeights has length ${given.right.length}, expected one weight per row (${n})`))
     const sw = new Float64Array(n)
     let total = 0
     for (let i = 0; i < n; i++) {
-      const x = w[i]!
-      if (!Number.isFinite(x) || x < 0) {
-        return E.left(invalidData(`row ${i}: sample weight is ${String(x)}; weights must be finite and ≥ 0`, i))
+      const x = w[i]
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
+        return E.left(invalidData(`row ${i}: sample weight is ${show(x)}; weights must be finite numbers ≥ 0`, i))
       }
       sw[i] = x
       total += x
     }
     if (!(total > 0)) return E.left(invalidData('all sample weights are zero'))
+    if (!(total <= Validate.MAX_TOTAL_WEIGHT))
+      return E.left(
+        invalidData(
+          `the sample weights sum to ${total}, above the maximum 2^53; rescale them (the estimates do not change when every weight is multiplied by the same factor)`,
+        ),
+      )
     out.sampleWeights = sw
   }
   return E.right(out)
 }
 
+/** A constructor's whole body, with anything a hostile input throws (a getter, a `Proxy`) turned into `InvalidData`. */
+const guarded = (f: () => E.Either<EmError, Dataset>): E.Either<EmError, Dataset> => {
+  try {
+    return f()
+  } catch (e) {
+    return E.left(invalidData(`the data could not be read: ${thrown(e)}`))
+  }
+}
+
 /**
  * A dataset from an array of rows (`rows[i][c]`). Rows must all have the same length.
  *
+ * @returns `Right(Dataset)`, or `Left(InvalidData)` naming the row and column at fault: not an
+ *   array, ragged rows, a value that is not a finite number, more than `Validate.MAX_VALUES`
+ *   values, bad options. Never throws.
  * @example
  * ```ts
  * const data = Dataset.fromRows([[1, 2], [3, 4], [5, 6]]) // Right({ n: 3, d: 2, … })
@@ -103,22 +160,44 @@ const finish = (values: Float64Array, n: number, d: number, options: DatasetOpti
  * @category Data
  * @since 0.1.0
  */
-export const fromRows = (rows: ReadonlyArray<ArrayLike<number>>, options?: DatasetOptions): E.Either<EmError, Dataset> => {
-  const n = rows.length
-  if (n === 0) return E.left(invalidData('the dataset is empty (no rows)'))
-  const d = rows[0]!.length
-  const values = new Float64Array(n * d)
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!
-    if (r.length !== d) return E.left(invalidData(`row ${i} has ${r.length} values, expected ${d} like row 0 (ragged rows)`, i))
-    for (let c = 0; c < d; c++) values[i * d + c] = r[c]!
-  }
-  return finish(values, n, d, options)
-}
+export const fromRows = (rows: ReadonlyArray<ArrayLike<number>>, options?: DatasetOptions): E.Either<EmError, Dataset> =>
+  guarded(() => {
+    const all = Validate.arrayLike('rows', rows)
+    if (E.isLeft(all)) return all
+    const n = all.right.length
+    if (n === 0) return E.left(invalidData('the dataset is empty (no rows)'))
+    const lengthOf = (i: number): E.Either<EmError, number> => {
+      const r = Validate.arrayLike(`row ${i}`, all.right.value[i])
+      return E.isLeft(r) ? E.left({ ...r.left, row: i }) : E.right(r.right.length)
+    }
+    const first = lengthOf(0)
+    if (E.isLeft(first)) return first
+    const d = first.right
+    const size = Validate.shape(n, d)
+    if (E.isLeft(size)) return size
+    let current: ArrayLike<unknown> = []
+    let at = -1
+    let ragged: EmError | undefined
+    const values = readCells(n, d, (i, c) => {
+      if (i !== at) {
+        const len = lengthOf(i)
+        if (E.isLeft(len) || len.right !== d) {
+          ragged = E.isLeft(len) ? len.left : invalidData(`row ${i} has ${len.right} values, expected ${d} like row 0 (ragged rows)`, i)
+          throw new RaggedRow()
+        }
+        current = all.right.value[i] as ArrayLike<unknown>
+        at = i
+      }
+      return current[c]
+    })
+    if (ragged !== undefined) return E.left(ragged)
+    return E.isLeft(values) ? values : finish(values.right, n, d, options)
+  })
 
 /**
  * A one-dimensional dataset (d = 1) from plain numbers.
  *
+ * @returns `Right(Dataset)`, or `Left(InvalidData)` naming the row at fault. Never throws.
  * @example
  * ```ts
  * const data = Dataset.fromColumn([0.1, -2.3, 4.5])
@@ -127,33 +206,94 @@ export const fromRows = (rows: ReadonlyArray<ArrayLike<number>>, options?: Datas
  * @since 0.1.0
  */
 export const fromColumn = (xs: ArrayLike<number>, options?: DatasetOptions): E.Either<EmError, Dataset> =>
-  finish(Float64Array.from(xs), xs.length, 1, options)
+  guarded(() => {
+    const all = Validate.arrayLike('the column', xs)
+    if (E.isLeft(all)) return all
+    const size = Validate.shape(all.right.length, 1)
+    if (E.isLeft(size)) return size
+    const values = readCells(all.right.length, 1, (i) => all.right.value[i])
+    return E.isLeft(values) ? values : finish(values.right, all.right.length, 1, options)
+  })
 
 /**
  * A dataset from a flat row-major array of length n·d (copied).
  *
+ * @returns `Right(Dataset)`, or `Left(InvalidData)` (a length that is not a whole number of rows,
+ *   a value that is not finite, …). Never throws.
  * @category Data
  * @since 0.1.0
  */
-export const fromFlat = (values: ArrayLike<number>, d: number, options?: DatasetOptions): E.Either<EmError, Dataset> => {
-  if (!Number.isInteger(d) || d < 1) return E.left(invalidData(`dimension must be a positive integer, got ${d}`))
-  if (values.length % d !== 0) return E.left(invalidData(`flat array of length ${values.length} is not a whole number of rows of ${d}`))
-  return finish(Float64Array.from(values), values.length / d, d, options)
-}
+export const fromFlat = (values: ArrayLike<number>, d: number, options?: DatasetOptions): E.Either<EmError, Dataset> =>
+  guarded(() => {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)
+      return E.left(invalidData(`dimension must be an integer ≥ 1, got ${show(d)}`))
+    const all = Validate.arrayLike('values', values)
+    if (E.isLeft(all)) return all
+    if (all.right.length % d !== 0)
+      return E.left(invalidData(`flat array of length ${all.right.length} is not a whole number of rows of ${d}`))
+    const n = all.right.length / d
+    const size = Validate.shape(n, d)
+    if (E.isLeft(size)) return size
+    const read = readCells(n, d, (i, c) => all.right.value[i * d + c])
+    return E.isLeft(read) ? read : finish(read.right, n, d, options)
+  })
 
 /**
- * A dataset from any matrix-like object (ml-matrix's `Matrix` included).
+ * A dataset from any matrix-like object (ml-matrix's `Matrix` included). The shape is checked
+ * before anything is allocated and `get` is called once per cell, in row order, stopping at the
+ * first value that is not a finite number (or the first call that throws).
  *
+ * @returns `Right(Dataset)`, or `Left(InvalidData)` naming the row and column at fault. Never throws.
  * @category Data
  * @since 0.1.0
  */
-export const fromMatrix = (m: MatrixLike, options?: DatasetOptions): E.Either<EmError, Dataset> => {
-  const n = m.rows
-  const d = m.columns
-  const values = new Float64Array(n * d)
-  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) values[i * d + c] = m.get(i, c)
-  return finish(values, n, d, options)
-}
+export const fromMatrix = (m: MatrixLike, options?: DatasetOptions): E.Either<EmError, Dataset> =>
+  guarded(() => {
+    if (!Validate.isObject(m)) return E.left(invalidData(`the matrix must be an object with rows, columns and get, got ${show(m)}`))
+    const size = Validate.shape(m.rows, m.columns)
+    if (E.isLeft(size)) return size
+    const [n, d] = size.right
+    if (typeof (m as { get?: unknown }).get !== 'function')
+      return E.left(invalidData(`the matrix's get must be a function, got ${show((m as { get?: unknown }).get)}`))
+    const read = readCells(n, d, (i, c) => m.get(i, c))
+    return E.isLeft(read) ? read : finish(read.right, n, d, options)
+  })
+
+/**
+ * Checks a dataset built by hand (or received from elsewhere) before a pass over it: `n` and `d`
+ * integers ≥ 1, `values` a `Float64Array` of length n·d holding finite numbers, `sampleWeights`
+ * (when present) a `Float64Array` of length n, finite, ≥ 0, with a positive total at most
+ * `Validate.MAX_TOTAL_WEIGHT`. The constructors guarantee all of this; predictions run it on
+ * whatever they are given.
+ *
+ * @returns `Right(data)`, or `Left(InvalidData)` naming the row and column at fault.
+ * @category Data
+ * @since 0.3.0
+ */
+export const check = (data: Dataset): E.Either<EmError, Dataset> =>
+  guarded(() => {
+    if (!Validate.isObject(data)) return E.left(invalidData(`the data must be a Dataset, got ${show(data)}`))
+    const { n, d, values, sampleWeights } = data
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1)
+      return E.left(invalidData(`the dataset's n must be an integer ≥ 1, got ${show(n)}`))
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)
+      return E.left(invalidData(`the dataset's d must be an integer ≥ 1, got ${show(d)}`))
+    if (!(values instanceof Float64Array) || values.length !== n * d)
+      return E.left(invalidData(`the dataset's values must be a Float64Array of length n·d = ${n * d}, got ${show(values)}`))
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) {
+        const r = Math.floor(i / d)
+        return E.left(
+          invalidData(`row ${r}, column ${i - r * d}: value is ${values[i]}; every value must be a finite number`, r, i - r * d),
+        )
+      }
+    }
+    if (sampleWeights === undefined) return E.right(data)
+    if (!(sampleWeights instanceof Float64Array) || sampleWeights.length !== n)
+      return E.left(invalidData(`the dataset's sampleWeights must be a Float64Array of length n = ${n}, got ${show(sampleWeights)}`))
+    const weights = finish(values, n, d, { sampleWeights })
+    return E.isLeft(weights) ? weights : E.right(data)
+  })
 
 /**
  * Throwing twin of {@link fromRows}.

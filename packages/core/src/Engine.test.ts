@@ -17,7 +17,7 @@ describe('one fused pass', () => {
 
   test('gives the log-likelihood, statistics, weight and ICL term of the responsibilities pass', () => {
     const pass = Engine.memory(normalFamily, data).pass(start)
-    const q = Mixture.responsibilities(normalFamily, data, start)
+    const q = Mixture.responsibilitiesOrThrow(normalFamily, data, start)
     const sw = data.sampleWeights!
     let ll = 0
     let hard = 0

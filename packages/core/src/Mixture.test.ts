@@ -321,35 +321,35 @@ describe('prediction, sampling and information criteria', () => {
   const f = right(Mixture.fit(normalFamily, data, { k: 2, init: start }))
 
   test('predictProba rows sum to 1, predict is their argmax, score is the mean of scoreSamples', () => {
-    const p = Mixture.predictProba(normalFamily, f.params, data)
-    const labels = Mixture.predict(normalFamily, f.params, data)
+    const p = Mixture.predictProbaOrThrow(normalFamily, f.params, data)
+    const labels = Mixture.predictOrThrow(normalFamily, f.params, data)
     for (let i = 0; i < data.n; i++) {
       expectClose(p[2 * i]! + p[2 * i + 1]!, 1, 1e-15, 1e-15, `row ${i}`)
       expect(labels[i]).toBe(p[2 * i + 1]! > p[2 * i]! ? 1 : 0)
     }
-    const s = Mixture.scoreSamples(normalFamily, f.params, data)
+    const s = Mixture.scoreSamplesOrThrow(normalFamily, f.params, data)
     expectClose(
-      Mixture.score(normalFamily, f.params, data) * data.n,
+      Mixture.scoreOrThrow(normalFamily, f.params, data) * data.n,
       s.reduce((a, b) => a + b, 0),
       1e-13,
       0,
       'score',
     )
-    expectClose(Mixture.logLikelihood(normalFamily, f.params, data), f.logLikelihood, 1e-13, 0, 'logLikelihood')
+    expectClose(Mixture.logLikelihoodOrThrow(normalFamily, f.params, data), f.logLikelihood, 1e-13, 0, 'logLikelihood')
   })
 
   test('BIC, AIC and ICL follow their formulas with p = (k − 1) + 2k', () => {
     expect(f.parameters).toBe(5)
     expectClose(f.bic, -2 * f.logLikelihood + 5 * Math.log(300), 1e-14, 0, 'bic')
     expectClose(f.aic, -2 * f.logLikelihood + 10, 1e-14, 0, 'aic')
-    const c = Mixture.criteria(normalFamily, data, f.params)
+    const c = Mixture.criteriaOrThrow(normalFamily, data, f.params)
     expectClose(c.bic, f.bic, 1e-13, 0, 'criteria.bic')
     expect(c.icl).toBeGreaterThanOrEqual(c.bic)
   })
 
   test('sampling is reproducible under a seed and follows the mixing weights', () => {
-    const a = Mixture.sample(normalFamily, f.params, 20000, 3)
-    const b = Mixture.sample(normalFamily, f.params, 20000, 3)
+    const a = Mixture.sampleOrThrow(normalFamily, f.params, 20000, 3)
+    const b = Mixture.sampleOrThrow(normalFamily, f.params, 20000, 3)
     expect(a.values).toEqual(b.values)
     const share = a.labels.reduce((s, l) => s + (l === 0 ? 1 : 0), 0) / 20000
     expectClose(share, f.params.weights[0]!, 0, 0.015, 'share of component 0')

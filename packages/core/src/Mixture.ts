@@ -19,13 +19,30 @@
  */
 export type { Params, Responsibilities, CollapsePolicy } from './mixture/Types.js'
 export type { ModelOptions, MixtureModel } from './mixture/Model.js'
-export { model, responsibilities, freeParameters } from './mixture/Model.js'
+export { model } from './mixture/Model.js'
 export { initializer, sampleRows, sourceInitializer } from './mixture/Init.js'
 export type { MixtureFitOptions, MixtureFitAsyncOptions, MixtureFit, EngineChoice } from './mixture/Fit.js'
 export { fit, fitAsync, fitOrThrow, checkData, DEFAULT_INIT_SAMPLE } from './mixture/Fit.js'
 export { AUTO_WORKERS_WORK } from './Engine.js'
 export type { Criteria } from './mixture/Criteria.js'
-export { criteria } from './mixture/Criteria.js'
-export { predictProba, predict, scoreSamples, score, logLikelihood, sample } from './mixture/Predict.js'
+export { criteria, criteriaOrThrow } from './mixture/Criteria.js'
+export {
+  checkPrediction,
+  responsibilities,
+  responsibilitiesOrThrow,
+  freeParameters,
+  predictProba,
+  predictProbaOrThrow,
+  predict,
+  predictOrThrow,
+  scoreSamples,
+  scoreSamplesOrThrow,
+  score,
+  scoreOrThrow,
+  logLikelihood,
+  logLikelihoodOrThrow,
+  sample,
+  sampleOrThrow,
+} from './mixture/Predict.js'
 export type { FitSummary, ModelJson } from './mixture/Json.js'
 export { FORMAT, toJSON, fromJSON } from './mixture/Json.js'

@@ -85,7 +85,7 @@ describe('Stepwise.fit: one pass over 10⁶ rows reaches the batch EM optimum', 
       expect(fit.stopReason).toBe('completed')
       const batch = right(Mixture.fit(normalFamily, data, { k: 3, init: c.start, tolerance: 1e-7, maxIterations: 200, workers: 1 }))
       expect(batch.converged).toBe(true)
-      const stepwise = Mixture.logLikelihood(normalFamily, fit.params, data) / n
+      const stepwise = Mixture.logLikelihoodOrThrow(normalFamily, fit.params, data) / n
       const optimum = batch.logLikelihood / n
       const gap = optimum - stepwise
       expect(Number.isFinite(stepwise)).toBe(true)

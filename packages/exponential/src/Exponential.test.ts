@@ -38,7 +38,7 @@ const params = (weights: number[], rates: number[][]): Mixture.Params<Exponentia
 
 /** Draws n rows from a mixture (seeded), d coordinates. */
 const draw = (weights: number[], rates: number[][], n: number, seed: number): { data: Dataset.Dataset; labels: Int32Array } => {
-  const s = Mixture.sample(family, params(weights, rates), n, seed)
+  const s = Mixture.sampleOrThrow(family, params(weights, rates), n, seed)
   return { data: right(Dataset.fromFlat(s.values, s.d)), labels: s.labels }
 }
 
@@ -203,7 +203,7 @@ describe('parameter recovery', () => {
     closeTo(fit.params.components[fast]!.rate[1]!, 6, 0.1, 0, 'fast rate 1')
     closeTo(fit.params.components[1 - fast]!.rate[0]!, 0.25, 0.1, 0, 'slow rate 0')
     closeTo(fit.params.components[1 - fast]!.rate[1]!, 0.3, 0.1, 0, 'slow rate 1')
-    const predicted = Mixture.predict(family, fit.params, data)
+    const predicted = Mixture.predictOrThrow(family, fit.params, data)
     let agree = 0
     for (let i = 0; i < data.n; i++) if ((predicted[i] === fast ? 0 : 1) === labels[i]) agree++
     expect(agree / data.n).toBeGreaterThan(0.95)
@@ -359,7 +359,7 @@ describe('JSON and sampling', () => {
   })
 
   it('samples with mean 1/λ per coordinate', () => {
-    const s = Mixture.sample(family, params([1], [[2, 0.5]]), 40000, 77)
+    const s = Mixture.sampleOrThrow(family, params([1], [[2, 0.5]]), 40000, 77)
     let m0 = 0
     let m1 = 0
     for (let i = 0; i < 40000; i++) {

@@ -42,7 +42,7 @@ describe('engines', () => {
         [3, 3, 0.1],
       ],
     )
-    const s = Mixture.sample(family, truth, 8000, 5)
+    const s = Mixture.sampleOrThrow(family, truth, 8000, 5)
     const data = Dataset.fromRowsOrThrow(
       Array.from({ length: 8000 }, (_, i) => Array.from(s.values.subarray(i * 3, i * 3 + 3))),
       { sampleWeights: Array.from({ length: 8000 }, (_, i) => (i % 7 === 0 ? 0 : 0.25 + (i % 4))) },

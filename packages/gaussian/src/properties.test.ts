@@ -290,7 +290,7 @@ describe('recovery', () => {
           structure === 'tied' ? [base, base, base] : [base, base.map((r) => r.map((x) => 2 * x)), base.map((r) => r.map((x) => 0.5 * x))]
         const truth = right(Gaussian.parameters(structure, { weights: pi, means, covariances: covs }))
         const fam = Gaussian.family({ covariance: structure })
-        const drawn = Mixture.sample(fam, truth, 900, seed)
+        const drawn = Mixture.sampleOrThrow(fam, truth, 900, seed)
         const data = right(Dataset.fromFlat(drawn.values, 2))
         const fit = right(Mixture.fit(fam, data, { k: 3, restarts: 3, seed }))
         // Match each true component to the fitted component with the nearest mean.
@@ -327,7 +327,7 @@ describe('sampling', () => {
       ],
     )
     const params = { weights: Float64Array.of(1), components: [c] }
-    const { values } = Mixture.sample(Gaussian.family(), params, 40_000, 7)
+    const { values } = Mixture.sampleOrThrow(Gaussian.family(), params, 40_000, 7)
     const n = 40_000
     const mean = [0, 0, 0]
     for (let i = 0; i < n; i++) for (let t = 0; t < 3; t++) mean[t]! += values[i * 3 + t]! / n

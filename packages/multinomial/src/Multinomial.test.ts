@@ -48,7 +48,7 @@ const documents = (
   seed: number,
 ): { data: Dataset.Dataset; labels: Int32Array } => {
   const f = Multinomial.family({ trials: length })
-  const s = Mixture.sample(f, params(weights, topics), n, seed)
+  const s = Mixture.sampleOrThrow(f, params(weights, topics), n, seed)
   return { data: right(Dataset.fromFlat(s.values, s.d)), labels: s.labels }
 }
 
@@ -80,7 +80,7 @@ describe('log-likelihood trace against the independent Python reference', () => 
     const fit = right(Mixture.fit(Multinomial.family(), data, { k: 2, init, tolerance: 0, maxIterations: 5 }))
     for (const c of fit.params.components) expect(c.probabilities[5]).toBe(0)
     expect(Number.isFinite(fit.logLikelihood)).toBe(true)
-    const scores = Mixture.scoreSamples(Multinomial.family(), fit.params, data)
+    const scores = Mixture.scoreSamplesOrThrow(Multinomial.family(), fit.params, data)
     expect(scores.every((s) => Number.isFinite(s))).toBe(true)
   })
 
@@ -105,7 +105,7 @@ describe('log-likelihood trace against the independent Python reference', () => 
     expect(family.freeParameters(6, 3)).toBe(15)
     const fit = right(Mixture.fit(family, data, { k: 2, init, tolerance: 0, maxIterations: 4 }))
     expect(fit.parameters).toBe(2 * 5 + 1)
-    closeTo(fit.logLikelihood, Mixture.logLikelihood(family, fit.params, data), 1e-14, 0, 'logLikelihood is the plain log p(X|θ)')
+    closeTo(fit.logLikelihood, Mixture.logLikelihoodOrThrow(family, fit.params, data), 1e-14, 0, 'logLikelihood is the plain log p(X|θ)')
     closeTo(fit.bic, -2 * fit.logLikelihood + 11 * Math.log(data.n), 1e-14, 0, 'bic')
   })
 })
@@ -126,7 +126,7 @@ describe('smoothing: EM on log p(X|θ) + log p(θ)', () => {
           const slack = 1e-10 * (1 + Math.abs(fit.trace[t - 1]!))
           expect(fit.trace[t]! - fit.trace[t - 1]!, `α = ${smoothing}, seed ${seed}, step ${t}`).toBeGreaterThanOrEqual(-slack)
         }
-        const objective = Mixture.logLikelihood(family, fit.params, data) + Multinomial.logDirichlet(fit.params.components, smoothing)
+        const objective = Mixture.logLikelihoodOrThrow(family, fit.params, data) + Multinomial.logDirichlet(fit.params.components, smoothing)
         closeTo(fit.logLikelihood, objective, 1e-13, 0, 'trace = log p(X|θ) + log p(θ)')
         expect(fit.warnings.filter((w) => w.kind === 'logLikelihoodDecreased')).toEqual([])
       }
@@ -275,7 +275,7 @@ describe('parameter recovery', () => {
       expect(dist[j]!, `topic ${a}`).toBeLessThan(0.06)
     })
     expect(used.size).toBe(3)
-    const predicted = Mixture.predict(family, fit.params, data)
+    const predicted = Mixture.predictOrThrow(family, fit.params, data)
     const mapping = new Map<number, number>()
     for (let i = 0; i < data.n; i++) mapping.set(labels[i]!, predicted[i]!)
     let agree = 0
@@ -308,7 +308,7 @@ describe('support and typed errors', () => {
       ]),
     )
     const p = params([1], [[0.3, 0.5, 0.2]])
-    const scores = Mixture.scoreSamples(family, p, data)
+    const scores = Mixture.scoreSamplesOrThrow(family, p, data)
     expect(scores[0]).toBe(0)
     expect(scores[2]).toBe(0)
     expect(E.isRight(Mixture.fit(family, data, { k: 2 }))).toBe(true)

@@ -21,7 +21,7 @@ const topics = [
 
 describe('stepwise EM on multinomial mixtures', () => {
   const n = 20_000
-  const s = Mixture.sample(Multinomial.family({ trials: 20 }), params([0.6, 0.4], topics), n, 5)
+  const s = Mixture.sampleOrThrow(Multinomial.family({ trials: 20 }), params([0.6, 0.4], topics), n, 5)
   const data = right(Dataset.fromFlat(s.values, s.d))
   const start = params(
     [0.5, 0.5],
@@ -37,8 +37,8 @@ describe('stepwise EM on multinomial mixtures', () => {
       const fit = right(await Stepwise.fit(family, right(Source.fromDataset(data, 3000)), { k: 2, init: start, batchSize: 500 }))
       expect(fit.trace.every(Number.isFinite)).toBe(true)
       const batch = right(Mixture.fit(family, data, { k: 2, init: start, tolerance: 1e-9 }))
-      const ll = Mixture.logLikelihood(family, fit.params, data) / n
-      const optimum = Mixture.logLikelihood(family, batch.params, data) / n
+      const ll = Mixture.logLikelihoodOrThrow(family, fit.params, data) / n
+      const optimum = Mixture.logLikelihoodOrThrow(family, batch.params, data) / n
       if (!(optimum - ll <= 0.01)) throw new Error(`gap ${optimum - ll} per row`)
       // The M-step sees the statistics of the rows seen (not of weight 1), so 5 pseudo-counts per
       // category do not flatten the estimate: the probabilities are batch EM's to within 0.01.

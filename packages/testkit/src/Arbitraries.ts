@@ -356,7 +356,7 @@ export const mixtureData = <C, S>(
       weighted === 'maybe' ? fc.boolean() : fc.constant(weighted),
     )
     .map(([n, seed, w]) => {
-      const s = Mixture.sample(family, params, n, Rng.seeded(seed))
+      const s = Mixture.sampleOrThrow(family, params, n, Rng.seeded(seed))
       let sampleWeights: number[] | undefined
       if (w) {
         const r = Rng.seeded(seed ^ 0x5bd1e995)

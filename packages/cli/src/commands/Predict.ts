@@ -3,9 +3,11 @@
  *
  * @packageDocumentation
  */
+import { either as E } from 'fp-ts'
 import { Mixture } from '@emkit/core'
 import type { Command } from 'commander'
 import { writeCsv } from '../Csv.js'
+import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
 import { columnList } from '../Options.js'
@@ -17,8 +19,8 @@ export const predictCommand = (io: Io, registry: Registry, modelPath: string, da
   const model = loadModel(modelPath, {}, registry)
   const data = dataForModel(loadTable(dataPath, flags.columns), model)
   const k = model.params.components.length
-  const proba = Mixture.predictProba(model.family, model.params, data)
-  const labels = Mixture.predict(model.family, model.params, data)
+  const proba = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.predictProba(model.family, model.params, data)))
+  const labels = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.predict(model.family, model.params, data)))
   const rows: number[][] = []
   for (let i = 0; i < data.n; i++) rows.push([labels[i]!, ...Array.from(proba.subarray(i * k, (i + 1) * k))])
   writeAll(io, [{ path: flags.out, contents: writeCsv(['label', ...Array.from({ length: k }, (_, j) => `p${j}`)], rows) }])

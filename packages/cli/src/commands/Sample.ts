@@ -3,10 +3,11 @@
  *
  * @packageDocumentation
  */
+import { either as E } from 'fp-ts'
 import { Mixture } from '@emkit/core'
 import type { Command } from 'commander'
 import { writeCsv } from '../Csv.js'
-import { CliFailure, orFail, usageError } from '../Failure.js'
+import { CliFailure, modelOnData, orFail, usageError } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import { label } from '../Families.js'
 import type { Io } from '../Options.js'
@@ -29,7 +30,7 @@ export const sampleCommand = (io: Io, registry: Registry, modelPath: string, fla
     throw new CliFailure(usageError(`--trials applies to multinomial models only; ${modelPath} is a ${label(model.spec)} model`))
   }
   const family = flags.trials === undefined ? model.family : orFail(registry({ ...model.spec, trials: flags.trials }))
-  const s = Mixture.sample(family, model.params, flags.n, flags.seed ?? 0)
+  const s = orFail(E.mapLeft(modelOnData(modelPath))(Mixture.sample(family, model.params, flags.n, flags.seed ?? 0)))
   const rows: number[][] = []
   for (let i = 0; i < flags.n; i++) {
     const r = Array.from(s.values.subarray(i * s.d, (i + 1) * s.d))

@@ -3,9 +3,11 @@
  *
  * @packageDocumentation
  */
+import { either as E } from 'fp-ts'
 import { Mixture } from '@emkit/core'
 import type { Command } from 'commander'
 import { writeCsv } from '../Csv.js'
+import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
 import { columnList } from '../Options.js'
@@ -16,7 +18,7 @@ import { dataForModel, loadModel, loadTable, writeAll } from '../Steps.js'
 export const scoreCommand = (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): void => {
   const model = loadModel(modelPath, {}, registry)
   const data = dataForModel(loadTable(dataPath, flags.columns), model)
-  const ll = Mixture.scoreSamples(model.family, model.params, data)
+  const ll = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.scoreSamples(model.family, model.params, data)))
   const rows: Array<Array<number | string>> = []
   let total = 0
   for (let i = 0; i < data.n; i++) {

@@ -240,7 +240,8 @@ const finish = <C, S>(
   threadCount: number,
 ): MixtureFit<C> => {
   const c = criteriaOfPass(family, r.params, pass)
-  return { ...r, parameters: c.parameters, bic: c.bic, aic: c.aic, icl: c.icl, engine, threads: threadCount }
+  if (E.isLeft(c)) throw new EmException(c.left)
+  return { ...r, parameters: c.right.parameters, bic: c.right.bic, aic: c.right.aic, icl: c.right.icl, engine, threads: threadCount }
 }
 
 /**

@@ -11,6 +11,8 @@ import type { Dataset } from '../Dataset.js'
 import { totalWeight } from '../Dataset.js'
 import type { EmError } from '../Errors.js'
 import { EmException, invalidOptions, invalidParameters } from '../Errors.js'
+import * as Validate from '../Validate.js'
+import { show, thrown } from '../Validate.js'
 import type { ComponentFamily } from '../Family.js'
 import { normalizeBlock, ROWS } from '../internal/fused.js'
 import { summarizeBlock } from '../internal/shard.js'
@@ -68,13 +70,11 @@ const jointLogDensity = <C, S>(family: ComponentFamily<C, S>, data: Dataset, par
 }
 
 /**
- * The E-step of a mixture as a full posterior: responsibilities (k × n) and per-row log-densities.
- * A pass of its own, for prediction and verification; fitting never needs it.
- *
- * @category Mixture
- * @since 0.1.0
+ * The E-step of a mixture as a full posterior, unchecked (callers have validated the parameters
+ * against the data): responsibilities (k × n) and per-row log-densities, by the fused pass's
+ * log-space normalisation.
  */
-export const responsibilities = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Responsibilities => {
+export const posteriorOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Responsibilities => {
   const k = params.components.length
   const n = data.n
   const values = new Float64Array(k * n)
@@ -158,7 +158,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
     observations: totalWeight,
     validate: (data, params) => validateParams(family, k, data.d, params, false),
     posterior: (data, params) => {
-      const q = responsibilities(family, data, params)
+      const q = posteriorOf(family, data, params)
       let ll = 0
       const sw = data.sampleWeights
       for (let i = 0; i < q.n; i++) {
@@ -215,7 +215,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
       }
       return h
     },
-    freeParameters: (params) => freeParameters(family, params),
+    freeParameters: (params) => countParameters(family, params),
     toVector: (params) => toVector(family, params),
   }
 }
@@ -230,13 +230,8 @@ export const toVector = <C, S>(family: ComponentFamily<C, S>, params: Params<C>)
   return Float64Array.from(parts)
 }
 
-/**
- * Free parameters of a mixture: (k − 1) mixing weights plus the family's component parameters.
- *
- * @category Model selection
- * @since 0.1.0
- */
-export const freeParameters = <C, S>(family: ComponentFamily<C, S>, params: Params<C>): number => {
+/** Free parameters of valid mixture parameters: (k − 1) mixing weights plus the family's component parameters. */
+export const countParameters = <C, S>(family: ComponentFamily<C, S>, params: Params<C>): number => {
   const k = params.components.length
   return k - 1 + family.freeParameters(family.dimension(params.components[0]!), k)
 }
@@ -253,24 +248,35 @@ export const validateParams = <C, S>(
   params: Params<C>,
   exact: boolean,
 ): E.Either<EmError, Params<C>> => {
-  const kk = params.components.length
-  if (kk < 1) return E.left(invalidParameters('a mixture needs at least one component'))
+  if (!Validate.isObject(params))
+    return E.left(invalidParameters(`the parameters must be an object with weights and components, got ${show(params)}`))
+  const comps = Validate.arrayLike('components', params.components)
+  if (E.isLeft(comps)) return E.left(invalidParameters(comps.left.message, undefined, 'components'))
+  const kk = comps.right.length
+  if (kk < 1) return E.left(invalidParameters('a mixture needs at least one component', undefined, 'components'))
   if (exact ? kk !== k : kk > k) return E.left(invalidParameters(`the model has k = ${k} components but the parameters have ${kk}`))
-  if (params.weights.length !== kk)
-    return E.left(invalidParameters(`${params.weights.length} mixing weights for ${kk} components`, undefined, 'weights'))
+  const weights = Validate.arrayLike('weights', params.weights)
+  if (E.isLeft(weights)) return E.left(invalidParameters(weights.left.message, undefined, 'weights'))
+  if (weights.right.length !== kk)
+    return E.left(invalidParameters(`${weights.right.length} mixing weights for ${kk} components`, undefined, 'weights'))
   let s = 0
   for (let j = 0; j < kk; j++) {
-    const w = params.weights[j]!
-    if (!Number.isFinite(w) || w < 0)
-      return E.left(invalidParameters(`mixing weight ${j} is ${w}; weights must be finite and ≥ 0`, j, `weights/${j}`))
+    const w = weights.right.value[j]
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
+      return E.left(invalidParameters(`mixing weight ${j} is ${show(w)}; weights must be finite numbers ≥ 0`, j, `weights/${j}`))
     s += w
   }
   if (Math.abs(s - 1) > 1e-9 * kk) return E.left(invalidParameters(`mixing weights sum to ${s}, not 1`, undefined, 'weights'))
-  for (let j = 0; j < kk; j++) {
-    const dj = family.dimension(params.components[j]!)
-    if (dj !== d) return E.left(invalidParameters(`component ${j} has dimension ${dj} but the data have ${d} columns`, j))
+  try {
+    for (let j = 0; j < kk; j++) {
+      const dj = family.dimension(params.components[j]!)
+      if (dj !== d) return E.left(invalidParameters(`component ${j} has dimension ${show(dj)} but the data have ${d} columns`, j))
+    }
+    const v = family.validate(params.components, d)
+    if (E.isLeft(v)) return v
+  } catch (e) {
+    if (e instanceof EmException) return E.left(e.error)
+    return E.left(invalidParameters(`the components are not ${family.name} components: ${thrown(e)}`, undefined, 'components'))
   }
-  const v = family.validate(params.components, d)
-  if (E.isLeft(v)) return v
   return E.right(params)
 }

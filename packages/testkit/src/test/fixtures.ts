@@ -69,7 +69,7 @@ export const eStepForgetsMixingWeights = (k: number): NormalModel => {
       const right = m.posterior(data, params)
       const uniform = new Float64Array(params.weights.length).fill(1 / params.weights.length)
       return {
-        posterior: Mixture.responsibilities(normalFamily, data, { weights: uniform, components: params.components }),
+        posterior: Mixture.responsibilitiesOrThrow(normalFamily, data, { weights: uniform, components: params.components }),
         logLikelihood: right.logLikelihood,
       }
     },
