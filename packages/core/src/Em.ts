@@ -12,7 +12,6 @@ import { EmException, invalidOptions } from './Errors.js'
 import type { AsyncModel, FitWarning, LoopModel, MaybePromise, Posterior, StepContext } from './Model.js'
 import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
-import * as Validate from './Validate.js'
 
 /**
  * Produces starting parameters from the data and a random stream (e.g. k-means++).
@@ -182,17 +181,12 @@ const isFiniteVector = (v: Float64Array): boolean => {
 }
 
 const checkOptions = (o: LoopOptions): EmError | undefined => {
-  if (!Validate.isObject(o)) return invalidOptions('options', `options must be an object, got ${Validate.show(o)}`)
-  const checks = [
-    Validate.optional(o.maxIterations, 0, (v) => Validate.integer('maxIterations', v, { min: 0 })),
-    Validate.optional(o.tolerance, 0, (v) => Validate.number('tolerance', v, { min: 0 })),
-    Validate.optional(o.restarts, 1, (v) => Validate.integer('restarts', v, { min: 1 })),
-    Validate.optional(o.seed, 0, (v) => Validate.number('seed', v)),
-    Validate.optional(o.rng, undefined, (v) => Validate.methods('rng', v, ['uniform', 'int', 'normal'])),
-    Validate.optional(o.signal, undefined, (v) => Validate.methods('signal', v, ['addEventListener', 'removeEventListener'])),
-    Validate.optional(o.onIteration, undefined, (v) => Validate.callback('onIteration', v)),
-  ]
-  for (const c of checks) if (E.isLeft(c)) return c.left
+  const maxIt = o.maxIterations ?? DEFAULT_MAX_ITERATIONS
+  if (!Number.isInteger(maxIt) || maxIt < 0) return invalidOptions('maxIterations', `maxIterations must be an integer ≥ 0, got ${maxIt}`)
+  const tol = o.tolerance ?? DEFAULT_TOLERANCE
+  if (!(tol >= 0) || !Number.isFinite(tol)) return invalidOptions('tolerance', `tolerance must be a finite number ≥ 0, got ${tol}`)
+  const restarts = o.restarts ?? 1
+  if (!Number.isInteger(restarts) || restarts < 1) return invalidOptions('restarts', `restarts must be an integer ≥ 1, got ${restarts}`)
   return undefined
 }
 

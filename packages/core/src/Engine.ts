@@ -24,7 +24,7 @@ import { EmException, engineFailure, invalidData, invalidOptions } from './Error
 import type { ComponentFamily } from './Family.js'
 import type { PassTotals } from './internal/fused.js'
 import { emptyTotals, FusedKernel } from './internal/fused.js'
-import { cores, PoolFailure, ThreadPool, threadsAvailable } from './internal/pool.js'
+import { cores, PoolFailure, ThreadPool, threadsUnavailable } from './internal/pool.js'
 import { baseMeasure, globalRows, rowLogDensityInto, worstRowsStatistics, WorstRows } from './internal/rows.js'
 import type { RowSource } from './Source.js'
 import { BlockError, checkBlock } from './Source.js'
@@ -76,6 +76,12 @@ export interface SyncEngine<C, S> {
   readonly kind: 'memory' | 'threads'
   /** Threads the passes run on (1 for `memory`). */
   readonly threads: number
+  /**
+   * Why the engine runs on one thread although more were asked for (one sentence: this runtime
+   * cannot run the threads engine, see `Workers`); absent otherwise. Fits report it as a
+   * `threadsUnavailable` warning.
+   */
+  readonly fallback?: string
   /** The dataset the engine was made for. Passing it other data is an error. */
   readonly data: Dataset
   /** Columns d. */
@@ -168,11 +174,14 @@ export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Sync
  * and the others on worker threads over shared memory (the data are copied into a
  * `SharedArrayBuffer` once unless they already are, see `Dataset.toShared`). Each thread returns
  * its block's statistics; they merge through the family's monoid, so the fit equals the memory
- * engine's up to summation order. Requires Node and a family with a `worker` recipe.
+ * engine's up to summation order. Requires a family with a `worker` recipe, and worker threads:
+ * Node's, or Web Workers where `Workers` says they can run (in a browser: a cross-origin isolated
+ * page, a fit inside a Web Worker, a worker script). Where they cannot, the engine is the memory
+ * engine with {@link SyncEngine.fallback} saying why.
  *
  * @param threads - an integer ≥ 1 (1 gives the memory engine).
- * @returns `Left(InvalidOptions)` for a bad count, a family without a worker recipe, or a runtime
- *   without worker threads; `Left(EngineFailure)` when the workers cannot start.
+ * @returns `Left(InvalidOptions)` for a bad count or a family without a worker recipe;
+ *   `Left(EngineFailure)` when the workers cannot start.
  * @category Engines
  * @since 0.2.0
  */
@@ -182,8 +191,9 @@ export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, thre
   if (t === 1) return E.right(memory(family, data))
   if (family.worker === undefined)
     return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${threads} threads`))
-  if (!threadsAvailable())
-    return E.left(invalidOptions('workers', `worker threads are not available in this JavaScript runtime; use workers: 1`))
+  const unavailable = threadsUnavailable()
+  if (unavailable !== undefined)
+    return E.right({ ...memory(family, data), fallback: `running on 1 thread instead of ${t}: ${unavailable}` })
   const base = baseMeasure(family, data)
   let pool: ThreadPool<C, S>
   try {
@@ -225,7 +235,7 @@ export const AUTO_WORKERS_WORK = 2_000_000
 
 /**
  * Resolves a `workers` option into a thread count: an integer ≥ 1 as given, or `'auto'` (and
- * `undefined`): every core when the family has a worker recipe, worker threads exist here and the
+ * `undefined`): every core when the family has a worker recipe, worker threads can run here and the
  * work n·k·(d² + 3d)/2 is at least {@link AUTO_WORKERS_WORK}; else 1.
  *
  * @returns `Left(InvalidOptions)` naming `workers` for anything else.
@@ -241,7 +251,7 @@ export const resolveWorkers = <C, S>(
 ): E.Either<EmError, number> => {
   if (workers === undefined || workers === 'auto') {
     const work = (n * k * (d * d + 3 * d)) / 2
-    return E.right(family.worker !== undefined && threadsAvailable() && work >= AUTO_WORKERS_WORK ? cores() : 1)
+    return E.right(family.worker !== undefined && threadsUnavailable() === undefined && work >= AUTO_WORKERS_WORK ? cores() : 1)
   }
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
     return E.left(

@@ -33,12 +33,15 @@ export interface Posterior<Q> {
  * - `'logLikelihoodDecreased'`: an iteration lowered log p(X | θ) beyond rounding (not EM);
  * - `'componentReseeded'` / `'componentDropped'`: the collapse policy acted on a component;
  * - `'restartFailed'`: one restart of several ended in an error (the others went on);
- * - `'batchSkipped'`: stepwise EM skipped a mini-batch whose rows all have weight 0.
+ * - `'batchSkipped'`: stepwise EM skipped a mini-batch whose rows all have weight 0;
+ * - `'threadsUnavailable'`: the fit asked for several threads and ran on one, because this runtime
+ *   cannot run the threads engine (the message says why; see `Workers`).
  *
  * @category Model
  * @since 0.2.0
  */
-export type FitWarningKind = 'logLikelihoodDecreased' | 'componentReseeded' | 'componentDropped' | 'restartFailed' | 'batchSkipped'
+export type FitWarningKind =
+  'logLikelihoodDecreased' | 'componentReseeded' | 'componentDropped' | 'restartFailed' | 'batchSkipped' | 'threadsUnavailable'
 
 /**
  * Something worth knowing about a fit that is not an error: a log-likelihood decrease beyond

@@ -24,7 +24,6 @@ import { either as E } from 'fp-ts'
 import type { Dataset } from './Dataset.js'
 import type { EmError } from './Errors.js'
 import { EmException, engineFailure, invalidData, invalidOptions } from './Errors.js'
-import * as Validate from './Validate.js'
 import type { ComponentFamily, InitMethod } from './Family.js'
 import { emptyTotals, FusedKernel } from './internal/fused.js'
 import { globalRows, rowLogDensityInto, worstRowsStatistics } from './internal/rows.js'
@@ -233,7 +232,7 @@ const resolve = <C, S>(
     return E.left(
       invalidOptions(
         'seed',
-        `seed must be a finite number, got ${Validate.show(seed)}`,
+        `seed must be a finite number, got ${typeof seed === 'object' ? JSON.stringify(seed) : String(seed as string)}`,
       ),
     )
   }

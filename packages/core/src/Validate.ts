@@ -201,36 +201,6 @@ export const optional = <T, L>(value: unknown, fallback: T, check: (value: unkno
 export const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
 
 /**
- * An object option that must provide the named methods (an `Rng`, an `AbortSignal`, …).
- *
- * @returns `Right(value)`, or `Left(InvalidOptions)` naming the first missing method.
- * @category Validation
- * @since 0.3.0
- */
-export const methods = <T>(option: string, value: unknown, names: readonly string[]): E.Either<InvalidOptions, T> => {
-  try {
-    if (!isObject(value)) return E.left(invalidOptions(option, `${option} must be an object with ${names.join(', ')}, got ${show(value)}`))
-    for (const name of names) {
-      if (typeof (value as Record<string, unknown>)[name] !== 'function')
-        return E.left(invalidOptions(option, `${option} must have a method ${name}, got ${show(value)} without one`))
-    }
-    return E.right(value as T)
-  } catch (e) {
-    return E.left(invalidOptions(option, `${option} could not be read: ${thrown(e)}`))
-  }
-}
-
-/**
- * A callback option: a function.
- *
- * @returns `Right(value)`, or `Left(InvalidOptions)`.
- * @category Validation
- * @since 0.3.0
- */
-export const callback = <T>(option: string, value: unknown): E.Either<InvalidOptions, T> =>
-  typeof value === 'function' ? E.right(value as T) : E.left(invalidOptions(option, `${option} must be a function, got ${show(value)}`))
-
-/**
  * An options argument: `undefined` (then `{}`) or a plain object.
  *
  * @returns `Right(options)`, or `Left(InvalidOptions)` (option `'options'`).

@@ -1,68 +1,32 @@
 /**
- * Main-thread side of the threads engine: the rows are cut into contiguous blocks, one per thread;
- * the main thread runs the fused pass over block 0 itself and worker threads over the others, on
- * data held in `SharedArrayBuffer`s. Each thread returns only its block's totals (log-likelihood,
+ * Calling-thread side of the threads engine: the rows are cut into contiguous blocks, one per
+ * thread; the calling thread runs the fused pass over block 0 itself and workers over the others,
+ * on data held in `SharedArrayBuffer`s. Each thread returns only its block's totals (log-likelihood,
  * per-component statistics, …), which merge through the family's monoid: no n × k buffer anywhere.
  *
- * The API stays synchronous: requests go out by message and the main thread blocks in
- * `Atomics.wait` until each worker has posted its reply, which it takes with `receiveMessageOnPort`.
+ * The API stays synchronous: requests go out by message and the calling thread blocks in
+ * `Atomics.wait` until each worker has signalled its reply, which it then takes without waiting.
  * A worker that exits signals it through the same word, so a dead worker is an error, not a hang.
  *
- * Node's modules are reached through `process.getBuiltinModule`, so importing core never needs
- * Node; only creating a threads engine does.
+ * Starting, messaging and the core count are the platform's (`#platform`, chosen by the package's
+ * `imports` conditions: worker threads in Node, Web Workers elsewhere), so importing core never
+ * needs Node.
  *
  * @internal
  */
+import { platform } from '#platform'
 import type { Dataset } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
 import { emptyTotals, FusedKernel, mergePass } from './fused.js'
 import type { PassTotals } from './fused.js'
-
-/** The parts of `node:worker_threads` the pool uses. */
-interface WorkerThreads {
-  Worker: new (url: URL, options: Record<string, unknown>) => NodeWorker
-  MessageChannel: new () => { port1: Port; port2: Port }
-  receiveMessageOnPort: (port: Port) => { message: unknown } | undefined
-}
-interface NodeWorker {
-  unref(): void
-  terminate(): Promise<number>
-}
-interface Port {
-  postMessage(message: unknown): void
-  close(): void
-}
-
-/** Node's built-in module `name`, or `undefined` where there is no Node (browsers). */
-export const builtin = <T>(name: string): T | undefined => {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-  return p?.getBuiltinModule?.(name) as T | undefined
-}
+import type { BlockWorker, WorkerReply } from './platform.js'
+import { DEAD } from './platform.js'
 
 /** Number of logical cores (1 where unknown). */
-export const cores = (): number => {
-  const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os')
-  if (os !== undefined) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length)
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-  return Math.max(1, nav?.hardwareConcurrency ?? 1)
-}
+export const cores = (): number => platform.cores()
 
-/** Whether worker threads can be created here. */
-export const threadsAvailable = (): boolean => builtin('node:worker_threads') !== undefined
-
-/**
- * When running from TypeScript sources (tests), module URLs point at `src/…/*.ts`; workers need the
- * compiled `dist/…/*.js`. Maps one to the other when the compiled file exists.
- */
-export const runnableUrl = (url: string): string => {
-  if (!url.startsWith('file:') || !url.endsWith('.ts')) return url
-  const fs = builtin<{ existsSync: (p: string) => boolean }>('node:fs')
-  const u = builtin<{ fileURLToPath: (u: string) => string; pathToFileURL: (p: string) => URL }>('node:url')
-  if (fs === undefined || u === undefined) return url
-  const path = u.fileURLToPath(url)
-  const dist = path.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2').replace(/\.ts$/, '.js')
-  return fs.existsSync(dist) ? u.pathToFileURL(dist).href : url
-}
+/** Why worker threads cannot run here (one sentence), or `undefined` when they can. */
+export const threadsUnavailable = (): string | undefined => platform.threadsUnavailable()
 
 const shareable = (a: Float64Array): { buffer: SharedArrayBuffer; view: Float64Array } => {
   if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) {
@@ -74,20 +38,11 @@ const shareable = (a: Float64Array): { buffer: SharedArrayBuffer; view: Float64A
   return { buffer, view }
 }
 
-/** How long the main thread waits for one worker reply before giving up (ms). */
+/** How long the calling thread waits for one worker reply before giving up (ms). */
 const REPLY_TIMEOUT_MS = 10 * 60 * 1000
-
-/** The value a worker stores in its signal word when it exits. */
-export const DEAD = -1
 
 /** A failure of the pool (a worker died, did not reply, or reported an error). */
 export class PoolFailure extends Error {}
-
-/** The fused-pass totals a worker sends back. */
-export interface WorkerReply<S> {
-  readonly totals?: PassTotals<S>
-  readonly error?: string
-}
 
 /**
  * A pool of worker threads bound to one dataset, one family and a maximum k.
@@ -95,14 +50,12 @@ export interface WorkerReply<S> {
 export class ThreadPool<C, S> {
   /** The dataset with its values (and sample weights) in shared memory. */
   readonly data: Dataset
-  private readonly workers: NodeWorker[] = []
-  private readonly ports: Port[] = []
+  private readonly workers: BlockWorker[] = []
   private readonly signal: Int32Array
   private readonly seen: number[] = []
   private readonly bounds: number[]
   private readonly block0: Dataset
   private readonly kernel: FusedKernel<C, S>
-  private readonly receive: WorkerThreads['receiveMessageOnPort']
   private closed = false
 
   constructor(
@@ -114,9 +67,8 @@ export class ThreadPool<C, S> {
   ) {
     const recipe = family.worker
     if (recipe === undefined) throw new PoolFailure(`the ${family.name} family has no worker recipe`)
-    const wt = builtin<WorkerThreads>('node:worker_threads')
-    if (wt === undefined) throw new PoolFailure('worker threads are not available in this JavaScript runtime')
-    this.receive = wt.receiveMessageOnPort
+    const unavailable = platform.threadsUnavailable()
+    if (unavailable !== undefined) throw new PoolFailure(unavailable)
     const values = shareable(source.values)
     const sw = source.sampleWeights === undefined ? undefined : shareable(source.sampleWeights)
     const sharedBase = base === undefined ? undefined : shareable(base)
@@ -128,32 +80,22 @@ export class ThreadPool<C, S> {
     this.bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * source.n) / threads))
     this.block0 = this.blockOf(0)
     this.kernel = new FusedKernel(family, source.d)
-    const workerUrl = new URL(runnableUrl(import.meta.url.replace(/pool\.(js|ts)$/, 'worker.$1')))
-    const moduleUrl = runnableUrl(recipe.module)
     try {
       for (let t = 1; t < threads; t++) {
-        const channel = new wt.MessageChannel()
-        const w = new wt.Worker(workerUrl, {
-          workerData: {
-            recipe: { module: moduleUrl, factory: recipe.factory, options: recipe.options },
-            port: channel.port2,
-            signal: this.signal.buffer,
+        this.workers.push(
+          platform.spawn({
+            recipe: { name: family.name, module: recipe.module, factory: recipe.factory, options: recipe.options },
+            signal: this.signal.buffer as SharedArrayBuffer,
             index: t,
             values: values.buffer,
-            sampleWeights: sw?.buffer,
-            base: sharedBase?.buffer,
+            ...(sw === undefined ? {} : { sampleWeights: sw.buffer }),
+            ...(sharedBase === undefined ? {} : { base: sharedBase.buffer }),
             d: source.d,
             start: this.bounds[t]!,
             end: this.bounds[t + 1]!,
-          },
-          transferList: [channel.port2],
-          // A small young generation: the worker allocates little per request, and each MB here is resident memory.
-          resourceLimits: { maxYoungGenerationSizeMb: 4 },
-        })
-        w.unref()
-        this.workers.push(w)
-        this.ports.push(channel.port1)
-        this.seen.push(0)
+          }),
+        )
+        this.seen.push(Atomics.load(this.signal, t))
       }
     } catch (e) {
       this.close()
@@ -161,7 +103,7 @@ export class ThreadPool<C, S> {
     }
   }
 
-  /** Number of threads (main included). */
+  /** Number of threads (the calling one included). */
   get threads(): number {
     return this.workers.length + 1
   }
@@ -180,7 +122,7 @@ export class ThreadPool<C, S> {
     if (this.closed) throw new PoolFailure('the worker pool is closed')
     const k = components.length
     const request = { weights: Array.from(weights), components: this.family.toJSON(components), k }
-    for (const port of this.ports) port.postMessage(request)
+    for (const w of this.workers) w.post(request)
     // Block 0 on this thread while the workers run theirs.
     const totals = emptyTotals(this.kernel.monoid, k)
     const logWeights = Float64Array.from(weights, Math.log)
@@ -204,7 +146,7 @@ export class ThreadPool<C, S> {
         Atomics.wait(this.signal, index, expected, 1000)
       }
       this.seen[w] = expected + 1
-      const msg = this.receive(this.ports[w]!)?.message as WorkerReply<S> | undefined
+      const msg = this.workers[w]!.receive() as WorkerReply<S> | undefined
       if (msg === undefined) {
         this.close()
         throw new PoolFailure(`worker thread ${index} signalled without a reply`)
@@ -222,7 +164,6 @@ export class ThreadPool<C, S> {
   close(): void {
     if (this.closed) return
     this.closed = true
-    for (const port of this.ports) port.close()
-    for (const w of this.workers) void w.terminate()
+    for (const w of this.workers) w.terminate()
   }
 }

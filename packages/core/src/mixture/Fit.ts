@@ -14,7 +14,6 @@ import { fit as emFit, fitAsync as emFitAsync } from '../Em.js'
 import type { AsyncEngine, Pass, StreamOptions, SyncEngine } from '../Engine.js'
 import { resolveWorkers, stream, threads } from '../Engine.js'
 import type { EmError } from '../Errors.js'
-import { show } from '../Validate.js'
 import { EmException, invalidData, invalidOptions, invalidParameters } from '../Errors.js'
 import type { ComponentFamily, InitMethod } from '../Family.js'
 import type { AsyncModel, LoopModel } from '../Model.js'
@@ -131,8 +130,6 @@ interface PassPosterior<C, S> {
 
 /** An engine-backed mixture model and what it remembers of its last pass. */
 interface Backed<C, S> {
-  /** The number of components the fit started with. */
-  readonly k: number
   readonly last: () => PassPosterior<C, S> | undefined
 }
 
@@ -149,7 +146,6 @@ const syncModel = <C, S>(
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
-    k,
     last: () => last,
     observations: totalWeight,
     validate: (data, params) => validateParams(family, k, data.d, params, false),
@@ -178,7 +174,6 @@ const asyncModel = <C, S>(
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
-    k,
     last: () => last,
     observations: () => last?.pass.weight ?? Number.NaN,
     validate: (source, params) => validateParams(family, k, source.d, params, false),
@@ -227,37 +222,13 @@ const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: 
   return E.right({ collapse: collapse.right, init: method.right })
 }
 
-/**
- * Says who is at fault when the loop fails before its first step: the caller's start (a given
- * start that gives some row zero density), or the library's own initialisation (an initial
- * estimate the family rejects, or one under which a row has zero density) — then what to change.
- */
-const explainStart = <C>(init: Params<C> | InitMethod, k: number, error: EmError, impossibleRow: number | undefined): EmError => {
-  const row = impossibleRow !== undefined && impossibleRow >= 0 ? impossibleRow : undefined
-  if (typeof init !== 'string') {
-    if (error._tag !== 'NonFinite' || error.iteration !== 0 || row === undefined) return error
-    return invalidParameters(
-      `row ${row} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`,
-    )
-  }
-  // A start drawn by an initialisation method: the options and data were checked before, so an
-  // inadmissible start or an impossible row is the initialisation's doing, not the caller's.
-  const how = `the initial estimate from init '${init}' (k = ${k})`
-  if (error._tag === 'InvalidParameters') {
-    return {
-      _tag: 'CollapsedComponent',
-      component: error.component ?? 0,
-      iteration: 0,
-      message: `${how} is not admissible (${error.message}); the rows it gave a component may be too few or too concentrated: raise the family's regularisation, lower k or try another init`,
-    }
-  }
-  if (error._tag === 'NonFinite' && error.iteration === 0) {
-    return {
-      ...error,
-      message: `${how} gives ${row === undefined ? 'some row' : `row ${row}`} zero density under every component (log-likelihood −∞); the data's scale may be beyond double-precision densities: rescale the data, raise the family's regularisation or try another init`,
-    }
-  }
-  return error
+/** A start that gives some row zero density: name the row (the caller's start is at fault). */
+const explainNonFinite = <C>(init: Params<C> | InitMethod, error: EmError, impossibleRow: number | undefined): EmError => {
+  if (error._tag !== 'NonFinite' || error.iteration !== 0 || typeof init === 'string' || impossibleRow === undefined || impossibleRow < 0)
+    return error
+  return invalidParameters(
+    `row ${impossibleRow} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`,
+  )
 }
 
 /** The loop's fit plus criteria from the pass at the returned parameters. */
@@ -337,11 +308,15 @@ const conclude = <C, S>(
   start: Params<C> | InitMethod,
   r: E.Either<EmError, Fit<Params<C>>>,
 ): E.Either<EmError, MixtureFit<C>> => {
-  if (E.isLeft(r)) return E.left(explainStart(start, em.k, r.left, em.last()?.pass.impossibleRow))
+  if (E.isLeft(r)) return E.left(explainNonFinite(start, r.left, em.last()?.pass.impossibleRow))
   const last = em.last()
   try {
     const pass = last !== undefined && last.params === r.right.params ? last.pass : engine.pass(r.right.params)
-    return E.right(finish(family, r.right, pass, engine.kind, engine.threads))
+    const warned =
+      engine.fallback === undefined
+        ? r.right
+        : { ...r.right, warnings: [{ kind: 'threadsUnavailable' as const, iteration: 0, message: engine.fallback }, ...r.right.warnings] }
+    return E.right(finish(family, warned, pass, engine.kind, engine.threads))
   } catch (e) {
     if (e instanceof EmException) return E.left(e.error)
     throw e
@@ -372,7 +347,7 @@ export const fitAsync = async <C, S>(
 ): Promise<E.Either<EmError, MixtureFit<C>>> => {
   const choice = options.engine ?? 'auto'
   if (!['auto', 'memory', 'threads', 'stream'].includes(choice)) {
-    return E.left(invalidOptions('engine', `engine must be 'auto', 'memory', 'threads' or 'stream', got ${show(choice)}`))
+    return E.left(invalidOptions('engine', `engine must be 'auto', 'memory', 'threads' or 'stream', got ${JSON.stringify(choice)}`))
   }
   const isSource = !('values' in data)
   if (!isSource && choice !== 'stream') {
@@ -412,7 +387,7 @@ export const fitAsync = async <C, S>(
         : resolved.right.init
     const loopOptions: AsyncFitOptions<RowSource, Params<C>> = { ...options, init }
     const r = await emFitAsync(em, source, loopOptions)
-    if (E.isLeft(r)) return E.left(explainStart(resolved.right.init, options.k, r.left, em.last()?.pass.impossibleRow))
+    if (E.isLeft(r)) return E.left(explainNonFinite(resolved.right.init, r.left, em.last()?.pass.impossibleRow))
     const last = em.last()
     const pass = last !== undefined && last.params === r.right.params ? last.pass : await engine.pass(r.right.params)
     return E.right(finish(family, r.right, pass, 'stream', 1))

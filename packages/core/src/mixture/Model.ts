@@ -120,7 +120,7 @@ export const resolveCollapse = (collapse: unknown): E.Either<EmError, CollapsePo
       : E.left(
           invalidOptions(
             'collapse',
-            `collapse must be one of ${COLLAPSE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${show(collapse)}`,
+            `collapse must be one of ${COLLAPSE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(collapse)}`,
           ),
         )
 

@@ -1,0 +1,38 @@
+/**
+ * The worker's side of one block, the same on every platform: views of the worker's rows in the
+ * shared buffers, the family rebuilt from its recipe, and the fused pass over the block for each
+ * request. Node's `worker.ts` and the Web Worker's `Workers.serve` both answer through it.
+ *
+ * @internal
+ */
+import { either as E } from 'fp-ts'
+import type { Dataset } from '../Dataset.js'
+import type { ComponentFamily } from '../Family.js'
+import { emptyTotals, FusedKernel } from './fused.js'
+import type { BlockInit, PassRequest, WorkerReply } from './platform.js'
+
+/** Answers pass requests over the block `init` describes with `family`. */
+export const blockServer = (
+  init: BlockInit,
+  family: ComponentFamily<unknown, unknown>,
+): ((request: PassRequest) => WorkerReply<unknown>) => {
+  const m = init.end - init.start
+  const values = new Float64Array(init.values, init.start * init.d * 8, m * init.d)
+  const block: Dataset =
+    init.sampleWeights === undefined
+      ? { n: m, d: init.d, values }
+      : { n: m, d: init.d, values, sampleWeights: new Float64Array(init.sampleWeights, init.start * 8, m) }
+  const base = init.base === undefined ? undefined : new Float64Array(init.base, init.start * 8, m)
+  const kernel = new FusedKernel(family, init.d)
+  return (request) => {
+    try {
+      const components = family.fromJSON(request.components, init.d)
+      if (E.isLeft(components)) return { error: components.left.message }
+      const totals = emptyTotals(kernel.monoid, request.k)
+      kernel.run(block, components.right, Float64Array.from(request.weights, Math.log), base, totals, init.start)
+      return { totals }
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The threads engine's platform in Node (and runtimes that resolve the `node` condition): worker
+ * threads from `node:worker_threads`, started on `worker.ts` with their block's shared buffers;
+ * replies come back by message and the waiting thread takes them with `receiveMessageOnPort`, so
+ * the engine stays synchronous.
+ *
+ * @internal
+ */
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { MessagePort } from 'node:worker_threads'
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
+import type { BlockInit, BlockWorker, Platform, WorkerReply } from './platform.js'
+
+/**
+ * When running from TypeScript sources (tests), module URLs point at `src/…/*.ts`; workers need the
+ * compiled `dist/…/*.js`. Maps one to the other when the compiled file exists.
+ */
+export const runnableUrl = (url: string): string => {
+  if (!url.startsWith('file:') || !url.endsWith('.ts')) return url
+  const path = fileURLToPath(url)
+  const dist = path.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2').replace(/\.ts$/, '.js')
+  return existsSync(dist) ? pathToFileURL(dist).href : url
+}
+
+const spawn = (init: BlockInit): BlockWorker => {
+  const channel = new MessageChannel()
+  const port: MessagePort = channel.port1
+  const workerUrl = new URL(runnableUrl(import.meta.url.replace(/platform\.node\.(js|ts)$/, 'worker.$1')))
+  const worker = new Worker(workerUrl, {
+    workerData: { ...init, recipe: { ...init.recipe, module: runnableUrl(init.recipe.module) }, port: channel.port2 },
+    transferList: [channel.port2],
+    // A small young generation: the worker allocates little per request, and each MB here is resident memory.
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  })
+  worker.unref()
+  return {
+    post: (request) => port.postMessage(request),
+    receive: () => receiveMessageOnPort(port)?.message as WorkerReply<unknown> | undefined,
+    terminate: () => {
+      port.close()
+      void worker.terminate()
+    },
+  }
+}
+
+/** Node's platform. */
+export const platform: Platform = {
+  name: 'node',
+  cores: () => Math.max(1, availableParallelism()),
+  threadsUnavailable: () => undefined,
+  spawn,
+  setScript: () => undefined,
+  serve: () => {
+    throw new Error('Workers.serve is for Web Workers; in Node, worker threads rebuild a family from its worker recipe by themselves')
+  },
+}
