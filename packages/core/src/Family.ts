@@ -126,6 +126,37 @@ export interface ComponentFamily<C, S> {
    * arrays, plain objects).
    */
   readonly worker?: WorkerRecipe
+  /**
+   * Optional: why a fitted component is degenerate — a spike that buys likelihood from too few rows
+   * or from duplicated values rather than describing the data — or `undefined` when it is not. Model
+   * selection sets degenerate fits aside (as mclust reports singular fits as missing) and `emkit fit`
+   * warns about them. What degenerate means is the family's to say; a Gaussian component is
+   * degenerate when it holds fewer than d + 1 rows' worth of weight or when a conditional variance
+   * falls below 10⁻⁶ of the data's variance along that coordinate.
+   *
+   * @param component - the fitted component.
+   * @param support - the rows' worth of weight it holds: n·πⱼ (a count of rows, not a fraction).
+   * @param scale - the data's per-coordinate scale ({@link DataScale}).
+   * @since 0.3.0
+   */
+  degenerate?(component: C, support: number, scale: DataScale): string | undefined
+}
+
+/**
+ * The scale of a data set, per coordinate, against which a family judges a fitted component
+ * degenerate ({@link ComponentFamily.degenerate}): the (unweighted) mean and the variance (divided
+ * by n) of every column.
+ *
+ * @category Families
+ * @since 0.3.0
+ */
+export interface DataScale {
+  /** The number of rows n. */
+  readonly n: number
+  /** The mean of every column (length d). */
+  readonly mean: Float64Array
+  /** The variance of every column, Σ (x − mean)² / n (length d; 0 for a constant column). */
+  readonly variance: Float64Array
 }
 
 /**

@@ -278,6 +278,71 @@ export const logDensity = (c: Component, x: ArrayLike<number>): number => {
   return -d * Linalg.HALF_LOG_2PI + c.logDetPrecisionCholesky - 0.5 * q
 }
 
+const show = (x: number): string => (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6 ? x.toExponential(2) : x.toPrecision(3))
+
+/**
+ * The rows' worth of weight a component of a covariance structure needs for its own parameters to
+ * be estimated without a singular covariance: d + 1 for `full` (a d × d scatter of rank d), 2 for
+ * `diag` and `spherical` (a variance per coordinate), 1 for `tied` (only a mean; the shared
+ * covariance pools every component).
+ *
+ * @category Components
+ * @since 0.3.0
+ */
+export const minimumSupport = (covariance: CovarianceType, d: number): number =>
+  covariance === 'full' ? d + 1 : covariance === 'tied' ? 1 : 2
+
+/**
+ * The smallest conditional variance of a component relative to the data's variance along that
+ * coordinate below which the component counts as degenerate: 10⁻⁴ (a conditional standard deviation
+ * under 1% of the data's).
+ *
+ * @category Components
+ * @since 0.3.0
+ */
+export const DEGENERATE_RELATIVE_VARIANCE = 1e-4
+
+/**
+ * Why a fitted Gaussian component is degenerate, or `undefined` (the family's
+ * `ComponentFamily.degenerate`): it holds fewer rows' worth of weight n·πⱼ than its structure needs
+ * ({@link minimumSupport}), or some conditional variance Lᵣᵣ² (a squared diagonal entry of the
+ * Cholesky factor of Σ, the variance of coordinate r given the coordinates before it, ≥ the smallest
+ * eigenvalue of Σ) is below {@link DEGENERATE_RELATIVE_VARIANCE} times the data's variance along r
+ * — a spike on one row or on duplicated values, whose likelihood grows without bound as the
+ * regularisation shrinks. A constant data column (variance 0) makes every component degenerate.
+ *
+ * @param support - n·πⱼ, in rows.
+ * @param scale - the data's per-coordinate mean and variance.
+ * @example
+ * ```ts
+ * const fit = Mixture.fitOrThrow(Gaussian.family(), Datasets.faithful, { k: 2, seed: 1 })
+ * const scale = { n: 272, mean: new Float64Array([3.49, 70.9]), variance: new Float64Array([1.3, 184]) }
+ * Gaussian.degenerate(fit.params.components[0]!, 272 * fit.params.weights[0]!, scale, 'full') // undefined
+ * ```
+ * @category Components
+ * @since 0.3.0
+ */
+export const degenerate = (
+  c: Component,
+  support: number,
+  scale: { readonly variance: ArrayLike<number> },
+  covariance: CovarianceType,
+): string | undefined => {
+  const d = c.mean.length
+  const need = minimumSupport(covariance, d)
+  if (support < need)
+    return `it holds ${support.toPrecision(3)} rows' worth of weight, fewer than the ${need} its ${covariance} covariance needs`
+  for (let r = 0; r < d; r++) {
+    const l = c.choleskyFactor[r * d + r]!
+    const v = scale.variance[r]!
+    if (!(l * l >= DEGENERATE_RELATIVE_VARIANCE * v) || v === 0)
+      return v === 0
+        ? `coordinate ${r + 1} is constant in the data`
+        : `its variance along coordinate ${r + 1} is ${show(l * l)}, under ${DEGENERATE_RELATIVE_VARIANCE} of the data's (${show(v)}): a spike on ${support < 1.5 ? 'one row' : 'duplicated values'}`
+  }
+  return undefined
+}
+
 /**
  * Whether a fitted component has collapsed onto the regularisation floor: some conditional variance
  * (a squared diagonal entry Lᵣᵣ² of its covariance's Cholesky factor, which is ≥ the smallest

@@ -9,7 +9,7 @@ import { either as E } from 'fp-ts'
 import type { ComponentFamily, Dataset, Degenerate, EmError, Rng } from '@emkit/core'
 import { EmException, Errors } from '@emkit/core'
 import type { Component, CovarianceType } from './Component.js'
-import { COVARIANCE_TYPES, component, sameMatrix } from './Component.js'
+import { COVARIANCE_TYPES, component, degenerate, sameMatrix } from './Component.js'
 import type { Statistics } from './Statistics.js'
 import { monoid, scale, summarize } from './Statistics.js'
 import { estimateDiag, logDensityDiag } from './internal/diag.js'
@@ -191,6 +191,7 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
     scale,
     estimate: (stats) => kernels.estimate(stats, regularization),
     freeParameters: (d, k) => k * d + kernels.covarianceParameters(d, k),
+    degenerate: (c, support, scale) => degenerate(c, support, scale, covariance),
     dimension: (c) => c.mean.length,
     sample: (c: Component, rng: Rng.Rng, out: Float64Array, offset: number) => {
       const d = c.mean.length

@@ -13,7 +13,18 @@
  * @packageDocumentation
  */
 export type { Component, CovarianceType } from './Component.js'
-export { COVARIANCE_TYPES, component, componentOrThrow, isDegenerate, logDensity, meanAndCovariance, parameters } from './Component.js'
+export {
+  COVARIANCE_TYPES,
+  DEGENERATE_RELATIVE_VARIANCE,
+  component,
+  componentOrThrow,
+  degenerate,
+  isDegenerate,
+  minimumSupport,
+  logDensity,
+  meanAndCovariance,
+  parameters,
+} from './Component.js'
 export type { FamilyOptions, GaussianFamily } from './Gaussian.js'
 export { DEFAULT_REGULARIZATION, checkOptions, family } from './Gaussian.js'
 export * as Statistics from './Statistics.js'
