@@ -9,9 +9,11 @@
 import { either as E } from 'fp-ts'
 import type { EmError } from './Errors.js'
 import { EmException, invalidOptions } from './Errors.js'
-import type { AsyncModel, FitWarning, LoopModel, MaybePromise, Posterior, StepContext } from './Model.js'
+import type { AsyncModel, FitWarning, LoopModel, MaybePromise, Posterior, StepContext, Unconstrained } from './Model.js'
 import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
+import type { Acceleration, StoppingRule } from './Squarem.js'
+import { ACCELERATIONS, aitken, DEFAULT_STEP_BOUNDS, extrapolate, relativeChange, STABILISE_ABOVE, STOPPING_RULES } from './Squarem.js'
 
 /**
  * Produces starting parameters from the data and a random stream (e.g. k-means++).
@@ -70,14 +72,31 @@ export const DEFAULT_TOLERANCE = 1e-8
 export interface FitOptions<D, P> {
   /** Starting parameters θ₀, or an initialiser that draws them from the data and a random stream. */
   readonly init: P | Initializer<D, P>
-  /** Maximum number of M-steps. Default {@link DEFAULT_MAX_ITERATIONS} (1000). */
+  /**
+   * Maximum number of iterations: M-steps for plain EM, accepted steps (SQUAREM cycles) with
+   * `accelerate: 'squarem'`. Default {@link DEFAULT_MAX_ITERATIONS} (1000).
+   */
   readonly maxIterations?: number
   /**
-   * Stop when |Δ log-likelihood| / n < tolerance (n = {@link LoopModel.observations}), as scikit-learn;
-   * a decrease beyond rounding never counts as convergence. 0 runs exactly `maxIterations` steps.
-   * Default {@link DEFAULT_TOLERANCE} (1e-8).
+   * The threshold of the stopping rule (`stop`): by default stop when |Δ log-likelihood| / n <
+   * tolerance (n = {@link LoopModel.observations}), as scikit-learn; a decrease beyond rounding
+   * never counts as convergence. 0 runs exactly `maxIterations` iterations. Default
+   * {@link DEFAULT_TOLERANCE} (1e-8).
    */
   readonly tolerance?: number
+  /**
+   * The stopping rule `tolerance` applies to (see {@link Squarem.StoppingRule}): `'loglik'`
+   * (default; the per-row log-likelihood change), `'parameters'` (the largest relative parameter
+   * change) or `'aitken'` (the Aitken Δ² estimate of the per-row distance to the limit ℓ∞).
+   */
+  readonly stop?: StoppingRule
+  /**
+   * `'none'` (default): plain EM. `'squarem'`: SQUAREM S3 (Varadhan & Roland 2008) with step
+   * bounding and the monotonicity safeguard, in the model's {@link LoopModel.unconstrained}
+   * parametrisation (`Left(InvalidOptions)` when the model has none). Each trace entry is then an
+   * accepted step; {@link Fit.evaluations} counts the E-steps.
+   */
+  readonly accelerate?: Acceleration
   /**
    * Number of fits from independent initialisations; the one with the best final log-likelihood
    * is returned. Only meaningful with an initialiser. Default 1.
@@ -126,6 +145,8 @@ export interface Step<P> {
   readonly delta: number
   /** θ after this iteration. */
   readonly params: P
+  /** E-steps used so far by the whole fit (all restarts), as {@link Fit.evaluations}. */
+  readonly evaluations: number
   /** Wall-clock milliseconds this iteration took (M-step and E-step). */
   readonly milliseconds: number
   /** Warnings raised during this iteration. */
@@ -151,10 +172,28 @@ export interface Fit<P> {
   readonly params: P
   /** log p(X | θ) at `params` (= `trace[iterations]`). */
   readonly logLikelihood: number
-  /** `trace[t]` = log p(X | θₜ), total over rows; `trace[0]` at the start; `iterations + 1` entries. */
+  /**
+   * `trace[t]` = log p(X | θₜ), total over rows; `trace[0]` at the start; `iterations + 1` entries
+   * (with SQUAREM, one entry per accepted step).
+   */
   readonly trace: readonly number[]
-  /** Number of M-steps done. */
+  /** Number of iterations done: M-steps for plain EM, accepted steps with SQUAREM. */
   readonly iterations: number
+  /**
+   * E-steps (passes over the data, each giving log p(X | θ)) the fit used, over all restarts,
+   * including those at rejected extrapolated points: `iterations + 1` for one plain-EM run. The
+   * measure to compare plain EM and SQUAREM by.
+   */
+  readonly evaluations: number
+  /**
+   * The Aitken Δ² estimate of the linear rate of convergence, (ℓₜ − ℓₜ₋₁) / (ℓₜ₋₁ − ℓₜ₋₂), from the
+   * last three trace entries whose increments both exceed the rounding slack ({@link decreaseSlack});
+   * for plain EM it estimates the largest fraction of missing information. Absent when no such
+   * entries exist (see {@link Squarem.aitken}).
+   */
+  readonly convergenceRate?: number
+  /** The Aitken Δ² estimate of the limit ℓ∞ of the trace from the same entries; absent when the rate is not in [0, 1). */
+  readonly logLikelihoodLimit?: number
   /** Whether the tolerance rule fired. */
   readonly converged: boolean
   /** Why the loop stopped. */
@@ -187,7 +226,170 @@ const checkOptions = (o: LoopOptions): EmError | undefined => {
   if (!(tol >= 0) || !Number.isFinite(tol)) return invalidOptions('tolerance', `tolerance must be a finite number ≥ 0, got ${tol}`)
   const restarts = o.restarts ?? 1
   if (!Number.isInteger(restarts) || restarts < 1) return invalidOptions('restarts', `restarts must be an integer ≥ 1, got ${restarts}`)
+  const accelerate = o.accelerate ?? 'none'
+  if (!ACCELERATIONS.includes(accelerate))
+    return invalidOptions('accelerate', `accelerate must be 'none' or 'squarem', got ${JSON.stringify(accelerate)}`)
+  const stop = o.stop ?? 'loglik'
+  if (!STOPPING_RULES.includes(stop))
+    return invalidOptions('stop', `stop must be 'loglik', 'parameters' or 'aitken', got ${JSON.stringify(stop)}`)
   return undefined
+}
+
+/** A point of the run: parameters and the E-step at them. */
+interface Point<P, Q> {
+  readonly params: P
+  readonly post: Posterior<Q>
+}
+
+/** What one iteration shares with the steps it takes. */
+interface StepState {
+  readonly t: number
+  readonly rng: Rng
+  readonly warn: (w: FitWarning, breaks?: boolean) => void
+  /** Set by `warn(…, true)`: this iteration left plain EM on purpose. */
+  readonly excused: () => boolean
+  /** E-steps so far (over all restarts). */
+  readonly count: { evaluations: number }
+}
+
+/** One EM step from `from`: the M-step, then the E-step at its result; `Left` for non-finite values (EM itself went wrong). */
+function* emStep<D, P, Q>(
+  model: AsyncModel<D, P, Q>,
+  from: Point<P, Q>,
+  s: StepState,
+): Generator<Request<D, P, Q>, E.Either<EmError, Point<P, Q>>, Reply<P, Q>> {
+  const t = s.t
+  const next = (yield {
+    tag: 'maximize',
+    posterior: from.post.posterior,
+    context: { iteration: t, previous: from.params, rng: s.rng, warn: s.warn },
+  }) as E.Either<EmError, P>
+  if (E.isLeft(next)) return next
+  if (!isFiniteVector(model.toVector(next.right))) {
+    return E.left({ _tag: 'NonFinite', iteration: t, message: `the M-step of iteration ${t} produced non-finite parameters` })
+  }
+  const post = (yield { tag: 'posterior', params: next.right }) as Posterior<Q>
+  s.count.evaluations++
+  if (!Number.isFinite(post.logLikelihood)) {
+    return E.left({ _tag: 'NonFinite', iteration: t, message: `the log-likelihood after iteration ${t} is ${post.logLikelihood}` })
+  }
+  return E.right({ params: next.right, post })
+}
+
+/**
+ * The relative rounding of a log-likelihood sum (1e-12·(1 + |ℓ|), a hundredth of
+ * {@link decreaseSlack}): an extrapolated point this close below θ₀ is as good as θ₀, and refusing it
+ * would make SQUAREM stall on rounding noise near the optimum.
+ */
+const ROUNDING = 1e-12
+
+/** SQUAREM's adaptive upper bound of the step length, carried from cycle to cycle. */
+interface SquaremState {
+  stepMax: number
+}
+
+/**
+ * One SQUAREM S3 cycle from `from` (see `Squarem.ts`): two EM steps, the extrapolated point,
+ * its stabilising EM step when α ≠ 1, and the monotonicity safeguard (back to the second EM step
+ * when the point lowers the log-likelihood below `from`'s, or is not admissible). An M-step that
+ * leaves plain EM on purpose (re-seeding) ends the cycle at the EM step it made.
+ */
+function* squaremStep<D, P, Q>(
+  model: AsyncModel<D, P, Q>,
+  data: D,
+  u: Unconstrained<P>,
+  from: Point<P, Q>,
+  s: StepState,
+  state: SquaremState,
+): Generator<Request<D, P, Q>, E.Either<EmError, Point<P, Q>>, Reply<P, Q>> {
+  const first = yield* emStep(model, from, s)
+  if (E.isLeft(first) || s.excused()) return first
+  const second = yield* emStep(model, first.right, s)
+  if (E.isLeft(second) || s.excused()) return second
+  const { stepMin, stepMax0, mstep } = DEFAULT_STEP_BOUNDS
+  const step = extrapolate(u.toVector(from.params), u.toVector(first.right.params), u.toVector(second.right.params), stepMin, state.stepMax)
+  if (step === undefined) return second
+  const accepted = yield* extrapolated(model, data, u, from, step, s)
+  let alpha = step.alpha
+  if (accepted === undefined) {
+    if (alpha === state.stepMax) state.stepMax = Math.max(stepMax0, state.stepMax / mstep)
+    alpha = 1
+  }
+  if (alpha === state.stepMax) state.stepMax = mstep * state.stepMax
+  return E.right(accepted ?? second.right)
+}
+
+/** The extrapolated point, stabilised, if it is admissible and does not lower the log-likelihood below `from`'s; else `undefined`. */
+function* extrapolated<D, P, Q>(
+  model: AsyncModel<D, P, Q>,
+  data: D,
+  u: Unconstrained<P>,
+  from: Point<P, Q>,
+  step: { readonly point: Float64Array; readonly alpha: number },
+  s: StepState,
+): Generator<Request<D, P, Q>, Point<P, Q> | undefined, Reply<P, Q>> {
+  const candidate = u.fromVector(step.point, from.params)
+  if (E.isLeft(candidate) || E.isLeft(model.validate(data, candidate.right)) || !isFiniteVector(model.toVector(candidate.right)))
+    return undefined
+  const point: Point<P, Q> = { params: candidate.right, post: (yield { tag: 'posterior', params: candidate.right }) as Posterior<Q> }
+  s.count.evaluations++
+  // A point below θ₀ is rejected before its stabilising step (which squarem1 would still take):
+  // that saves one E-step per rejection, ~10 % of them on faithful k = 3 (docs/convergence-and-uncertainty.md).
+  if (!(point.post.logLikelihood >= from.post.logLikelihood - ROUNDING * (1 + Math.abs(from.post.logLikelihood)))) return undefined
+  if (Math.abs(step.alpha - 1) > STABILISE_ABOVE) {
+    // The stabilising EM step: its warnings count only if the point is kept, and re-seeding rejects it.
+    const held: FitWarning[] = []
+    const trial = { excused: false }
+    const stabilised = yield* emStep(model, point, {
+      ...s,
+      warn: (w, breaks) => {
+        held.push(w)
+        if (breaks === true) trial.excused = true
+      },
+    })
+    if (E.isLeft(stabilised) || trial.excused) return undefined
+    for (const w of held) s.warn(w)
+    return stabilised.right
+  }
+  return point
+}
+
+/**
+ * The Aitken rate and limit reported with a fit: from the last three entries whose two increments
+ * both exceed the rounding slack, since increments at the rounding floor say nothing about the rate.
+ */
+const diagnostics = (trace: readonly number[]): ReturnType<typeof aitken> => {
+  for (let m = trace.length - 1; m >= 2; m--) {
+    const ll = trace[m]!
+    if (ll - trace[m - 1]! > decreaseSlack(ll) && trace[m - 1]! - trace[m - 2]! > decreaseSlack(ll))
+      return aitken(trace.slice(m - 2, m + 1))
+  }
+  return {}
+}
+
+/** Whether the stopping rule fires after an iteration that did not decrease the log-likelihood. */
+const stops = (
+  rule: StoppingRule,
+  tolerance: number,
+  n: number,
+  trace: readonly number[],
+  before: Float64Array,
+  after: Float64Array,
+): boolean => {
+  const ll = trace[trace.length - 1]!
+  const delta = ll - trace[trace.length - 2]!
+  switch (rule) {
+    case 'loglik':
+      return Math.abs(delta) / n < tolerance
+    case 'parameters':
+      return relativeChange(before, after) < tolerance
+    case 'aitken': {
+      // At the rounding floor no increment is measurable any more, and the rate with it.
+      if (Math.abs(delta) <= decreaseSlack(ll)) return true
+      const limit = aitken(trace).limit
+      return limit !== undefined && (limit - ll) / n < tolerance
+    }
+  }
 }
 
 /** A request from the stepping logic to whichever face of the loop drives it. */
@@ -218,13 +420,16 @@ function* runOnce<D, P, Q>(
   restart: number,
   restarts: number,
   warnings: FitWarning[],
+  count: { evaluations: number },
 ): Program<D, P, Q> {
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE
+  const rule = options.stop ?? 'loglik'
   const validated = model.validate(data, init)
   if (E.isLeft(validated)) return validated
   let params = validated.right
   let post = (yield { tag: 'posterior', params }) as Posterior<Q>
+  count.evaluations++
   if (!Number.isFinite(post.logLikelihood)) {
     return E.left({
       _tag: 'NonFinite',
@@ -232,11 +437,14 @@ function* runOnce<D, P, Q>(
       message: `the log-likelihood at the starting parameters is ${post.logLikelihood}: some observation has zero density under every component; choose a start that covers the data`,
     })
   }
+  const unconstrained = options.accelerate === 'squarem' ? model.unconstrained : undefined
+  const squarem: SquaremState = { stepMax: DEFAULT_STEP_BOUNDS.stepMax0 }
   const n = model.observations(data)
   const trace = [post.logLikelihood]
   let stopReason: StopReason = 'maxIterations'
   let converged = false
   let iteration = 0
+  let vector = rule === 'parameters' ? model.toVector(params) : new Float64Array(0)
   while (iteration < maxIterations) {
     if (options.signal?.aborted === true) {
       stopReason = 'aborted'
@@ -253,21 +461,14 @@ function* runOnce<D, P, Q>(
       stepWarnings.push(tagged)
       if (breaks === true) step.excused = true
     }
-    const next = (yield { tag: 'maximize', posterior: post.posterior, context: { iteration: t, previous: params, rng, warn } }) as E.Either<
-      EmError,
-      P
-    >
+    const state: StepState = { t, rng, warn, excused: () => step.excused, count }
+    const from = { params, post }
+    const next =
+      unconstrained === undefined ? yield* emStep(model, from, state) : yield* squaremStep(model, data, unconstrained, from, state, squarem)
     if (E.isLeft(next)) return next
-    if (!isFiniteVector(model.toVector(next.right))) {
-      return E.left({ _tag: 'NonFinite', iteration: t, message: `the M-step of iteration ${t} produced non-finite parameters` })
-    }
-    const nextPost = (yield { tag: 'posterior', params: next.right }) as Posterior<Q>
-    const ll = nextPost.logLikelihood
-    if (!Number.isFinite(ll)) {
-      return E.left({ _tag: 'NonFinite', iteration: t, message: `the log-likelihood after iteration ${t} is ${ll}` })
-    }
-    params = next.right
-    post = nextPost
+    params = next.right.params
+    post = next.right.post
+    const ll = post.logLikelihood
     iteration = t
     const prev = trace[trace.length - 1]!
     trace.push(ll)
@@ -284,20 +485,35 @@ function* runOnce<D, P, Q>(
     }
     yield {
       tag: 'step',
-      step: { restart, iteration: t, logLikelihood: ll, delta, params, milliseconds: now() - started, warnings: stepWarnings },
+      step: {
+        restart,
+        iteration: t,
+        logLikelihood: ll,
+        delta,
+        params,
+        evaluations: count.evaluations,
+        milliseconds: now() - started,
+        warnings: stepWarnings,
+      },
     }
+    const before = vector
+    if (rule === 'parameters') vector = model.toVector(params)
     if (decreased) continue
-    if (tolerance > 0 && Math.abs(delta) / n < tolerance) {
+    if (tolerance > 0 && stops(rule, tolerance, n, trace, before, vector)) {
       converged = true
       stopReason = 'tolerance'
       break
     }
   }
+  const { rate, limit } = diagnostics(trace)
   return E.right({
     params,
     logLikelihood: trace[trace.length - 1]!,
     trace,
     iterations: iteration,
+    evaluations: count.evaluations,
+    ...(rate === undefined ? {} : { convergenceRate: rate }),
+    ...(limit === undefined ? {} : { logLikelihoodLimit: limit }),
     converged,
     stopReason,
     warnings,
@@ -310,9 +526,18 @@ function* runOnce<D, P, Q>(
 function* program<D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Program<D, P, Q> {
   const bad = checkOptions(options)
   if (bad !== undefined) return E.left(bad)
+  if (options.accelerate === 'squarem' && model.unconstrained === undefined) {
+    return E.left(
+      invalidOptions(
+        'accelerate',
+        `accelerate 'squarem' needs the model's unconstrained parametrisation, which ${model.name} does not provide`,
+      ),
+    )
+  }
   const rng = options.rng ?? seeded(options.seed ?? 0)
   const init = options.init
-  if (typeof init !== 'function') return yield* runOnce(model, data, init, options, rng, 0, 1, [])
+  const count = { evaluations: 0 }
+  if (typeof init !== 'function') return yield* runOnce(model, data, init, options, rng, 0, 1, [], count)
   const initializer = init as AsyncInitializer<D, P>
   const restarts = options.restarts ?? 1
   const warnings: FitWarning[] = []
@@ -324,7 +549,7 @@ function* program<D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFi
       warnings.push(restarts > 1 ? { ...w, restart: r } : w)
     }
     const start = (yield { tag: 'init', initializer, rng: stream, warn }) as E.Either<EmError, P>
-    const result = E.isLeft(start) ? start : yield* runOnce(model, data, start.right, options, stream, r, restarts, warnings)
+    const result = E.isLeft(start) ? start : yield* runOnce(model, data, start.right, options, stream, r, restarts, warnings, count)
     if (E.isLeft(result)) {
       if (restarts === 1) return result
       firstError ??= result.left
@@ -335,7 +560,7 @@ function* program<D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFi
     if (result.right.stopReason === 'aborted') break
   }
   if (best === undefined) return E.left(firstError!)
-  return E.right({ ...best, warnings })
+  return E.right({ ...best, evaluations: count.evaluations, warnings })
 }
 
 /** Typed errors thrown deep inside a model become a `Left`; anything else is a bug and propagates. */

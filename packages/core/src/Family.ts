@@ -110,6 +110,22 @@ export interface ComponentFamily<C, S> {
   /** Checks components are admissible for dimension d (e.g. positive-definite covariance). */
   validate(components: readonly C[], d: number): E.Either<EmError, readonly C[]>
   /**
+   * Optional: the components as one unconstrained real vector (e.g. means, the Cholesky factor of a
+   * covariance with its diagonal on the log scale, log rates, log-ratios of probabilities), so that
+   * SQUAREM's extrapolated points stay admissible (`Em.fit` with `accelerate: 'squarem'`).
+   *
+   * @since 0.3.0
+   */
+  toUnconstrained?(components: readonly C[]): Float64Array
+  /**
+   * Optional: the inverse of {@link ComponentFamily.toUnconstrained}; `like` gives the shape (and
+   * entries held at a boundary, e.g. a probability 0). `Left` when the vector gives no admissible
+   * components (non-finite entries, a covariance that is not positive definite in floating point).
+   *
+   * @since 0.3.0
+   */
+  fromUnconstrained?(vector: Float64Array, like: readonly C[]): E.Either<EmError, C[]>
+  /**
    * Optional initial responsibilities (k × n, component-major) suited to the family, used by the
    * `'family'` initialisation method (e.g. quantile seeding for skewed positive data).
    */

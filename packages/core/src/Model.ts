@@ -87,6 +87,28 @@ export interface StepContext<P> {
 }
 
 /**
+ * A model's parameters as an unconstrained vector and back, for acceleration schemes that
+ * extrapolate in parameter space (SQUAREM, `accelerate: 'squarem'` of `Em.fit`): any real vector
+ * that {@link Unconstrained.fromVector} accepts gives admissible parameters, so an extrapolated
+ * point stays a model (weights on the simplex, covariances positive definite). Mixtures use
+ * log-ratios for the weights and what the family chooses for its components (e.g. the Cholesky
+ * factor with a log diagonal for a covariance, log rates).
+ *
+ * @category Model
+ * @since 0.3.0
+ */
+export interface Unconstrained<P> {
+  /** θ as a flat vector of real numbers (finite for parameters inside the parameter space). */
+  toVector(params: P): Float64Array
+  /**
+   * The parameters of a vector of the same length as `toVector(like)`; `like` gives the shape (the
+   * number of components, entries fixed at a boundary). `Left` (any typed error) when the vector
+   * does not give admissible parameters, e.g. a non-finite entry.
+   */
+  fromVector(vector: Float64Array, like: P): E.Either<EmError, P>
+}
+
+/**
  * What the synchronous EM loop ({@link fit}) needs of a model: its stepping hooks. A {@link Model}
  * adds the verification hooks; an engine-backed mixture (whose posterior is a pass's sufficient
  * statistics, not a responsibilities matrix) is only a `LoopModel`.
@@ -110,6 +132,8 @@ export interface LoopModel<D, P, Q> {
   maximize(data: D, posterior: Q, context: StepContext<P>): E.Either<EmError, P>
   /** Every parameter as one flat vector (for finiteness checks, parameter distances and perturbations). */
   toVector(params: P): Float64Array
+  /** Optional: θ as an unconstrained vector and back, which SQUAREM acceleration needs (see {@link Unconstrained}). */
+  readonly unconstrained?: Unconstrained<P>
 }
 
 /**
@@ -167,4 +191,6 @@ export interface AsyncModel<D, P, Q> {
   maximize(data: D, posterior: Q, context: StepContext<P>): MaybePromise<E.Either<EmError, P>>
   /** Every parameter as one flat vector (finiteness checks). */
   toVector(params: P): Float64Array
+  /** Optional: θ as an unconstrained vector and back, which SQUAREM acceleration needs. */
+  readonly unconstrained?: Unconstrained<P>
 }

@@ -18,12 +18,23 @@ export * as Linalg from './Linalg.js'
 export * as Mixture from './Mixture.js'
 export * as Rng from './Rng.js'
 export * as Source from './Source.js'
+export * as Squarem from './Squarem.js'
 export * as Stepwise from './Stepwise.js'
 export * as Workers from './Workers.js'
 export * as Validate from './Validate.js'
 export type { EmError } from './Errors.js'
 export { EmException } from './Errors.js'
-export type { Model, LoopModel, AsyncModel, MaybePromise, Posterior, StepContext, FitWarning, FitWarningKind } from './Model.js'
+export type {
+  Model,
+  LoopModel,
+  AsyncModel,
+  MaybePromise,
+  Posterior,
+  StepContext,
+  FitWarning,
+  FitWarningKind,
+  Unconstrained,
+} from './Model.js'
 export type { ComponentFamily, DataScale, Degenerate, InitMethod } from './Family.js'
 export type { Fit, FitOptions, AsyncFitOptions, Progress, StopReason, Initializer, AsyncInitializer, Step, Iteration } from './Em.js'
 export { fit, fitOrThrow, fitAsync, iterate } from './Em.js'

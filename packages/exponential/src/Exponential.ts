@@ -14,6 +14,7 @@ import type { ComponentFamily, Dataset, Degenerate, EmError, Rng } from '@emkit/
 import { Errors } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
+import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
 
 /**
  * One exponential component: a rate per coordinate (length d, every rate finite and > 0).
@@ -381,6 +382,8 @@ export const family = (): ComponentFamily<Component, Statistics> => ({
   fromJSON,
   toVector: (c) => c.rate,
   validate,
+  toUnconstrained,
+  fromUnconstrained,
   initialResponsibilities,
   defaultInit: 'family',
 })

@@ -16,6 +16,7 @@ import { estimateDiag, logDensityDiag } from './internal/diag.js'
 import { estimateFull, logDensityFull } from './internal/full.js'
 import { estimateSpherical, logDensitySpherical } from './internal/spherical.js'
 import { estimateTied, logDensityTied } from './internal/tied.js'
+import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
 
 /**
  * Options of {@link family}.
@@ -218,6 +219,8 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
       v.set(c.covariance, c.mean.length)
       return v
     },
+    toUnconstrained: (components) => toUnconstrained(covariance, components),
+    fromUnconstrained: (vector, like) => fromUnconstrained(covariance, vector, like),
     validate: (components, d) => {
       for (let j = 0; j < components.length; j++) {
         const c = components[j]!

@@ -12,6 +12,7 @@ import { Errors } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
 import { logFactorial, logGamma } from './internal/logGamma.js'
+import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
 
 /**
  * One multinomial component: category probabilities (length V, ≥ 0, summing to 1) and their logs
@@ -471,6 +472,8 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
     fromJSON: (components, d) => fromJSON(components, d, smoothing),
     toVector: (c) => c.probabilities,
     validate: (components, d) => validate(components, d, smoothing),
+    toUnconstrained,
+    fromUnconstrained,
     // Soft random responsibilities: every component starts with every observed category (no
     // zero-probability trap for the MLE) and hard k-means on raw counts is poor for short
     // documents; measured in docs/exponential-and-multinomial.md.

@@ -24,6 +24,7 @@ import { resolveInitMethod, initializer, sourceInitializer } from './Init.js'
 import { model, resolveCollapse, toVector, validateParams } from './Model.js'
 import { maximizeStatistics, runAsync, runSync } from './MStep.js'
 import type { CollapsePolicy, Params } from './Types.js'
+import { unconstrainedField } from './Unconstrained.js'
 
 /**
  * Options of {@link fit}.
@@ -161,6 +162,7 @@ const syncModel = <C, S>(
         engine.worstRows(q.params, m),
       ),
     toVector: (params) => toVector(family, params),
+    ...unconstrainedField(family),
   }
 }
 
@@ -197,6 +199,7 @@ const asyncModel = <C, S>(
         engine.worstRows(q.params, m),
       ),
     toVector: (params) => toVector(family, params),
+    ...unconstrainedField(family),
   }
 }
 

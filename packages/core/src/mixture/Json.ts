@@ -26,6 +26,8 @@ export interface FitSummary {
   readonly trace: readonly number[]
   readonly bic: number
   readonly aic: number
+  /** E-steps (passes over the data) the fit used, rejected accelerated steps included. @since 0.3.0 */
+  readonly evaluations?: number
 }
 
 /**
@@ -72,6 +74,7 @@ export const toJSON = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, f
       trace: [...fitted.trace],
       bic: fitted.bic,
       aic: fitted.aic,
+      evaluations: fitted.evaluations,
     } satisfies FitSummary
   }
   return out as unknown as ModelJson

@@ -20,6 +20,7 @@ import { baseMeasure, worstRowsStatistics } from '../internal/rows.js'
 import type { Model, StepContext } from '../Model.js'
 import { maximizeStatistics, runSync } from './MStep.js'
 import type { CollapsePolicy, Params, Responsibilities } from './Types.js'
+import { unconstrainedField } from './Unconstrained.js'
 import { COLLAPSE_POLICIES } from './Types.js'
 
 /**
@@ -217,6 +218,7 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
     },
     freeParameters: (params) => countParameters(family, params),
     toVector: (params) => toVector(family, params),
+    ...unconstrainedField(family),
   }
 }
 
