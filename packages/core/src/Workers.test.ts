@@ -12,17 +12,22 @@ import { right, start, twoClusters } from './test/helpers.js'
 import { normalFamily } from './test/normalFamily.js'
 
 describe('Workers in Node', () => {
-  it('the package resolves the Node platform, which can run threads', () => {
+  it('the package resolves the Node platform, which can run threads', async () => {
     expect(Workers.platform).toBe('node')
     expect(Workers.unavailable()).toBeUndefined()
     expect(() => Workers.serve({})).toThrow(/Web Workers/)
+    // Node's worker threads need no start.
+    await expect(Workers.start('file:///pool-worker.js', 2)).resolves.toBe(0)
+    expect(() => Workers.start('file:///pool-worker.js', 0)).toThrow(RangeError)
+    Workers.stop()
   })
 
-  it('the web platform says what is missing, in Node: Web Workers', () => {
+  it('the web platform says what is missing, in Node: Web Workers', async () => {
     expect(web.name).toBe('web')
     expect(web.threadsUnavailable()).toMatch(/no Web Workers/)
     expect(web.cores()).toBeGreaterThanOrEqual(1)
     expect(() => web.serve({})).toThrow(/inside a Web Worker/)
+    await expect(web.start('file:///pool-worker.js', 2)).resolves.toBe(0)
   })
 })
 

@@ -11,25 +11,34 @@ import type { ComponentFamily } from '../Family.js'
 import { emptyTotals, FusedKernel } from './fused.js'
 import type { BlockInit, PassRequest, WorkerReply } from './platform.js'
 
-/** Answers pass requests over the block `init` describes with `family`. */
-export const blockServer = (
-  init: BlockInit,
-  family: ComponentFamily<unknown, unknown>,
-): ((request: PassRequest) => WorkerReply<unknown>) => {
+/** The worker's rows as a dataset and its base measure, viewed in the shared buffers `init` names. */
+export const blockOf = (init: BlockInit): { readonly block: Dataset; readonly base: Float64Array | undefined } => {
   const m = init.end - init.start
   const values = new Float64Array(init.values, init.start * init.d * 8, m * init.d)
   const block: Dataset =
     init.sampleWeights === undefined
       ? { n: m, d: init.d, values }
       : { n: m, d: init.d, values, sampleWeights: new Float64Array(init.sampleWeights, init.start * 8, m) }
-  const base = init.base === undefined ? undefined : new Float64Array(init.base, init.start * 8, m)
-  const kernel = new FusedKernel(family, init.d)
+  return { block, base: init.base === undefined ? undefined : new Float64Array(init.base, init.start * 8, m) }
+}
+
+/**
+ * Answers pass requests over `block` (whose first row is row `firstRow` of the whole data, for the
+ * row numbers of errors) with `family`.
+ */
+export const blockServer = (
+  family: ComponentFamily<unknown, unknown>,
+  block: Dataset,
+  base: Float64Array | undefined,
+  firstRow: number,
+): ((request: PassRequest) => WorkerReply<unknown>) => {
+  const kernel = new FusedKernel(family, block.d)
   return (request) => {
     try {
-      const components = family.fromJSON(request.components, init.d)
+      const components = family.fromJSON(request.components, block.d)
       if (E.isLeft(components)) return { error: components.left.message }
       const totals = emptyTotals(kernel.monoid, request.k)
-      kernel.run(block, components.right, Float64Array.from(request.weights, Math.log), base, totals, init.start)
+      kernel.run(block, components.right, Float64Array.from(request.weights, Math.log), base, totals, firstRow)
       return { totals }
     } catch (e) {
       return { error: e instanceof Error ? e.message : String(e) }

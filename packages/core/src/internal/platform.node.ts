@@ -36,6 +36,8 @@ const spawn = (init: BlockInit): BlockWorker => {
   })
   worker.unref()
   return {
+    signal: new Int32Array(init.signal),
+    signalIndex: init.index,
     post: (request) => port.postMessage(request),
     receive: () => receiveMessageOnPort(port)?.message as WorkerReply<unknown> | undefined,
     terminate: () => {
@@ -51,7 +53,8 @@ export const platform: Platform = {
   cores: () => Math.max(1, availableParallelism()),
   threadsUnavailable: () => undefined,
   spawn,
-  setScript: () => undefined,
+  start: () => Promise.resolve(0),
+  stop: () => undefined,
   serve: () => {
     throw new Error('Workers.serve is for Web Workers; in Node, worker threads rebuild a family from its worker recipe by themselves')
   },

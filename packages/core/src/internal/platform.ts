@@ -25,7 +25,7 @@ export interface BlockRecipe {
 /** What a worker is started with: its block of rows of data held in shared memory. */
 export interface BlockInit {
   readonly recipe: BlockRecipe
-  /** One signal word per thread: the worker adds 1 after each reply, stores {@link DEAD} when it exits. */
+  /** One signal word per thread, for platforms whose workers signal there (Node's). */
   readonly signal: SharedArrayBuffer
   /** This worker's thread index (≥ 1; thread 0 is the caller). */
   readonly index: number
@@ -57,6 +57,12 @@ export interface WorkerReply<S> {
 
 /** A started worker, seen from the thread that started it. */
 export interface BlockWorker {
+  /**
+   * The word the worker signals on: it adds 1 after each reply and stores {@link DEAD} when it
+   * exits (`signal[signalIndex]`, read with `Atomics`).
+   */
+  readonly signal: Int32Array
+  readonly signalIndex: number
   /** Sends one pass request (the reply is signalled on the worker's signal word). */
   post(request: PassRequest): void
   /** Takes the reply the worker signalled, without waiting; `undefined` when there is none. */
@@ -78,8 +84,13 @@ export interface Platform {
    * checked, when it has not started within a deadline).
    */
   spawn(init: BlockInit): BlockWorker
-  /** The URL of the script Web Workers run (`Workers.script`); ignored in Node. */
-  setScript(url: string | URL | undefined): void
+  /**
+   * Starts `count` Web Workers on the script at `url` and keeps them for the threads engine of this
+   * thread (`Workers.start`); resolves with the number of workers kept. Node's resolves with 0.
+   */
+  start(url: string | URL, count: number): Promise<number>
+  /** Stops the workers {@link Platform.start} kept (`Workers.stop`). */
+  stop(): void
   /** Makes the current Web Worker serve passes for these families (`Workers.serve`). */
   serve(factories: Readonly<Record<string, (options: never) => unknown>>): void
 }

@@ -95,7 +95,8 @@ export class ThreadPool<C, S> {
             end: this.bounds[t + 1]!,
           }),
         )
-        this.seen.push(Atomics.load(this.signal, t))
+        const w = this.workers[t - 1]!
+        this.seen.push(Atomics.load(w.signal, w.signalIndex))
       }
     } catch (e) {
       this.close()
@@ -130,10 +131,11 @@ export class ThreadPool<C, S> {
     this.kernel.run(this.block0, components, logWeights, base0, totals, 0)
     for (let w = 0; w < this.workers.length; w++) {
       const index = w + 1
+      const { signal, signalIndex } = this.workers[w]!
       const expected = this.seen[w]!
       const deadline = Date.now() + REPLY_TIMEOUT_MS
       for (;;) {
-        const now = Atomics.load(this.signal, index)
+        const now = Atomics.load(signal, signalIndex)
         if (now === DEAD) {
           this.close()
           throw new PoolFailure(`worker thread ${index} exited unexpectedly`)
@@ -143,7 +145,7 @@ export class ThreadPool<C, S> {
           this.close()
           throw new PoolFailure(`worker thread ${index} did not reply within ${REPLY_TIMEOUT_MS / 1000} s`)
         }
-        Atomics.wait(this.signal, index, expected, 1000)
+        Atomics.wait(signal, signalIndex, expected, 1000)
       }
       this.seen[w] = expected + 1
       const msg = this.workers[w]!.receive() as WorkerReply<S> | undefined

@@ -9,7 +9,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import { workerData } from 'node:worker_threads'
 import type { ComponentFamily } from '../Family.js'
-import { blockServer } from './block.js'
+import { blockOf, blockServer } from './block.js'
 import type { BlockInit, PassRequest, WorkerReply } from './platform.js'
 import { DEAD } from './platform.js'
 
@@ -30,7 +30,8 @@ const load = (): Promise<(request: PassRequest) => WorkerReply<unknown>> => {
   server ??= import(init.recipe.module).then((mod: Record<string, unknown>) => {
     const factory = mod[init.recipe.factory]
     if (typeof factory !== 'function') throw new Error(`${init.recipe.module} has no export ${init.recipe.factory}`)
-    return blockServer(init, (factory as (o: unknown) => ComponentFamily<unknown, unknown>)(init.recipe.options))
+    const { block, base } = blockOf(init)
+    return blockServer((factory as (o: unknown) => ComponentFamily<unknown, unknown>)(init.recipe.options), block, base, init.start)
   })
   return server
 }
