@@ -316,6 +316,27 @@ export interface SelectPoint {
   readonly value: number
   /** Whether this cell is the best by the criterion. */
   readonly best: boolean
+  /** Whether the cell was set aside (degenerate, too many parameters, failed): drawn as a grey ×, not on its line. */
+  readonly excluded?: boolean
+}
+
+/**
+ * The y-range of the select chart: from the best value to the best plus the median distance of the
+ * usable values from it (at least 10 units), so that the competitive structures fill the chart and
+ * a far worse structure (often spherical) is clipped at the top instead of squashing the others.
+ *
+ * @returns `[low, high]`, or `undefined` when no value is finite.
+ * @category Plots
+ * @since 0.3.0
+ */
+export const competitiveRange = (values: readonly number[]): [number, number] | undefined => {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)
+  if (v.length === 0) return undefined
+  const low = v[0]!
+  const gaps = v.map((x) => x - low)
+  const median = gaps[Math.floor((gaps.length - 1) / 2)]!
+  const span = Math.max(10, median, 0.001 * Math.abs(low))
+  return [low - 0.05 * span, low + span]
 }
 
 /**
@@ -324,30 +345,59 @@ export interface SelectPoint {
  * @category Plots
  * @since 0.1.0
  */
-export const selectSpec = (points: readonly SelectPoint[], criterion: string): VlSpec => ({
-  title: `${criterion.toUpperCase()} against k (smaller is better)`,
-  width: WIDTH,
-  height: HEIGHT,
-  layer: [
+export const selectSpec = (points: readonly SelectPoint[], criterion: string): VlSpec => {
+  const usable = points.filter((p) => p.excluded !== true)
+  const excluded = points.filter((p) => p.excluded === true)
+  const range = competitiveRange(usable.map((p) => p.value))
+  const clipped = range !== undefined && usable.some((p) => p.value > range[1])
+  const y = {
+    field: 'value',
+    type: 'quantitative',
+    title: criterion.toUpperCase(),
+    scale: range === undefined ? { zero: false } : { domain: range, zero: false },
+  }
+  const x = { field: 'k', type: 'quantitative', title: 'k (components)', axis: { tickMinStep: 1 } }
+  const layers: VlSpec[] = [
     {
-      data: { values: points.map((p) => ({ ...p })) },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'k', type: 'quantitative', title: 'k (components)', axis: { tickMinStep: 1 } },
-        y: { field: 'value', type: 'quantitative', title: criterion.toUpperCase(), scale: { zero: false } },
-        color: { field: 'structure', type: 'nominal', title: 'structure', scale: { scheme: 'tableau10' } },
-      },
+      data: { values: usable.map((p) => ({ ...p })) },
+      mark: { type: 'line', point: true, clip: true },
+      encoding: { x, y, color: { field: 'structure', type: 'nominal', title: 'structure', scale: { scheme: 'tableau10' } } },
     },
     {
-      data: { values: points.filter((p) => p.best).map((p) => ({ ...p, label: `best: ${p.structure}, k = ${p.k}` })) },
+      data: { values: usable.filter((p) => p.best).map((p) => ({ ...p, label: `best: ${p.structure}, k = ${p.k}` })) },
       layer: [
         { mark: { type: 'point', shape: 'circle', size: 400, filled: false, stroke: '#d62728', strokeWidth: 2.5 } },
         { mark: { type: 'text', dy: -18, color: '#d62728', fontWeight: 'bold' }, encoding: { text: { field: 'label' } } },
       ],
       encoding: { x: { field: 'k', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' } },
     },
-  ],
-})
+  ]
+  if (excluded.length > 0 && range !== undefined) {
+    // Excluded cells (mclust's NA): a grey × along the top edge at their k, labelled by structure.
+    layers.push({
+      data: {
+        values: excluded.map((p) => ({ k: p.k, structure: p.structure, value: range[1], label: `excluded: ${p.structure}, k = ${p.k}` })),
+      },
+      mark: { type: 'point', shape: 'cross', size: 90, color: '#7f7f7f', filled: true, opacity: 0.8 },
+      encoding: { x: { field: 'k', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' }, tooltip: { field: 'label' } },
+    })
+  }
+  const notes = [
+    ...(clipped ? ['worse values run off the top'] : []),
+    ...(excluded.length > 0
+      ? [`× = ${excluded.length} excluded cell${excluded.length === 1 ? '' : 's'} (degenerate or too many parameters)`]
+      : []),
+  ]
+  return {
+    title: {
+      text: `${criterion.toUpperCase()} against k (smaller is better)`,
+      ...(notes.length > 0 ? { subtitle: notes.join('; ') } : {}),
+    },
+    width: WIDTH,
+    height: HEIGHT,
+    layer: layers,
+  }
+}
 
 /**
  * Puts charts side by side in one specification (independent scales and legends).

@@ -215,7 +215,7 @@ describe('emkit select', () => {
     const json = JSON.parse(read('best.json'))
     expect(json.fit.bic).toBeCloseTo(Math.min(...bics), 2)
     expect(read('select.svg')).toContain('BIC against k')
-    expect(r.stderr).toMatch(/^emkit select: 6 fits on Old Faithful/)
+    expect(r.stderr).toMatch(/^emkit select: 6 cells on Old Faithful/)
   })
 
   it('--criterion aic, csv format, exponential family', () => {

@@ -294,13 +294,13 @@ export const minimumSupport = (covariance: CovarianceType, d: number): number =>
 
 /**
  * The smallest conditional variance of a component relative to the data's variance along that
- * coordinate below which the component counts as degenerate: 10⁻⁴ (a conditional standard deviation
- * under 1% of the data's).
+ * coordinate below which the component counts as degenerate: 10⁻⁶ (a conditional standard deviation
+ * under 0.1% of the data's: a spike, not a tight cluster).
  *
  * @category Components
  * @since 0.3.0
  */
-export const DEGENERATE_RELATIVE_VARIANCE = 1e-4
+export const DEGENERATE_RELATIVE_VARIANCE = 1e-6
 
 /**
  * Why a fitted Gaussian component is degenerate, or `undefined` (the family's
@@ -331,7 +331,7 @@ export const degenerate = (
   const d = c.mean.length
   const need = minimumSupport(covariance, d)
   if (support < need)
-    return `it holds ${support.toPrecision(3)} rows' worth of weight, fewer than the ${need} its ${covariance} covariance needs`
+    return `it holds ${(Math.floor(support * 100) / 100).toFixed(2)} rows' worth of weight, fewer than the ${need} its ${covariance} covariance needs`
   for (let r = 0; r < d; r++) {
     const l = c.choleskyFactor[r * d + r]!
     const v = scale.variance[r]!

@@ -37,7 +37,7 @@ describe('Gaussian.degenerate', () => {
     expect(Gaussian.degenerate(ordinary, 0.5, scale, 'tied')).toMatch(/fewer than the 1/)
   })
 
-  test('a spike: a conditional variance under 10⁻⁴ of the data’s along that coordinate', () => {
+  test('a spike: a conditional variance under 10⁻⁶ of the data’s along that coordinate', () => {
     const spike = componentOf(
       [0, 0],
       [
@@ -46,7 +46,7 @@ describe('Gaussian.degenerate', () => {
       ],
     )
     expect(Gaussian.degenerate(spike, 10, scale, 'full')).toMatch(
-      /variance along coordinate 1 is 1\.00e-6, under 0\.0001 of the data's \(4\.00\): a spike on duplicated values/,
+      /variance along coordinate 1 is 1\.00e-6, under 0\.000001 of the data's \(4\.00\): a spike on duplicated values/,
     )
     // The same variance is no spike when the data vary as little.
     const tiny = { ...scale, variance: new Float64Array([2e-6, 2e-6]) }

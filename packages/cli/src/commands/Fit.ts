@@ -12,6 +12,7 @@ import { Option } from 'commander'
 import { either as E } from 'fp-ts'
 import { checkSupport, toDataset } from '../Data.js'
 import type { CliError } from '../Failure.js'
+import { dataScale, degenerateComponent, tooManyParameters } from '../Degenerate.js'
 import { CliFailure, dataError, orFail } from '../Failure.js'
 import type { EngineName, Workers } from '../Engines.js'
 import { ENGINES, mib as mibOf, planEngine, STREAM_THRESHOLD_ENV, streamThreshold } from '../Engines.js'
@@ -117,6 +118,13 @@ interface Fitted {
   readonly plotData: Dataset
 }
 
+/** Why the fit is degenerate (its first degenerate component), judged on all the rows; `undefined` otherwise or for a streamed file. */
+const degenerateWarning = (family: AnyFamily, fitted: Fitted): string | undefined => {
+  if (fitted.plotData.n !== fitted.shape.n) return undefined
+  const bad = degenerateComponent(family, fitted.fit.params, dataScale(fitted.plotData))
+  return bad === undefined ? undefined : `component ${bad.component + 1} is degenerate: ${bad.why}`
+}
+
 /** Loop options shared by both engines. */
 const loopOptions = (flags: FitFlags, start: Start, maxIterations: number, progress: ProgressSink): Mixture.MixtureFitOptions<unknown> => ({
   k: start.k,
@@ -142,6 +150,9 @@ const fitInMemory = (
   orFail(checkSupport(table, start.spec.family))
   checkInitDimension(flags, family, start, table)
   const data = orFail(toDataset(table, family, start.k))
+  const tooMany = tooManyParameters(family, table.n, table.d, start.k)
+  if (tooMany !== undefined)
+    throw new CliFailure(dataError(`${table.file}: cannot fit ${what}: ${tooMany}; lower --k or choose a structure with fewer parameters`))
   const maxIterations = flags.maxIter ?? 1000
   progress.start(what, maxIterations)
   const result = Mixture.fit(family, data, { ...loopOptions(flags, start, maxIterations, progress), workers })
@@ -235,10 +246,12 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
   const plan = orFail(planEngine(flags, dataPath))
   const what = `${label(start.spec)}, k = ${start.k}`
   const progress = progressFor(io, flags.quiet)
-  const { fit, shape, plotData } =
+  const fitted =
     plan.engine === 'memory'
       ? fitInMemory(dataPath, flags, start, family, what, plan.workers, progress)
       : await fitStreamed(dataPath, flags, start, family, what, progress)
+  const { fit, shape, plotData } = fitted
+  const degenerate = degenerateWarning(family, fitted)
   const json = Mixture.toJSON(family, fit.params, fit)
   const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
   if (flags.plot !== undefined) {
@@ -281,6 +294,10 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
         ? ''
         : `; ${fit.warnings.length} warning${fit.warnings.length === 1 ? '' : 's'}: ${fit.warnings[0]!.message}`
     const engine = fit.engine === 'stream' ? ', stream engine' : ''
+    if (degenerate !== undefined)
+      io.stderr(
+        `emkit fit: warning: a degenerate fit (${degenerate}); its likelihood comes from a spike, not the data: lower --k, add --restarts or use emkit select, which sets such fits aside\n`,
+      )
     io.stderr(
       `emkit fit: ${what} on ${shape.file} (n = ${shape.n}, d = ${shape.d}${engine}): log-likelihood ${fmt(fit.logLikelihood, 10)} after ${fit.iterations} iterations (${fit.converged ? 'converged' : `not converged: ${fit.stopReason}`}${(flags.restarts ?? 1) > 1 ? `, best of ${flags.restarts} restarts` : ''}), BIC ${fmt(fit.bic)}${warnings}\n`,
     )

@@ -4,13 +4,15 @@
  *
  * @packageDocumentation
  */
-import type { Progress } from '@emkit/core'
+import type { DataScale, Dataset as DatasetNs, Progress } from '@emkit/core'
+type Dataset = DatasetNs.Dataset
 import { Mixture } from '@emkit/core'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { either as E } from 'fp-ts'
 import { writeCsv } from '../Csv.js'
 import { checkSupport, toDataset } from '../Data.js'
+import { dataScale, degenerateComponent, freeParameters, tooManyParameters } from '../Degenerate.js'
 import { CliFailure, dataError, orFail, usageError } from '../Failure.js'
 import type { AnyFamily, Covariance, FamilySpec, Registry } from '../Families.js'
 import { COVARIANCES, label } from '../Families.js'
@@ -19,6 +21,7 @@ import { commonFitOptions, covarianceList, familyOption, integer, parseKs, plotP
 import { modelTables, renderPicture } from '../Pictures.js'
 import type { SelectPoint } from '../Plots.js'
 import { dataSpec, selectSpec, traceSpec } from '../Plots.js'
+import type { ProgressSink } from '../Progress.js'
 import type { Written } from '../Steps.js'
 import { familySpec, fmt, loadTable, progressFor, writeAll } from '../Steps.js'
 import type { FitFlags } from './Fit.js'
@@ -31,12 +34,63 @@ export interface SelectFlags extends Omit<FitFlags, 'k' | 'covariance' | 'init'>
   format?: 'table' | 'csv'
 }
 
+/** One cell of the grid: a fit, or why it was excluded (degenerate, too many parameters) or failed. */
 interface Cell {
   readonly spec: FamilySpec
   readonly structure: string
   readonly k: number
   readonly family: AnyFamily
+  readonly parameters: number
   readonly result: E.Either<string, Mixture.MixtureFit<unknown>>
+  /** Why the cell is set aside: a degenerate best fit, or more free parameters than rows. */
+  readonly excluded?: string
+}
+
+/** The default number of restarts per cell: enough to find mclust's optimum on its own data sets (tests). */
+export const SELECT_RESTARTS = 10
+
+/**
+ * The best non-degenerate fit of one cell over `restarts` seeded restarts (seeds s, s + 1, …), or,
+ * when every restart is degenerate, the best degenerate one with the reason.
+ */
+const fitCell = (
+  family: AnyFamily,
+  data: Dataset,
+  scale: DataScale,
+  k: number,
+  restarts: number,
+  flags: SelectFlags,
+  progress: ProgressSink,
+): { result: E.Either<string, Mixture.MixtureFit<unknown>>; degenerate?: string } => {
+  let best: Mixture.MixtureFit<unknown> | undefined
+  let bestDegenerate: { fit: Mixture.MixtureFit<unknown>; why: string } | undefined
+  let failure: string | undefined
+  for (let r = 0; r < restarts; r++) {
+    const fit = Mixture.fit(family, data, {
+      k,
+      restarts: 1,
+      seed: (flags.seed ?? 0) + r,
+      maxIterations: flags.maxIter ?? 1000,
+      onIteration: (p: Progress) => progress.update({ ...p, restart: r, restarts }),
+      ...(flags.tol === undefined ? {} : { tolerance: flags.tol }),
+      ...(flags.initMethod === undefined ? {} : { init: flags.initMethod }),
+      ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+    })
+    if (E.isLeft(fit)) {
+      failure ??= fit.left.message
+      continue
+    }
+    const f = fit.right
+    const bad = degenerateComponent(family, f.params, scale)
+    if (bad === undefined) {
+      if (best === undefined || f.logLikelihood > best.logLikelihood) best = f
+    } else if (bestDegenerate === undefined || f.logLikelihood > bestDegenerate.fit.logLikelihood) {
+      bestDegenerate = { fit: f, why: `degenerate: component ${bad.component + 1}: ${bad.why}` }
+    }
+  }
+  if (best !== undefined) return { result: E.right(best) }
+  if (bestDegenerate !== undefined) return { result: E.right(bestDegenerate.fit), degenerate: bestDegenerate.why }
+  return { result: E.left(failure ?? 'no restart could proceed') }
 }
 
 /** `emkit select`: the grid over k and structures, its table, the best model and its picture. */
@@ -46,62 +100,65 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   const family0 = flags.family ?? 'gaussian'
   if (family0 !== 'gaussian' && flags.covariance !== undefined)
     throw new CliFailure(usageError(`--covariance applies to --family gaussian only, not ${family0}`))
-  const structures: Array<Covariance | undefined> = family0 === 'gaussian' ? (flags.covariance ?? [...COVARIANCES]) : [undefined]
   const ks = flags.k ?? [1, 2, 3, 4, 5, 6]
   const criterion = flags.criterion ?? 'bic'
-  const restarts = flags.restarts ?? 3
+  const restarts = flags.restarts ?? SELECT_RESTARTS
   const table = loadTable(dataPath, flags.columns)
   orFail(checkSupport(table, base.family))
+  // In 1-D, full, diag and spherical are one model (mclust's V): fit it once, as full.
+  const notes: string[] = []
+  let structures: Array<Covariance | undefined> = family0 === 'gaussian' ? (flags.covariance ?? [...COVARIANCES]) : [undefined]
+  if (table.d === 1 && family0 === 'gaussian') {
+    const one = structures.filter((c) => c === 'tied' || !structures.slice(0, structures.indexOf(c)).some((b) => b !== 'tied'))
+    if (one.length < structures.length)
+      notes.push("in 1-D full, diag and spherical are one model (mclust's V), fitted once as full; tied is mclust's E")
+    structures = one
+  }
   const progress = progressFor(io, flags.quiet)
   const maxIterations = flags.maxIter ?? 1000
+  const grid = structures.flatMap((cov) => ks.map((k) => ({ cov, k })))
   const cells: Cell[] = []
-  for (const cov of structures) {
+  let scale: DataScale | undefined
+  for (const [i, { cov, k }] of grid.entries()) {
     const spec: FamilySpec = cov === undefined ? base : { ...base, covariance: cov }
     const family = orFail(registry(spec))
-    for (const k of ks) {
-      const structure = cov ?? base.family
-      const data = toDataset(table, family, k)
-      if (E.isLeft(data)) {
-        if (k > table.n) {
-          cells.push({ spec, structure, k, family, result: E.left(data.left.message) })
-          continue
-        }
-        throw new CliFailure(data.left)
-      }
-      progress.start(`${label(spec)} k = ${k}`, maxIterations)
-      const r = Mixture.fit(family, data.right, {
-        k,
-        restarts,
-        maxIterations,
-        onIteration: (p: Progress) => progress.update(p),
-        ...(flags.tol === undefined ? {} : { tolerance: flags.tol }),
-        ...(flags.seed === undefined ? {} : { seed: flags.seed }),
-        ...(flags.initMethod === undefined ? {} : { init: flags.initMethod }),
-        ...(flags.workers === undefined ? {} : { workers: flags.workers }),
-      })
-      cells.push({ spec, structure, k, family, result: E.isLeft(r) ? E.left(r.left.message) : E.right(r.right) })
+    const structure = cov ?? base.family
+    const parameters = freeParameters(family, table.d, k)
+    const tooMany = tooManyParameters(family, table.n, table.d, k)
+    if (tooMany !== undefined) {
+      cells.push({ spec, structure, k, family, parameters, result: E.left(tooMany), excluded: tooMany })
+      continue
     }
+    const data = orFail(toDataset(table, family, k))
+    scale ??= dataScale(data)
+    progress.start(`fit ${i + 1} of ${grid.length}: ${label(spec)}, k = ${k}`, maxIterations)
+    const { result, degenerate } = fitCell(family, data, scale, k, restarts, flags, progress)
+    cells.push({ spec, structure, k, family, parameters, result, ...(degenerate === undefined ? {} : { excluded: degenerate }) })
   }
   progress.stop()
+  const usable = (c: Cell): c is Cell & { result: E.Right<Mixture.MixtureFit<unknown>> } => E.isRight(c.result) && c.excluded === undefined
   let best = -1
   cells.forEach((c, i) => {
     if (
-      E.isRight(c.result) &&
+      usable(c) &&
       (best < 0 || c.result.right[criterion] < (cells[best]!.result as E.Right<Mixture.MixtureFit<unknown>>).right[criterion])
     )
       best = i
   })
-  if (best < 0)
+  if (best < 0) {
+    const why = cells.map((c) => c.excluded ?? (E.isLeft(c.result) ? c.result.left : undefined)).find((w) => w !== undefined) ?? ''
     throw new CliFailure(
-      dataError(`${table.file}: no fit in the grid could proceed (${E.isLeft(cells[0]!.result) ? cells[0]!.result.left : ''})`),
+      dataError(`${table.file}: no fit in the grid is usable: every cell is degenerate, excluded or failed (first: ${why})`),
     )
+  }
   const header = ['structure', 'k', 'parameters', 'logLikelihood', 'bic', 'aic', 'icl', 'iterations', 'converged', 'best']
+  // As mclust shows NA, an excluded cell shows no criteria, only why it was set aside.
   const rows = cells.map((c, i) =>
-    E.isRight(c.result)
+    usable(c)
       ? [
           c.structure,
           c.k,
-          c.result.right.parameters,
+          c.parameters,
           c.result.right.logLikelihood,
           c.result.right.bic,
           c.result.right.aic,
@@ -110,7 +167,18 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
           String(c.result.right.converged),
           i === best ? '*' : '',
         ]
-      : [c.structure, c.k, '', '', '', '', '', '', '', `failed: ${c.result.left}`],
+      : [
+          c.structure,
+          c.k,
+          c.parameters,
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          c.excluded !== undefined ? `excluded: ${c.excluded}` : `failed: ${(c.result as E.Left<string>).left}`,
+        ],
   )
   const tableText = flags.format === 'csv' ? writeCsv(header, rows) : alignedTable(header, rows)
   const winner = cells[best]!
@@ -124,7 +192,8 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   if (flags.plot !== undefined) {
     const points: SelectPoint[] = []
     cells.forEach((c, i) => {
-      if (E.isRight(c.result)) points.push({ structure: c.structure, k: c.k, value: c.result.right[criterion], best: i === best })
+      if (usable(c)) points.push({ structure: c.structure, k: c.k, value: c.result.right[criterion], best: i === best })
+      else points.push({ structure: c.structure, k: c.k, value: Number.NaN, best: false, excluded: true })
     })
     const data = orFail(toDataset(table, winner.family, winner.k))
     const what = `${label(winner.spec)}, k = ${winner.k}`
@@ -160,9 +229,11 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   }
   writeAll(io, outputs)
   if (flags.quiet !== true) {
-    const failed = cells.filter((c) => E.isLeft(c.result)).length
+    const failed = cells.filter((c) => E.isLeft(c.result) && c.excluded === undefined).length
+    const excluded = cells.filter((c) => c.excluded !== undefined).length
+    for (const note of notes) io.stderr(`emkit select: note: ${note}\n`)
     io.stderr(
-      `emkit select: ${cells.length} fits on ${table.file} (${restarts} restart${restarts === 1 ? '' : 's'} each${failed > 0 ? `, ${failed} failed` : ''}); best by ${criterion.toUpperCase()}: ${label(winner.spec)}, k = ${winner.k} (${criterion.toUpperCase()} ${fmt(winnerFit[criterion])})\n`,
+      `emkit select: ${cells.length} cells on ${table.file} (${restarts} restart${restarts === 1 ? '' : 's'} each${excluded > 0 ? `, ${excluded} excluded` : ''}${failed > 0 ? `, ${failed} failed` : ''}); best by ${criterion.toUpperCase()}: ${label(winner.spec)}, k = ${winner.k} (${criterion.toUpperCase()} ${fmt(winnerFit[criterion])})\n`,
     )
   }
 }
@@ -199,7 +270,11 @@ export const registerSelect = (root: Command, io: Io, registry: Registry): void 
       .addOption(
         new Option('--criterion <c>', 'the criterion that picks the best (smaller is better; default: bic)').choices(['bic', 'aic', 'icl']),
       )
-      .option('--restarts <n>', 'restarts per fit (default: 3)', integer('--restarts', 1)),
+      .option(
+        '--restarts <n>',
+        `restarts per cell; the best non-degenerate fit is kept (default: ${SELECT_RESTARTS})`,
+        integer('--restarts', 1),
+      ),
   )
     .addOption(new Option('--format <f>', 'table format on stdout (default: table)').choices(['table', 'csv']))
     .option('--out <model.json>', 'write the best model here')

@@ -1,0 +1,82 @@
+/**
+ * Degenerate fits in the command: the data's scale, the first degenerate component of a fit (by
+ * the family's `degenerate` capability), and the free-parameter count checked against the rows.
+ *
+ * A degenerate fit buys likelihood with a spike (a component on one row or on duplicated values)
+ * rather than describing the data; `emkit fit` warns about it and `emkit select` sets it aside, as
+ * mclust reports such cells as missing.
+ *
+ * @packageDocumentation
+ */
+import type { DataScale, Dataset as DatasetNs, Mixture } from '@emkit/core'
+type Dataset = DatasetNs.Dataset
+import type { AnyFamily } from './Families.js'
+
+/**
+ * The per-column mean and variance (divided by n) of a data set.
+ *
+ * @example
+ * ```ts
+ * Degenerate.dataScale({ n: 2, d: 1, values: new Float64Array([1, 3]) }) // { n: 2, mean: [2], variance: [1] }
+ * ```
+ * @category Model selection
+ * @since 0.3.0
+ */
+export const dataScale = (data: Dataset): DataScale => {
+  const { n, d, values } = data
+  const mean = new Float64Array(d)
+  const variance = new Float64Array(d)
+  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c] = mean[c]! + values[i * d + c]!
+  for (let c = 0; c < d; c++) mean[c] = mean[c]! / n
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < d; c++) {
+      const z = values[i * d + c]! - mean[c]!
+      variance[c] = variance[c]! + z * z
+    }
+  }
+  for (let c = 0; c < d; c++) variance[c] = variance[c]! / n
+  return { n, mean, variance }
+}
+
+/**
+ * The first degenerate component of fitted parameters, with the family's reason, or `undefined`
+ * when none is (or when the family cannot say: the capability is optional).
+ *
+ * @returns the 0-based component and one line saying why.
+ * @category Model selection
+ * @since 0.3.0
+ */
+export const degenerateComponent = (
+  family: AnyFamily,
+  params: Mixture.Params<unknown>,
+  scale: DataScale,
+): { readonly component: number; readonly why: string } | undefined => {
+  if (family.degenerate === undefined) return undefined
+  for (let j = 0; j < params.components.length; j++) {
+    const why = family.degenerate(params.components[j], scale.n * params.weights[j]!, scale)
+    if (why !== undefined) return { component: j, why }
+  }
+  return undefined
+}
+
+/**
+ * The free parameters of a k-component mixture of `family` in dimension d, mixing weights included
+ * (k − 1 of them): what BIC counts.
+ *
+ * @category Model selection
+ * @since 0.3.0
+ */
+export const freeParameters = (family: AnyFamily, d: number, k: number): number => family.freeParameters(d, k) + k - 1
+
+/**
+ * Why a k-component model cannot be fitted to n rows up front, or `undefined`: more free parameters
+ * than rows (the likelihood is then unbounded or the fit not identified), or k > n.
+ *
+ * @category Model selection
+ * @since 0.3.0
+ */
+export const tooManyParameters = (family: AnyFamily, n: number, d: number, k: number): string | undefined => {
+  if (k > n) return `k = ${k} components but only ${n} rows`
+  const p = freeParameters(family, d, k)
+  return p > n ? `${p} free parameters but only ${n} rows` : undefined
+}
