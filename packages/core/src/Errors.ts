@@ -102,12 +102,28 @@ export interface EngineFailure {
 }
 
 /**
+ * The observed information matrix is not positive definite at the parameters, so the estimates have
+ * no standard errors from it: a parameter on the boundary (a weight or a probability at 0), a
+ * component with too few rows, or parameters that are not a maximum. `parameter` names the free
+ * parameter with the smallest pivot (e.g. `"weights/1"`, `"components/0/free/3"`).
+ *
+ * @category Errors
+ * @since 0.3.0
+ */
+export interface SingularInformation {
+  readonly _tag: 'SingularInformation'
+  readonly message: string
+  readonly parameter?: string
+}
+
+/**
  * Every error emkit returns.
  *
  * @category Errors
  * @since 0.1.0
  */
-export type EmError = InvalidData | InvalidOptions | InvalidParameters | CollapsedComponent | NonFinite | InvalidModel | EngineFailure
+export type EmError =
+  InvalidData | InvalidOptions | InvalidParameters | CollapsedComponent | NonFinite | InvalidModel | EngineFailure | SingularInformation
 
 /**
  * The exception thrown by the `…OrThrow` twins of emkit's `Either`-returning functions. It carries

@@ -126,6 +126,13 @@ export interface ComponentFamily<C, S> {
    */
   fromUnconstrained?(vector: Float64Array, like: readonly C[]): E.Either<EmError, C[]>
   /**
+   * Optional: the first and second derivatives of the log-density with respect to the components'
+   * free natural parameters, which the observed information (`Mixture.standardErrors`) needs.
+   *
+   * @since 0.3.0
+   */
+  derivatives?(components: readonly C[]): Derivatives
+  /**
    * Optional initial responsibilities (k × n, component-major) suited to the family, used by the
    * `'family'` initialisation method (e.g. quantile seeding for skewed positive data).
    */
@@ -173,6 +180,34 @@ export interface DataScale {
   readonly mean: Float64Array
   /** The variance of every column, Σ (x − mean)² / n (length d; 0 for a constant column). */
   readonly variance: Float64Array
+}
+
+/**
+ * The derivatives of log f(x | θⱼ) with respect to the free natural parameters of k components
+ * (e.g. means and covariance entries, rates, the first V − 1 probabilities), for the observed
+ * information of a mixture (Louis 1982). The free parameters of all components form one vector of
+ * length `size` (so that parameters shared by components, e.g. a tied covariance, appear once).
+ *
+ * @category Families
+ * @since 0.3.0
+ */
+export interface Derivatives {
+  /** The number of free parameters of the k components together (the family's `freeParameters(d, k)`). */
+  readonly size: number
+  /** The free parameters log f(x | θⱼ) depends on, as indices into the vector of length `size` (length pⱼ). */
+  indices(j: number): Int32Array
+  /**
+   * Writes ∇ log f(xᵢ | θⱼ) (length pⱼ) into `gradient` and ∇² log f(xᵢ | θⱼ) (pⱼ × pⱼ, row-major)
+   * into `hessian`, with respect to the parameters of `indices(j)`, for row i of `data`.
+   */
+  rowInto(j: number, data: Dataset, i: number, gradient: Float64Array, hessian: Float64Array): void
+  /**
+   * The Jacobian of the components' `toVector` entries (all k components, concatenated) with
+   * respect to the free parameters: rows Σⱼ |toVector(θⱼ)|, columns `size`, row-major. Every
+   * natural parameter is linear in the free ones (a symmetric entry, a spherical variance, the last
+   * probability 1 − Σ), so standard errors of every entry follow by the delta method.
+   */
+  readonly jacobian: Float64Array
 }
 
 /**

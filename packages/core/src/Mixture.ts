@@ -46,3 +46,11 @@ export {
 } from './mixture/Predict.js'
 export type { FitSummary, ModelJson } from './mixture/Json.js'
 export { FORMAT, toJSON, fromJSON } from './mixture/Json.js'
+export type { StandardErrors, StandardErrorMethod, Information } from './mixture/StandardErrors.js'
+export {
+  observedInformation,
+  standardErrors,
+  standardErrorsOrThrow,
+  standardErrorsJSON,
+  withStandardErrors,
+} from './mixture/StandardErrors.js'

@@ -163,15 +163,6 @@ describe('issue 19: invalid input accepted', () => {
     expect(e.message).toContain('"sometimes"')
     const a = leftOf(await Mixture.fitAsync(normalFamily, data, { k: 2, init: start, collapse: 'sometimes' as never }), 'InvalidOptions')
     expect(a).toMatchObject({ option: 'collapse' })
-    // Values that are not strings, or unbounded ones, are refused the same way (no TypeError from
-    // serialising a bigint, no message holding the whole value).
-    for (const collapse of [1n, 'x'.repeat(100_000), Symbol('drop'), { policy: 'drop' }]) {
-      const e = leftOf(
-        noThrow(() => Mixture.fit(normalFamily, data, { k: 2, init: start, collapse: collapse as never })),
-        'InvalidOptions',
-      )
-      expect(e, Validate.show(collapse)).toMatchObject({ option: 'collapse' })
-    }
     // Mixture.model is a documented throwing constructor.
     expect(() => Mixture.model(normalFamily, 2, { collapse: 'sometimes' as never })).toThrow(EmException)
   })

@@ -15,6 +15,7 @@ import { Errors } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
 import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
+import { derivatives } from './internal/derivatives.js'
 
 /**
  * One exponential component: a rate per coordinate (length d, every rate finite and > 0).
@@ -384,6 +385,7 @@ export const family = (): ComponentFamily<Component, Statistics> => ({
   validate,
   toUnconstrained,
   fromUnconstrained,
+  derivatives,
   initialResponsibilities,
   defaultInit: 'family',
 })

@@ -17,6 +17,7 @@ import { estimateFull, logDensityFull } from './internal/full.js'
 import { estimateSpherical, logDensitySpherical } from './internal/spherical.js'
 import { estimateTied, logDensityTied } from './internal/tied.js'
 import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
+import { derivatives } from './internal/derivatives.js'
 
 /**
  * Options of {@link family}.
@@ -221,6 +222,7 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
     },
     toUnconstrained: (components) => toUnconstrained(covariance, components),
     fromUnconstrained: (vector, like) => fromUnconstrained(covariance, vector, like),
+    derivatives: (components) => derivatives(covariance, components),
     validate: (components, d) => {
       for (let j = 0; j < components.length; j++) {
         const c = components[j]!

@@ -13,6 +13,7 @@ import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
 import { logFactorial, logGamma } from './internal/logGamma.js'
 import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
+import { derivatives } from './internal/derivatives.js'
 
 /**
  * One multinomial component: category probabilities (length V, ≥ 0, summing to 1) and their logs
@@ -474,6 +475,7 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
     validate: (components, d) => validate(components, d, smoothing),
     toUnconstrained,
     fromUnconstrained,
+    derivatives,
     // Soft random responsibilities: every component starts with every observed category (no
     // zero-probability trap for the MLE) and hard k-means on raw counts is poor for short
     // documents; measured in docs/exponential-and-multinomial.md.

@@ -28,6 +28,10 @@ export interface FitSummary {
   readonly aic: number
   /** E-steps (passes over the data) the fit used, rejected accelerated steps included. @since 0.3.0 */
   readonly evaluations?: number
+  /** Standard errors shaped like the parameters (`Mixture.withStandardErrors`). @since 0.3.0 */
+  readonly standardErrors?: { readonly weights: readonly number[]; readonly components: ReadonlyArray<Record<string, unknown>> }
+  /** How `standardErrors` were computed: `observed` | `bootstrap`. @since 0.3.0 */
+  readonly standardErrorMethod?: 'observed' | 'bootstrap'
 }
 
 /**
