@@ -67,12 +67,13 @@ const readCells = (n: number, d: number, cell: (i: number, c: number) => unknown
   try {
     for (i = 0; i < n; i++) {
       const o = i * d
-      if (o + d > values.length) {
-        const grown = new Float64Array(Math.min(total, Math.max(2 * values.length, o + d)))
-        grown.set(values)
-        values = grown
-      }
       for (c = 0; c < d; c++) {
+        if (o + c === values.length) {
+          // Grown cell by cell, not row by row: a declared row of 10⁹ cells costs nothing until read.
+          const grown = new Float64Array(Math.min(total, 2 * values.length))
+          grown.set(values)
+          values = grown
+        }
         const v = cell(i, c)
         if (typeof v !== 'number' || !Number.isFinite(v))
           return E.left(invalidData(`row ${i}, column ${c}: value is ${show(v)}; every value must be a finite number`, i, c))

@@ -12,6 +12,7 @@ import { EmException, invalidOptions } from './Errors.js'
 import type { AsyncModel, FitWarning, LoopModel, MaybePromise, Posterior, StepContext, Unconstrained } from './Model.js'
 import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
+import * as Validate from './Validate.js'
 import type { Acceleration, StoppingRule } from './Squarem.js'
 import { ACCELERATIONS, aitken, DEFAULT_STEP_BOUNDS, extrapolate, relativeChange, STABILISE_ABOVE, STOPPING_RULES } from './Squarem.js'
 
@@ -220,18 +221,19 @@ const isFiniteVector = (v: Float64Array): boolean => {
 }
 
 const checkOptions = (o: LoopOptions): EmError | undefined => {
-  const maxIt = o.maxIterations ?? DEFAULT_MAX_ITERATIONS
-  if (!Number.isInteger(maxIt) || maxIt < 0) return invalidOptions('maxIterations', `maxIterations must be an integer ≥ 0, got ${maxIt}`)
-  const tol = o.tolerance ?? DEFAULT_TOLERANCE
-  if (!(tol >= 0) || !Number.isFinite(tol)) return invalidOptions('tolerance', `tolerance must be a finite number ≥ 0, got ${tol}`)
-  const restarts = o.restarts ?? 1
-  if (!Number.isInteger(restarts) || restarts < 1) return invalidOptions('restarts', `restarts must be an integer ≥ 1, got ${restarts}`)
-  const accelerate = o.accelerate ?? 'none'
-  if (!ACCELERATIONS.includes(accelerate))
-    return invalidOptions('accelerate', `accelerate must be 'none' or 'squarem', got ${JSON.stringify(accelerate)}`)
-  const stop = o.stop ?? 'loglik'
-  if (!STOPPING_RULES.includes(stop))
-    return invalidOptions('stop', `stop must be 'loglik', 'parameters' or 'aitken', got ${JSON.stringify(stop)}`)
+  if (!Validate.isObject(o)) return invalidOptions('options', `options must be an object, got ${Validate.show(o)}`)
+  const checks = [
+    Validate.optional(o.maxIterations, 0, (v) => Validate.integer('maxIterations', v, { min: 0 })),
+    Validate.optional(o.tolerance, 0, (v) => Validate.number('tolerance', v, { min: 0 })),
+    Validate.optional(o.restarts, 1, (v) => Validate.integer('restarts', v, { min: 1 })),
+    Validate.optional(o.accelerate, 'none', (v) => Validate.oneOf('accelerate', v, ACCELERATIONS)),
+    Validate.optional(o.stop, 'loglik', (v) => Validate.oneOf('stop', v, STOPPING_RULES)),
+    Validate.optional(o.seed, 0, (v) => Validate.number('seed', v)),
+    Validate.optional(o.rng, undefined, (v) => Validate.methods('rng', v, ['uniform', 'int', 'normal'])),
+    Validate.optional(o.signal, undefined, (v) => Validate.methods('signal', v, ['addEventListener', 'removeEventListener'])),
+    Validate.optional(o.onIteration, undefined, (v) => Validate.callback('onIteration', v)),
+  ]
+  for (const c of checks) if (E.isLeft(c)) return c.left
   return undefined
 }
 
@@ -680,11 +682,15 @@ export const iterate = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: A
   // The loop watches its own signal: the caller's, or the consumer leaving the loop early.
   const stopper = new AbortController()
   const forward = (): void => stopper.abort()
-  if (options.signal?.aborted === true) stopper.abort()
-  else options.signal?.addEventListener('abort', forward, { once: true })
+  // The caller's signal is wired only once the options are known to be valid (a `signal` that is
+  // not an AbortSignal is then reported by the program as InvalidOptions, not thrown here).
+  const valid = checkOptions(options) === undefined
+  if (valid && options.signal?.aborted === true) stopper.abort()
+  else if (valid) options.signal?.addEventListener('abort', forward, { once: true })
   let started = false
   async function* steps(): AsyncGenerator<Step<P>, void, undefined> {
-    const run = program<D, P, Q>(model, data, { ...options, signal: stopper.signal })
+    // Invalid options go through unchanged, so that the program reports them (the caller's signal included).
+    const run = program<D, P, Q>(model, data, valid ? { ...options, signal: stopper.signal } : options)
     let done = false
     try {
       let reply: Reply<P, Q> = undefined
@@ -720,7 +726,7 @@ export const iterate = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: A
         fail(bug)
       }
     } finally {
-      options.signal?.removeEventListener('abort', forward)
+      if (valid) options.signal?.removeEventListener('abort', forward)
       if (!done) {
         // The consumer left after a step: with the signal aborted, the stepping logic stops at its
         // next check, before asking for another pass.

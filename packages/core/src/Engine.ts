@@ -27,6 +27,7 @@ import { emptyTotals, FusedKernel } from './internal/fused.js'
 import { cores, PoolFailure, ThreadPool, threadsUnavailable } from './internal/pool.js'
 import { baseMeasure, globalRows, rowLogDensityInto, worstRowsStatistics, WorstRows } from './internal/rows.js'
 import type { RowSource } from './Source.js'
+import * as Validate from './Validate.js'
 import { BlockError, checkBlock } from './Source.js'
 
 /**
@@ -186,7 +187,8 @@ export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Sync
  * @since 0.2.0
  */
 export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, threads: number): E.Either<EmError, SyncEngine<C, S>> => {
-  if (!Number.isInteger(threads) || threads < 1) return E.left(invalidOptions('workers', `workers must be an integer ≥ 1, got ${threads}`))
+  if (!Number.isInteger(threads) || threads < 1)
+    return E.left(invalidOptions('workers', `workers must be an integer ≥ 1, got ${Validate.show(threads)}`))
   const t = Math.min(threads, data.n)
   if (t === 1) return E.right(memory(family, data))
   if (family.worker === undefined)
@@ -254,12 +256,7 @@ export const resolveWorkers = <C, S>(
     return E.right(family.worker !== undefined && threadsUnavailable() === undefined && work >= AUTO_WORKERS_WORK ? cores() : 1)
   }
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
-    return E.left(
-      invalidOptions(
-        'workers',
-        `workers must be an integer ≥ 1 or 'auto', got ${typeof workers === 'object' || typeof workers === 'function' ? typeof workers : String(workers as string | number)}`,
-      ),
-    )
+    return E.left(invalidOptions('workers', `workers must be an integer ≥ 1 or 'auto', got ${Validate.show(workers)}`))
   }
   if (workers > 1 && family.worker === undefined) {
     return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${workers} threads`))

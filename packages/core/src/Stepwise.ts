@@ -24,6 +24,7 @@ import { either as E } from 'fp-ts'
 import type { Dataset } from './Dataset.js'
 import type { EmError } from './Errors.js'
 import { EmException, engineFailure, invalidData, invalidOptions } from './Errors.js'
+import * as Validate from './Validate.js'
 import type { ComponentFamily, InitMethod } from './Family.js'
 import { emptyTotals, FusedKernel } from './internal/fused.js'
 import { globalRows, rowLogDensityInto, worstRowsStatistics } from './internal/rows.js'
@@ -211,30 +212,26 @@ const resolve = <C, S>(
   }
   if (typeof raw !== 'object' || (raw as unknown) === null)
     return E.left(invalidOptions('options', 'options must be an object with at least k'))
-  if (!isInteger(options.k, 1)) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(options.k)}`))
+  if (!isInteger(options.k, 1)) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${Validate.show(options.k)}`))
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
-  if (!isInteger(batchSize, 1)) return E.left(invalidOptions('batchSize', `batchSize must be an integer ≥ 1, got ${String(batchSize)}`))
+  if (!isInteger(batchSize, 1))
+    return E.left(invalidOptions('batchSize', `batchSize must be an integer ≥ 1, got ${Validate.show(batchSize)}`))
   const alpha = options.alpha ?? DEFAULT_ALPHA
   if (typeof alpha !== 'number' || !(alpha > 0.5 && alpha <= 1)) {
     return E.left(
       invalidOptions(
         'alpha',
-        `alpha must be a number in (0.5, 1] (step sizes (t + 2)^(−alpha) must sum to ∞ with a finite sum of squares), got ${String(alpha)}`,
+        `alpha must be a number in (0.5, 1] (step sizes (t + 2)^(−alpha) must sum to ∞ with a finite sum of squares), got ${Validate.show(alpha)}`,
       ),
     )
   }
   const passes = options.passes ?? 1
-  if (!isInteger(passes, 1)) return E.left(invalidOptions('passes', `passes must be an integer ≥ 1, got ${String(passes)}`))
+  if (!isInteger(passes, 1)) return E.left(invalidOptions('passes', `passes must be an integer ≥ 1, got ${Validate.show(passes)}`))
   const collapse = resolveCollapse(options.collapse)
   if (E.isLeft(collapse)) return collapse
   const seed = raw['seed']
   if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    return E.left(
-      invalidOptions(
-        'seed',
-        `seed must be a finite number, got ${typeof seed === 'object' ? JSON.stringify(seed) : String(seed as string)}`,
-      ),
-    )
+    return E.left(invalidOptions('seed', `seed must be a finite number, got ${Validate.show(seed)}`))
   }
   const rng = raw['rng'] as Readonly<Record<string, unknown>> | null | undefined
   if (
@@ -408,9 +405,15 @@ const isFiniteVector = (v: Float64Array): boolean => {
 export const fit = async <C, S>(
   family: ComponentFamily<C, S>,
   source: RowSource,
-  options: StepwiseOptions<C>,
+  givenOptions: StepwiseOptions<C>,
 ): Promise<E.Either<EmError, StepwiseFit<C>>> => {
-  const resolved = resolve(family, source, options)
+  const read = Validate.record('options', givenOptions)
+  if (E.isLeft(read)) return read
+  const options = read.right as StepwiseOptions<C>
+  const resolved = Validate.guard(
+    () => resolve(family, source, options),
+    (m) => invalidOptions('source', `the source could not be read: ${m}`),
+  )
   if (E.isLeft(resolved)) return resolved
   try {
     return await run(family, source, options, resolved.right)
@@ -510,6 +513,15 @@ const run = async <C, S>(
     running = stats.map((s) => scale(s, 1 / sum))
     params = next.right
     batches = t
+    if (!Number.isFinite(meanLogLikelihood)) {
+      // A row of the batch has zero density under every component of the current estimate (or its
+      // density is not representable): the trace would hold −∞, which a result never does.
+      throw new EmException({
+        _tag: 'NonFinite',
+        iteration: t,
+        message: `mini-batch ${t} has a row with zero density under every component (mean log-likelihood ${meanLogLikelihood}); the data's scale may be beyond double-precision densities: rescale the data or raise the family's regularisation`,
+      })
+    }
     trace.push(meanLogLikelihood)
     options.onBatch?.({ pass, batch: t, rows, logLikelihood: meanLogLikelihood, stepSize: eta, params: next.right })
   }

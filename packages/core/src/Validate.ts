@@ -201,18 +201,70 @@ export const optional = <T, L>(value: unknown, fallback: T, check: (value: unkno
 export const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
 
 /**
+ * An object option that must provide the named methods (an `Rng`, an `AbortSignal`, …).
+ *
+ * @returns `Right(value)`, or `Left(InvalidOptions)` naming the first missing method.
+ * @category Validation
+ * @since 0.3.0
+ */
+export const methods = <T>(option: string, value: unknown, names: readonly string[]): E.Either<InvalidOptions, T> => {
+  try {
+    if (!isObject(value)) return E.left(invalidOptions(option, `${option} must be an object with ${names.join(', ')}, got ${show(value)}`))
+    for (const name of names) {
+      if (typeof (value as Record<string, unknown>)[name] !== 'function')
+        return E.left(invalidOptions(option, `${option} must have a method ${name}, got ${show(value)} without one`))
+    }
+    return E.right(value as T)
+  } catch (e) {
+    return E.left(invalidOptions(option, `${option} could not be read: ${thrown(e)}`))
+  }
+}
+
+/**
+ * A callback option: a function.
+ *
+ * @returns `Right(value)`, or `Left(InvalidOptions)`.
+ * @category Validation
+ * @since 0.3.0
+ */
+export const callback = <T>(option: string, value: unknown): E.Either<InvalidOptions, T> =>
+  typeof value === 'function' ? E.right(value as T) : E.left(invalidOptions(option, `${option} must be a function, got ${show(value)}`))
+
+/**
  * An options argument: `undefined` (then `{}`) or a plain object.
  *
  * @returns `Right(options)`, or `Left(InvalidOptions)` (option `'options'`).
  * @category Validation
  * @since 0.3.0
  */
-export const record = <T extends object>(option: string, value: T | undefined): E.Either<InvalidOptions, Partial<T>> =>
-  value === undefined
-    ? E.right({})
-    : isObject(value) && !Array.isArray(value)
-      ? E.right(value)
-      : E.left(invalidOptions(option, `${option} must be an object, got ${show(value)}`))
+export const record = <T extends object>(option: string, value: T | undefined): E.Either<InvalidOptions, Partial<T>> => {
+  if (value === undefined) return E.right({})
+  if (!isObject(value) || Array.isArray(value)) return E.left(invalidOptions(option, `${option} must be an object, got ${show(value)}`))
+  try {
+    // A snapshot of the own fields, read once: later reads cannot throw or change (getters, proxies).
+    return E.right({ ...value })
+  } catch (e) {
+    return E.left(invalidOptions(option, `${option} could not be read: ${thrown(e)}`))
+  }
+}
+
+/**
+ * Runs `f`, which reads a caller's input, turning anything it throws into a typed error: an
+ * {@link EmException}'s own error, or `onThrow` of the exception's (bounded) message — a getter or
+ * `Proxy` that throws, a value that cannot be converted to a number. Wrap input reading only, never
+ * the computation, so that emkit's own bugs are not disguised as bad input.
+ *
+ * @category Validation
+ * @since 0.3.0
+ */
+export const guard = <A>(f: () => E.Either<EmError, A>, onThrow: (message: string) => EmError): E.Either<EmError, A> => {
+  try {
+    return f()
+  } catch (e) {
+    if (e instanceof EmException) return E.left(e.error)
+    return E.left(onThrow(thrown(e)))
+  }
+}
 
 /**
  * A count of something (rows, columns, draws) given as the shape of an input: a safe integer ≥ 0.
@@ -292,11 +344,11 @@ export const thrown = (e: unknown): string => {
  * {@link MAX_JSON_NODES} array elements and object fields, without recursion (so a value nested
  * 10 000 deep is refused, not a stack overflow) and in time linear in its size up to the limit.
  *
- * @returns `Right(value)`, or `Left(InvalidModel)` naming the path where the limit was crossed.
+ * @returns `Right(undefined)`, or `Left(InvalidModel)` naming the path where the limit was crossed.
  * @category Validation
  * @since 0.3.0
  */
-export const jsonBounds = (value: unknown): E.Either<InvalidModel, unknown> => {
+export const jsonBounds = (value: unknown): E.Either<InvalidModel, void> => {
   const stack: { readonly node: unknown; readonly depth: number; readonly path: string }[] = [{ node: value, depth: 0, path: '' }]
   let nodes = 0
   try {
@@ -317,7 +369,7 @@ export const jsonBounds = (value: unknown): E.Either<InvalidModel, unknown> => {
   } catch (e) {
     return E.left(invalidModel(`the model could not be read: ${thrown(e)}`))
   }
-  return E.right(value)
+  return E.right(undefined)
 }
 
 /**

@@ -11,7 +11,7 @@
  * @module
  */
 import type { ComponentFamily, Dataset, Degenerate, EmError, Rng } from '@emkit/core'
-import { Errors } from '@emkit/core'
+import { Errors, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
 import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
@@ -339,7 +339,7 @@ export const fromJSON = (components: readonly unknown[], d: number): E.Either<Em
       const x = r[t]
       if (typeof x !== 'number' || !Number.isFinite(x) || !(x > 0)) {
         return E.left(
-          Errors.invalidModel(`component ${j}: rate[${t}] is ${JSON.stringify(x)}; rates must be finite numbers > 0`, `${path}/${t}`),
+          Errors.invalidModel(`component ${j}: rate[${t}] is ${Validate.show(x)}; rates must be finite numbers > 0`, `${path}/${t}`),
         )
       }
       rate[t] = x

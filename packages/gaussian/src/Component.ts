@@ -7,7 +7,7 @@
  */
 import { either as E } from 'fp-ts'
 import type { EmError } from '@emkit/core'
-import { EmException, Errors, Linalg, type Mixture } from '@emkit/core'
+import { EmException, Errors, Linalg, Validate, type Mixture } from '@emkit/core'
 import type { Component, CovarianceType } from './ComponentTypes.js'
 import { fromCovariance, fromVariances } from './internal/factor.js'
 
@@ -45,14 +45,28 @@ export const component = (
   mean: ArrayLike<number>,
   covariance: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>,
   structure: CovarianceType = 'full',
+): E.Either<EmError, Component> =>
+  Validate.guard(
+    () => componentOf(mean, covariance, structure),
+    (m) => Errors.invalidParameters(`the mean or covariance could not be read: ${m}`),
+  )
+
+const componentOf = (
+  mean: ArrayLike<number>,
+  covariance: ArrayLike<number> | ReadonlyArray<ArrayLike<number>>,
+  structure: CovarianceType,
 ): E.Either<EmError, Component> => {
+  const m = Validate.arrayLike('the mean', mean)
+  if (E.isLeft(m)) return E.left(Errors.invalidParameters(m.left.message, undefined, 'mean'))
+  const cv = Validate.arrayLike('the covariance', covariance)
+  if (E.isLeft(cv)) return E.left(Errors.invalidParameters(cv.left.message, undefined, 'covariance'))
   const d = mean.length
   if (d < 1) return E.left(Errors.invalidParameters('the mean must have at least one coordinate', undefined, 'mean'))
   const mu = new Float64Array(d)
   for (let c = 0; c < d; c++) {
     const v = mean[c]!
     if (typeof v !== 'number' || !Number.isFinite(v))
-      return E.left(Errors.invalidParameters(`mean[${c}] is ${String(v)}; it must be a finite number`, undefined, `mean/${c}`))
+      return E.left(Errors.invalidParameters(`mean[${c}] is ${Validate.show(v)}; it must be a finite number`, undefined, `mean/${c}`))
     mu[c] = v
   }
   const sigma = new Float64Array(d * d)
@@ -61,7 +75,18 @@ export const component = (
     const flat = covariance as ArrayLike<number>
     if (flat.length !== d * d)
       return E.left(Errors.invalidParameters(`the covariance has ${flat.length} entries, expected ${d}×${d}`, undefined, 'covariance'))
-    for (let t = 0; t < d * d; t++) sigma[t] = flat[t]!
+    for (let t = 0; t < d * d; t++) {
+      const v: unknown = flat[t]
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        return E.left(
+          Errors.invalidParameters(
+            `covariance entry ${t} is ${Validate.show(v)}; it must be a finite number`,
+            undefined,
+            `covariance/${t}`,
+          ),
+        )
+      sigma[t] = v
+    }
   } else {
     // Rows as a JSON reader may hand them over (null, numbers), whatever the types say.
     const rows = covariance as ReadonlyArray<unknown>
@@ -72,7 +97,19 @@ export const component = (
       if (row === null || typeof row !== 'object' || (row as ArrayLike<unknown>).length !== d) {
         return E.left(Errors.invalidParameters(`covariance row ${r} must be an array of ${d} numbers`, undefined, `covariance/${r}`))
       }
-      for (let c = 0; c < d; c++) sigma[r * d + c] = (row as ArrayLike<number>)[c]!
+      for (let c = 0; c < d; c++) {
+        const v: unknown = (row as ArrayLike<unknown>)[c]
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          return E.left(
+            Errors.invalidParameters(
+              `covariance[${r}][${c}] is ${Validate.show(v)}; it must be a finite number`,
+              undefined,
+              `covariance/${r}/${c}`,
+            ),
+          )
+        }
+        sigma[r * d + c] = v
+      }
     }
   }
   for (let r = 0; r < d; r++) {
@@ -178,7 +215,28 @@ export const parameters = (
     readonly means: ReadonlyArray<number | ArrayLike<number>>
     readonly covariances: ReadonlyArray<number | ArrayLike<number> | ReadonlyArray<ArrayLike<number>>>
   },
+): E.Either<EmError, Mixture.Params<Component>> =>
+  Validate.guard(
+    () => parametersOf(structure, spec),
+    (m) => Errors.invalidParameters(`the parameters could not be read: ${m}`),
+  )
+
+const parametersOf = (
+  structure: CovarianceType,
+  spec: {
+    readonly weights: ArrayLike<number>
+    readonly means: ReadonlyArray<number | ArrayLike<number>>
+    readonly covariances: ReadonlyArray<number | ArrayLike<number> | ReadonlyArray<ArrayLike<number>>>
+  },
 ): E.Either<EmError, Mixture.Params<Component>> => {
+  if (!Validate.isObject(spec))
+    return E.left(
+      Errors.invalidParameters(`the parameters must be an object with weights, means and covariances, got ${Validate.show(spec)}`),
+    )
+  for (const field of ['weights', 'means', 'covariances'] as const) {
+    const a = Validate.arrayLike(field, spec[field])
+    if (E.isLeft(a)) return E.left(Errors.invalidParameters(a.left.message, undefined, field))
+  }
   const k = spec.means.length
   if (spec.weights.length !== k)
     return E.left(Errors.invalidParameters(`${spec.weights.length} weights for ${k} means`, undefined, 'weights'))
@@ -234,7 +292,7 @@ const sharing = (c: Component, mean: ArrayLike<number>): E.Either<EmError, Compo
   for (let t = 0; t < d; t++) {
     const v = mean[t]!
     if (typeof v !== 'number' || !Number.isFinite(v))
-      return E.left(Errors.invalidParameters(`mean[${t}] is ${String(v)}; it must be a finite number`, undefined, `mean/${t}`))
+      return E.left(Errors.invalidParameters(`mean[${t}] is ${Validate.show(v)}; it must be a finite number`, undefined, `mean/${t}`))
     mu[t] = v
   }
   return E.right({ ...c, mean: mu })

@@ -7,7 +7,7 @@
  */
 import { either as E } from 'fp-ts'
 import type { ComponentFamily, Dataset, Degenerate, EmError, Rng } from '@emkit/core'
-import { EmException, Errors } from '@emkit/core'
+import { EmException, Errors, Validate } from '@emkit/core'
 import type { Component, CovarianceType } from './Component.js'
 import { COVARIANCE_TYPES, component, degenerate, sameMatrix } from './Component.js'
 import type { Statistics } from './Statistics.js'
@@ -71,17 +71,15 @@ export interface GaussianFamily extends ComponentFamily<Component, Statistics> {
 export const checkOptions = (
   options: FamilyOptions = {},
 ): E.Either<EmError, { readonly covariance: CovarianceType; readonly regularization: number }> => {
-  const covariance = options.covariance ?? 'full'
-  if (!COVARIANCE_TYPES.includes(covariance)) {
-    return E.left(
-      Errors.invalidOptions('covariance', `covariance must be one of ${COVARIANCE_TYPES.join(', ')}; got ${JSON.stringify(covariance)}`),
-    )
-  }
-  const regularization = options.regularization ?? DEFAULT_REGULARIZATION
-  if (typeof regularization !== 'number' || !Number.isFinite(regularization) || regularization < 0) {
-    return E.left(Errors.invalidOptions('regularization', `regularization must be a finite number ≥ 0, got ${String(regularization)}`))
-  }
-  return E.right({ covariance, regularization })
+  const given = Validate.record('options', options)
+  if (E.isLeft(given)) return given
+  const covariance = Validate.optional(given.right.covariance, 'full', (v) => Validate.oneOf('covariance', v, COVARIANCE_TYPES))
+  if (E.isLeft(covariance)) return covariance
+  const regularization = Validate.optional(given.right.regularization, DEFAULT_REGULARIZATION, (v) =>
+    Validate.number('regularization', v, { min: 0 }),
+  )
+  if (E.isLeft(regularization)) return regularization
+  return E.right({ covariance: covariance.right, regularization: regularization.right })
 }
 
 interface Kernels {

@@ -6,7 +6,7 @@
  */
 import { either as E } from 'fp-ts'
 import type { EmError, InitMethod } from '@emkit/core'
-import { Dataset, EmException, Mixture } from '@emkit/core'
+import { Dataset, EmException, Errors, Mixture, Validate } from '@emkit/core'
 import type { Component } from './Component.js'
 import { parameters } from './Component.js'
 import { family } from './Gaussian.js'
@@ -75,8 +75,10 @@ export interface UnivariateFit {
  * @category Fitting
  * @since 0.1.0
  */
-export const fit1d = (xs: ArrayLike<number>, options: UnivariateOptions): E.Either<EmError, UnivariateFit> => {
-  const { init, regularization, equalVariances, sampleWeights, ...rest } = options
+export const fit1d = (xs: ArrayLike<number>, givenOptions: UnivariateOptions): E.Either<EmError, UnivariateFit> => {
+  const read = Validate.record('options', givenOptions)
+  if (E.isLeft(read)) return read
+  const { init, regularization, equalVariances, sampleWeights, ...rest } = read.right as UnivariateOptions
   const structure = equalVariances === true ? 'tied' : 'full'
   let fam
   try {
@@ -90,6 +92,10 @@ export const fit1d = (xs: ArrayLike<number>, options: UnivariateOptions): E.Eith
   let start: Mixture.Params<Component> | InitMethod | undefined
   if (init === undefined || typeof init === 'string') start = init
   else {
+    if (!Validate.isObject(init))
+      return E.left(
+        Errors.invalidOptions('init', `init must be an initialisation method or { weights, means, variances }, got ${Validate.show(init)}`),
+      )
     const p = parameters(structure, { weights: init.weights, means: init.means, covariances: init.variances })
     if (E.isLeft(p)) return p
     start = p.right

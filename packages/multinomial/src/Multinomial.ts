@@ -8,7 +8,7 @@
  * per dataset, irrelevant to responsibilities, part of the reported log-likelihood).
  */
 import type { ComponentFamily, Dataset, Degenerate, EmError, Mixture, Rng } from '@emkit/core'
-import { Errors } from '@emkit/core'
+import { Errors, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
 import { logFactorial, logGamma } from './internal/logGamma.js'
@@ -414,7 +414,7 @@ export const fromJSON = (components: readonly unknown[], d: number, smoothing = 
     for (let v = 0; v < d; v++) {
       const x = raw[v]
       if (typeof x !== 'number')
-        return E.left(Errors.invalidModel(`component ${j}: probability ${v} is ${JSON.stringify(x)}, not a number`, `${path}/${v}`))
+        return E.left(Errors.invalidModel(`component ${j}: probability ${v} is ${Validate.show(x)}, not a number`, `${path}/${v}`))
       p[v] = x
     }
     const comp = unsafeComponent(p)
@@ -445,13 +445,14 @@ export const fromJSON = (components: readonly unknown[], d: number, smoothing = 
  * @since 0.1.0
  */
 export const fromOptions = (options: Options = {}): E.Either<EmError, MultinomialFamily> => {
-  const smoothing = options.smoothing ?? 0
-  const trials = options.trials ?? 1
-  if (typeof smoothing !== 'number' || !Number.isFinite(smoothing) || smoothing < 0) {
-    return E.left(Errors.invalidOptions('smoothing', `smoothing must be a finite number ≥ 0, got ${String(smoothing)}`))
-  }
-  if (!Number.isInteger(trials) || trials < 1)
-    return E.left(Errors.invalidOptions('trials', `trials must be an integer ≥ 1, got ${String(trials)}`))
+  const given = Validate.record('options', options)
+  if (E.isLeft(given)) return given
+  const smoothingOk = Validate.optional(given.right.smoothing, 0, (v) => Validate.number('smoothing', v, { min: 0 }))
+  if (E.isLeft(smoothingOk)) return smoothingOk
+  const trialsOk = Validate.optional(given.right.trials, 1, (v) => Validate.integer('trials', v, { min: 1 }))
+  if (E.isLeft(trialsOk)) return trialsOk
+  const smoothing = smoothingOk.right
+  const trials = trialsOk.right
   const family: MultinomialFamily = {
     name: 'multinomial',
     variant: {},

@@ -8,12 +8,14 @@
  */
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
-import { totalWeight } from '../Dataset.js'
+import { check as checkDataset, totalWeight } from '../Dataset.js'
 import type { AsyncFitOptions, Fit, FitOptions, Initializer } from '../Em.js'
 import { fit as emFit, fitAsync as emFitAsync } from '../Em.js'
 import type { AsyncEngine, Pass, StreamOptions, SyncEngine } from '../Engine.js'
 import { resolveWorkers, stream, threads } from '../Engine.js'
 import type { EmError } from '../Errors.js'
+import * as Validate from '../Validate.js'
+import { show } from '../Validate.js'
 import { EmException, invalidData, invalidOptions, invalidParameters } from '../Errors.js'
 import type { ComponentFamily, InitMethod } from '../Family.js'
 import type { AsyncModel, LoopModel } from '../Model.js'
@@ -108,8 +110,10 @@ export interface MixtureFit<C> extends Fit<Params<C>> {
  * @since 0.1.0
  */
 export const checkData = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k: number): E.Either<EmError, Dataset> => {
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1)
-    return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(k)}`))
+  const kk = Validate.integer('k', k, { min: 1 })
+  if (E.isLeft(kk)) return kk
+  const ds = checkDataset(data)
+  if (E.isLeft(ds)) return ds
   const sw = data.sampleWeights
   let rows = data.n
   if (sw !== undefined) {
@@ -131,6 +135,8 @@ interface PassPosterior<C, S> {
 
 /** An engine-backed mixture model and what it remembers of its last pass. */
 interface Backed<C, S> {
+  /** The number of components the fit started with. */
+  readonly k: number
   readonly last: () => PassPosterior<C, S> | undefined
 }
 
@@ -147,6 +153,7 @@ const syncModel = <C, S>(
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
+    k,
     last: () => last,
     observations: totalWeight,
     validate: (data, params) => validateParams(family, k, data.d, params, false),
@@ -176,6 +183,7 @@ const asyncModel = <C, S>(
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
+    k,
     last: () => last,
     observations: () => last?.pass.weight ?? Number.NaN,
     validate: (source, params) => validateParams(family, k, source.d, params, false),
@@ -209,7 +217,13 @@ interface Resolved<C> {
   readonly init: Params<C> | InitMethod
 }
 
-const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: MixtureFitOptions<C>): E.Either<EmError, Resolved<C>> => {
+const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: MixtureFitOptions<C>): E.Either<EmError, Resolved<C>> =>
+  Validate.guard(
+    () => resolveCommonOf(family, d, options),
+    (m) => invalidOptions('init', `the start could not be read: ${m}`),
+  )
+
+const resolveCommonOf = <C, S>(family: ComponentFamily<C, S>, d: number, options: MixtureFitOptions<C>): E.Either<EmError, Resolved<C>> => {
   const collapse = resolveCollapse(options.collapse)
   if (E.isLeft(collapse)) return collapse
   const given: unknown = options.init
@@ -225,13 +239,37 @@ const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: 
   return E.right({ collapse: collapse.right, init: method.right })
 }
 
-/** A start that gives some row zero density: name the row (the caller's start is at fault). */
-const explainNonFinite = <C>(init: Params<C> | InitMethod, error: EmError, impossibleRow: number | undefined): EmError => {
-  if (error._tag !== 'NonFinite' || error.iteration !== 0 || typeof init === 'string' || impossibleRow === undefined || impossibleRow < 0)
-    return error
-  return invalidParameters(
-    `row ${impossibleRow} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`,
-  )
+/**
+ * Says who is at fault when the loop fails before its first step: the caller's start (a given
+ * start that gives some row zero density), or the library's own initialisation (an initial
+ * estimate the family rejects, or one under which a row has zero density) — then what to change.
+ */
+const explainStart = <C>(init: Params<C> | InitMethod, k: number, error: EmError, impossibleRow: number | undefined): EmError => {
+  const row = impossibleRow !== undefined && impossibleRow >= 0 ? impossibleRow : undefined
+  if (typeof init !== 'string') {
+    if (error._tag !== 'NonFinite' || error.iteration !== 0 || row === undefined) return error
+    return invalidParameters(
+      `row ${row} has zero density under every starting component, so the log-likelihood is −∞; choose a start that covers the data`,
+    )
+  }
+  // A start drawn by an initialisation method: the options and data were checked before, so an
+  // inadmissible start or an impossible row is the initialisation's doing, not the caller's.
+  const how = `the initial estimate from init '${init}' (k = ${k})`
+  if (error._tag === 'InvalidParameters') {
+    return {
+      _tag: 'CollapsedComponent',
+      component: error.component ?? 0,
+      iteration: 0,
+      message: `${how} is not admissible (${error.message}); the rows it gave a component may be too few or too concentrated: raise the family's regularisation, lower k or try another init`,
+    }
+  }
+  if (error._tag === 'NonFinite' && error.iteration === 0) {
+    return {
+      ...error,
+      message: `${how} gives ${row === undefined ? 'some row' : `row ${row}`} zero density under every component (log-likelihood −∞); the data's scale may be beyond double-precision densities: rescale the data, raise the family's regularisation or try another init`,
+    }
+  }
+  return error
 }
 
 /** The loop's fit plus criteria from the pass at the returned parameters. */
@@ -264,8 +302,11 @@ const finish = <C, S>(
 export const fit = <C, S>(
   family: ComponentFamily<C, S>,
   data: Dataset,
-  options: MixtureFitOptions<C>,
+  givenOptions: MixtureFitOptions<C>,
 ): E.Either<EmError, MixtureFit<C>> => {
+  const read = Validate.record('options', givenOptions)
+  if (E.isLeft(read)) return read
+  const options = read.right as MixtureFitOptions<C>
   const prepared = prepare(family, data, options)
   if (E.isLeft(prepared)) return prepared
   const { engine, em, init, start } = prepared.right
@@ -311,7 +352,7 @@ const conclude = <C, S>(
   start: Params<C> | InitMethod,
   r: E.Either<EmError, Fit<Params<C>>>,
 ): E.Either<EmError, MixtureFit<C>> => {
-  if (E.isLeft(r)) return E.left(explainNonFinite(start, r.left, em.last()?.pass.impossibleRow))
+  if (E.isLeft(r)) return E.left(explainStart(start, em.k, r.left, em.last()?.pass.impossibleRow))
   const last = em.last()
   try {
     const pass = last !== undefined && last.params === r.right.params ? last.pass : engine.pass(r.right.params)
@@ -346,38 +387,54 @@ const conclude = <C, S>(
 export const fitAsync = async <C, S>(
   family: ComponentFamily<C, S>,
   data: Dataset | RowSource,
-  options: MixtureFitAsyncOptions<C>,
+  givenOptions: MixtureFitAsyncOptions<C>,
 ): Promise<E.Either<EmError, MixtureFit<C>>> => {
+  const read = Validate.record('options', givenOptions)
+  if (E.isLeft(read)) return read
+  const options = read.right as MixtureFitAsyncOptions<C>
+  if (!Validate.isObject(data)) return E.left(invalidData(`the data must be a Dataset or a RowSource, got ${show(data)}`))
   const choice = options.engine ?? 'auto'
   if (!['auto', 'memory', 'threads', 'stream'].includes(choice)) {
-    return E.left(invalidOptions('engine', `engine must be 'auto', 'memory', 'threads' or 'stream', got ${JSON.stringify(choice)}`))
+    return E.left(invalidOptions('engine', `engine must be 'auto', 'memory', 'threads' or 'stream', got ${show(choice)}`))
   }
-  const isSource = !('values' in data)
+  let isSource: boolean
+  try {
+    isSource = !('values' in data)
+  } catch (e) {
+    return E.left(invalidData(`the data could not be read: ${Validate.thrown(e)}`))
+  }
   if (!isSource && choice !== 'stream') {
     if (choice === 'memory' && options.workers !== undefined && options.workers !== 1 && options.workers !== 'auto') {
       return E.left(
-        invalidOptions('workers', `the memory engine runs on one thread; use engine 'threads' for workers = ${String(options.workers)}`),
+        invalidOptions('workers', `the memory engine runs on one thread; use engine 'threads' for workers = ${show(options.workers)}`),
       )
     }
-    return fitDatasetAsync(family, data, choice === 'memory' ? { ...options, workers: 1 } : options)
+    return fitDatasetAsync(family, data as Dataset, choice === 'memory' ? { ...options, workers: 1 } : options)
   }
   if (isSource && (choice === 'memory' || choice === 'threads')) {
     return E.left(invalidOptions('engine', `a row source can only be read by the 'stream' engine, not '${choice}'`))
   }
   let source: RowSource
-  if (isSource) source = data
-  else {
-    const s = fromDataset(data, options.blockRows ?? 65_536)
+  if (isSource) {
+    const d = Validate.integer('data.d', (data as { d?: unknown }).d, { min: 1 })
+    if (E.isLeft(d)) return d
+    const blocks = Validate.callback<unknown>('data.blocks', (data as { blocks?: unknown }).blocks)
+    if (E.isLeft(blocks)) return blocks
+    source = data as RowSource
+  } else {
+    const ds = checkDataset(data as Dataset)
+    if (E.isLeft(ds)) return ds
+    const s = fromDataset(ds.right, options.blockRows ?? 65_536)
     if (E.isLeft(s)) return s
     source = s.right
   }
-  if (typeof options.k !== 'number' || !Number.isInteger(options.k) || options.k < 1)
-    return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${String(options.k)}`))
+  const k = Validate.integer('k', options.k, { min: 1 })
+  if (E.isLeft(k)) return k
   const resolved = resolveCommon(family, source.d, options)
   if (E.isLeft(resolved)) return resolved
   const sampleSize = options.initSample ?? DEFAULT_INIT_SAMPLE
-  if (!Number.isInteger(sampleSize) || sampleSize < 1)
-    return E.left(invalidOptions('initSample', `initSample must be an integer ≥ 1, got ${sampleSize}`))
+  const sampleOk = Validate.integer('initSample', sampleSize, { min: 1 })
+  if (E.isLeft(sampleOk)) return sampleOk
   const streamOptions: { onBlock?: (rowsRead: number, pass: number) => void; signal?: AbortSignal } = {}
   if (options.onBlock !== undefined) streamOptions.onBlock = options.onBlock
   if (options.signal !== undefined) streamOptions.signal = options.signal
@@ -390,7 +447,7 @@ export const fitAsync = async <C, S>(
         : resolved.right.init
     const loopOptions: AsyncFitOptions<RowSource, Params<C>> = { ...options, init }
     const r = await emFitAsync(em, source, loopOptions)
-    if (E.isLeft(r)) return E.left(explainNonFinite(resolved.right.init, r.left, em.last()?.pass.impossibleRow))
+    if (E.isLeft(r)) return E.left(explainStart(resolved.right.init, options.k, r.left, em.last()?.pass.impossibleRow))
     const last = em.last()
     const pass = last !== undefined && last.params === r.right.params ? last.pass : await engine.pass(r.right.params)
     return E.right(finish(family, r.right, pass, 'stream', 1))

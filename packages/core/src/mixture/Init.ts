@@ -9,6 +9,7 @@ import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import type { AsyncInitializer, Initializer } from '../Em.js'
 import type { EmError } from '../Errors.js'
+import { show } from '../Validate.js'
 import { EmException, invalidOptions } from '../Errors.js'
 import type { ComponentFamily, InitMethod } from '../Family.js'
 import { kmeansPlusPlus, randomResponsibilities, randomRows } from '../internal/kmeans.js'
@@ -30,7 +31,7 @@ export const resolveInitMethod = <C, S>(family: ComponentFamily<C, S>, method: u
     return E.left(
       invalidOptions(
         'init',
-        `init must be starting parameters or one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`,
+        `init must be starting parameters or one of ${INIT_METHODS.map((m) => `'${m}'`).join(', ')}, got ${show(method)}`,
       ),
     )
   }

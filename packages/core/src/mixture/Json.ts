@@ -6,7 +6,10 @@
  */
 import { either as E } from 'fp-ts'
 import type { EmError } from '../Errors.js'
-import { invalidModel } from '../Errors.js'
+import * as Validate from '../Validate.js'
+import { jsonBounds, show } from '../Validate.js'
+import { EmException, invalidModel } from '../Errors.js'
+import { validateParams } from './Model.js'
 import type { ComponentFamily } from '../Family.js'
 import type { MixtureFit } from './Fit.js'
 import type { Params } from './Types.js'
@@ -59,10 +62,20 @@ export const FORMAT = 'emkit.mixture/v1'
  * Serialises parameters (and, for a fitted model, its fit summary) as `emkit.mixture/v1` JSON.
  * Numbers are written exactly (shortest round-trip form), so reading back gives the same doubles.
  *
+ * @throws {@link EmException} (`InvalidParameters`) when `params` are not valid parameters of
+ *   `family` — serialising what no fit or `fromJSON` produced is a programming error, not bad input.
+ *
  * @category JSON
  * @since 0.1.0
  */
 export const toJSON = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, fitted?: MixtureFit<C>): ModelJson => {
+  const d = Validate.attempt(() => {
+    const first = Validate.isObject(params) && Array.isArray(params.components) ? (params.components[0] as C | undefined) : undefined
+    return first === undefined
+      ? validateParams(family, 1, 1, params, false)
+      : validateParams(family, Number.MAX_SAFE_INTEGER, family.dimension(first), params, false)
+  })
+  if (E.isLeft(d)) throw new EmException(d.left)
   const out: Record<string, unknown> = { format: FORMAT, family: family.name }
   for (const [key, value] of Object.entries(family.variant)) out[key] = value
   out['dimension'] = family.dimension(params.components[0]!)
@@ -99,18 +112,19 @@ export const fromJSON = <C, S>(
   family: ComponentFamily<C, S>,
   json: unknown,
 ): E.Either<EmError, { params: Params<C>; fit?: Record<string, unknown> }> => {
+  const bounded = jsonBounds(json)
+  if (E.isLeft(bounded)) return bounded
   if (!isRecord(json)) return E.left(invalidModel('the model is not a JSON object'))
-  if (json['format'] !== FORMAT)
-    return E.left(invalidModel(`"format" is ${JSON.stringify(json['format'])}, expected "${FORMAT}"`, 'format'))
+  if (json['format'] !== FORMAT) return E.left(invalidModel(`"format" is ${show(json['format'])}, expected "${FORMAT}"`, 'format'))
   if (json['family'] !== family.name) {
-    return E.left(invalidModel(`"family" is ${JSON.stringify(json['family'])}, expected "${family.name}"`, 'family'))
+    return E.left(invalidModel(`"family" is ${show(json['family'])}, expected "${family.name}"`, 'family'))
   }
   for (const [key, value] of Object.entries(family.variant)) {
-    if (json[key] !== value) return E.left(invalidModel(`"${key}" is ${JSON.stringify(json[key])}, expected "${value}"`, key))
+    if (json[key] !== value) return E.left(invalidModel(`"${key}" is ${show(json[key])}, expected "${value}"`, key))
   }
   const d = json['dimension']
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 1)
-    return E.left(invalidModel(`"dimension" must be a positive integer, got ${JSON.stringify(d)}`, 'dimension'))
+    return E.left(invalidModel(`"dimension" must be a positive integer, got ${show(d)}`, 'dimension'))
   const w = json['weights']
   const comps = json['components']
   if (!Array.isArray(w) || w.length === 0) return E.left(invalidModel('"weights" must be a non-empty array of numbers', 'weights'))
@@ -121,7 +135,7 @@ export const fromJSON = <C, S>(
   for (let j = 0; j < w.length; j++) {
     const x: unknown = w[j]
     if (typeof x !== 'number' || !Number.isFinite(x) || x < 0)
-      return E.left(invalidModel(`weights[${j}] is ${JSON.stringify(x)}; weights must be finite numbers ≥ 0`, `weights/${j}`))
+      return E.left(invalidModel(`weights[${j}] is ${show(x)}; weights must be finite numbers ≥ 0`, `weights/${j}`))
     weights[j] = x
     s += x
   }

@@ -119,10 +119,7 @@ export const resolveCollapse = (collapse: unknown): E.Either<EmError, CollapsePo
     : COLLAPSE_POLICIES.includes(collapse as CollapsePolicy)
       ? E.right(collapse as CollapsePolicy)
       : E.left(
-          invalidOptions(
-            'collapse',
-            `collapse must be one of ${COLLAPSE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(collapse)}`,
-          ),
+          invalidOptions('collapse', `collapse must be one of ${COLLAPSE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${show(collapse)}`),
         )
 
 /**
@@ -244,6 +241,18 @@ export const countParameters = <C, S>(family: ComponentFamily<C, S>, params: Par
  * components carries on with fewer).
  */
 export const validateParams = <C, S>(
+  family: ComponentFamily<C, S>,
+  k: number,
+  d: number,
+  params: Params<C>,
+  exact: boolean,
+): E.Either<EmError, Params<C>> =>
+  Validate.guard(
+    () => validateParamsOf(family, k, d, params, exact),
+    (m) => invalidParameters(`the parameters could not be read: ${m}`),
+  )
+
+const validateParamsOf = <C, S>(
   family: ComponentFamily<C, S>,
   k: number,
   d: number,

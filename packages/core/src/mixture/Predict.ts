@@ -220,35 +220,38 @@ export const sample = <C, S>(
   n: number,
   rng: Rng | number,
 ): E.Either<EmError, { values: Float64Array; labels: Int32Array; d: number }> =>
-  Validate.attempt(() => {
-    const d = modelDimension(family, params)
-    if (E.isLeft(d)) return d
-    const ok = validateParams(family, Number.MAX_SAFE_INTEGER, d.right, params, false)
-    if (E.isLeft(ok)) return ok
-    const count = Validate.integer('n', n, { min: 0, max: Math.floor(Validate.MAX_VALUES / d.right) })
-    if (E.isLeft(count)) return count
-    let r: Rng
-    if (typeof rng === 'number') {
-      const seed = Validate.number('rng', rng)
-      if (E.isLeft(seed)) return seed
-      r = seeded(seed.right)
-    } else if (Validate.isObject(rng) && typeof (rng as { uniform?: unknown }).uniform === 'function') r = rng
-    else return E.left(invalidOptions('rng', `rng must be a seed (a finite number) or an Rng, got ${show(rng)}`))
-    const values = new Float64Array(count.right * d.right)
-    const labels = new Int32Array(count.right)
-    const k = params.components.length
-    for (let i = 0; i < count.right; i++) {
-      let u = r.uniform()
-      let j = 0
-      while (j < k - 1 && u >= params.weights[j]!) {
-        u -= params.weights[j]!
-        j++
+  Validate.guard(
+    () => {
+      const d = modelDimension(family, params)
+      if (E.isLeft(d)) return d
+      const ok = validateParams(family, Number.MAX_SAFE_INTEGER, d.right, params, false)
+      if (E.isLeft(ok)) return ok
+      const count = Validate.integer('n', n, { min: 0, max: Math.floor(Validate.MAX_VALUES / d.right) })
+      if (E.isLeft(count)) return count
+      let r: Rng
+      if (typeof rng === 'number') {
+        const seed = Validate.number('rng', rng)
+        if (E.isLeft(seed)) return seed
+        r = seeded(seed.right)
+      } else if (Validate.isObject(rng) && typeof (rng as { uniform?: unknown }).uniform === 'function') r = rng
+      else return E.left(invalidOptions('rng', `rng must be a seed (a finite number) or an Rng, got ${show(rng)}`))
+      const values = new Float64Array(count.right * d.right)
+      const labels = new Int32Array(count.right)
+      const k = params.components.length
+      for (let i = 0; i < count.right; i++) {
+        let u = r.uniform()
+        let j = 0
+        while (j < k - 1 && u >= params.weights[j]!) {
+          u -= params.weights[j]!
+          j++
+        }
+        labels[i] = j
+        family.sample(params.components[j]!, r, values, i * d.right)
       }
-      labels[i] = j
-      family.sample(params.components[j]!, r, values, i * d.right)
-    }
-    return E.right({ values, labels, d: d.right })
-  })
+      return E.right({ values, labels, d: d.right })
+    },
+    (m) => invalidOptions('rng', `the parameters or the random stream could not be read: ${m}`),
+  )
 
 /**
  * Throwing twin of {@link predictProba}.
