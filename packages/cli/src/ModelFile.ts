@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Mixture } from '@emkit/core'
+import { Mixture, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { CliError } from './Failure.js'
 import { dataError } from './Failure.js'
@@ -78,7 +78,7 @@ export const parseModel = (
   try {
     json = JSON.parse(text)
   } catch (e) {
-    return E.left(dataError(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`))
+    return E.left(dataError(`${file}: not valid JSON (${Validate.thrown(e)})`))
   }
   const spec0 = specOf(json, file)
   if (E.isLeft(spec0)) return spec0

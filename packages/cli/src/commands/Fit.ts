@@ -6,7 +6,7 @@
  */
 import type { Dataset as DatasetNs, EmError, Progress } from '@emkit/core'
 type Dataset = DatasetNs.Dataset
-import { Mixture, Source } from '@emkit/core'
+import { Mixture, Source, Validate } from '@emkit/core'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { either as E } from 'fp-ts'
@@ -61,7 +61,7 @@ const resolveStart = (registry: Registry, flags: FitFlags): Start => {
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new CliFailure(dataError(`${flags.init}: not valid JSON (${e instanceof Error ? e.message : String(e)})`))
+    throw new CliFailure(dataError(`${flags.init}: not valid JSON (${Validate.thrown(e)})`))
   }
   const fileSpec = orFail(specOf(json, flags.init))
   if (flags.family !== undefined && flags.family !== fileSpec.family) {
