@@ -65,7 +65,6 @@ const CORE_TYPES = [
 const TESTKIT = ['Arbitraries', 'EngineLaws', 'FamilyLaws', 'ModelLaws', 'Perturb', 'Report', 'LawError']
 const TESTKIT_TYPES = ['LawReport', 'LawResult', 'Violation']
 const CLI = [
-  'Agreement',
   'AtomicWrite',
   'Cli',
   'Csv',
@@ -77,7 +76,6 @@ const CLI = [
   'ModelFile',
   'Plots',
   'Progress',
-  'Read',
   'Report',
   'Spill',
   'run',

@@ -1,6 +1,6 @@
 /**
- * `esbuild --platform=browser` bundles core, the Gaussian family and the testkit with no Node
- * built-in left: core's `#platform` resolves to the Web Worker platform under the `browser`
+ * `esbuild --platform=browser` bundles core, the three families and the testkit (every public
+ * export, through everything.ts) with no Node built-in left: core's `#platform` resolves to the Web Worker platform under the `browser`
  * condition, and nothing else in the packages imports Node. Bundles the compiled packages, as an
  * application installing them would (the test command builds them first).
  */
@@ -16,16 +16,17 @@ const here = dirname(fileURLToPath(import.meta.url))
 const out = mkdtempSync(join(tmpdir(), 'emkit-bundle-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
-describe('a browser bundle of core + gaussian + testkit', () => {
+describe('a browser bundle of every library package', () => {
   it('builds with --platform=browser and holds no Node built-in', async () => {
-    const r = await bundle({ entries: { library: join(here, 'library.ts') }, outdir: out })
+    const r = await bundle({ entries: { everything: join(here, 'everything.ts') }, outdir: out })
     expect(r.errors).toEqual([])
     const inputs = Object.keys(r.metafile.inputs)
     // The Web Worker platform is in, Node's is not.
     expect(inputs.filter((f) => f.includes('packages/core/dist/internal/platform.web.js'))).toHaveLength(1)
     expect(inputs.filter((f) => /platform\.node|internal\/worker\.js/.test(f))).toEqual([])
     // Every package came from its compiled dist/ (what an installed package holds).
-    for (const p of ['core', 'gaussian', 'testkit']) expect(inputs.some((f) => f.includes(`packages/${p}/dist/`))).toBe(true)
+    for (const p of ['core', 'gaussian', 'exponential', 'multinomial', 'testkit'])
+      expect(inputs.some((f) => f.includes(`packages/${p}/dist/`))).toBe(true)
     const outputs = new Map(Object.keys(r.metafile.outputs).map((f) => [f, readFileSync(f, 'utf8')]))
     expect(nodeLeftovers(r.metafile, outputs)).toEqual([])
   })

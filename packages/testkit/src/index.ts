@@ -17,8 +17,6 @@
 export * as Arbitraries from './Arbitraries.js'
 export * as EngineLaws from './EngineLaws.js'
 export * as FamilyLaws from './FamilyLaws.js'
-export * as Fuzz from './Fuzz.js'
-export * as Hostile from './Hostile.js'
 export * as ModelLaws from './ModelLaws.js'
 export * as Perturb from './Perturb.js'
 export * as Report from './Report.js'

@@ -10,15 +10,14 @@ import { writeCsv } from '../Csv.js'
 import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
-import { readOptions } from '../Options.js'
+import { columnList } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { dataForModel, loadData, loadModel, modelColumns, writeAll } from '../Steps.js'
+import { dataForModel, loadModel, loadTable, writeAll } from '../Steps.js'
 
 /** `emkit predict`: for every row, the most likely component, then the probability of each. */
-export const predictCommand = async (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): Promise<void> => {
+export const predictCommand = (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): void => {
   const model = loadModel(modelPath, {}, registry)
-  const picked = modelColumns(model, flags)
-  const data = dataForModel((await loadData(io, dataPath, picked.flags, 'predict', picked.from)).table, model)
+  const data = dataForModel(loadTable(dataPath, flags.columns), model)
   const k = model.params.components.length
   const proba = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.predictProba(model.family, model.params, data)))
   const labels = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.predict(model.family, model.params, data)))
@@ -31,10 +30,12 @@ export const predictCommand = async (io: Io, registry: Registry, modelPath: stri
  * Adds `emkit predict` to the program.
  */
 export const registerPredict = (root: Command, io: Io, registry: Registry): void => {
-  readOptions(root.command('predict'), false)
+  root
+    .command('predict')
     .description('For every row of DATA.csv: the most likely component (0-based), then the probability of each component.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
-    .argument('<data>', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name")
+    .argument('<data>', "CSV file with the model's number of columns")
+    .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
     .option('--out <file.csv>', 'write here instead of standard output')
-    .action(async (model: string, data: string, flags: ModelFlags) => predictCommand(io, registry, model, data, flags))
+    .action((model: string, data: string, flags: ModelFlags) => predictCommand(io, registry, model, data, flags))
 }

@@ -10,15 +10,14 @@ import { writeCsv } from '../Csv.js'
 import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
-import { readOptions } from '../Options.js'
+import { columnList } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { dataForModel, loadData, loadModel, modelColumns, writeAll } from '../Steps.js'
+import { dataForModel, loadModel, loadTable, writeAll } from '../Steps.js'
 
 /** `emkit score`: the per-row log-likelihood under a model, then the total. */
-export const scoreCommand = async (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): Promise<void> => {
+export const scoreCommand = (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): void => {
   const model = loadModel(modelPath, {}, registry)
-  const picked = modelColumns(model, flags)
-  const data = dataForModel((await loadData(io, dataPath, picked.flags, 'score', picked.from)).table, model)
+  const data = dataForModel(loadTable(dataPath, flags.columns), model)
   const ll = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.scoreSamples(model.family, model.params, data)))
   const rows: Array<Array<number | string>> = []
   let total = 0
@@ -34,10 +33,12 @@ export const scoreCommand = async (io: Io, registry: Registry, modelPath: string
  * Adds `emkit score` to the program.
  */
 export const registerScore = (root: Command, io: Io, registry: Registry): void => {
-  readOptions(root.command('score'), false)
+  root
+    .command('score')
     .description('Per-row log-likelihood log p(xᵢ | θ) of DATA.csv under the model, then the total.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
-    .argument('<data>', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name")
+    .argument('<data>', "CSV file with the model's number of columns")
+    .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
     .option('--out <file.csv>', 'write here instead of standard output')
-    .action(async (model: string, data: string, flags: ModelFlags) => scoreCommand(io, registry, model, data, flags))
+    .action((model: string, data: string, flags: ModelFlags) => scoreCommand(io, registry, model, data, flags))
 }
