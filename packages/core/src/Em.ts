@@ -311,7 +311,7 @@ function* squaremStep<D, P, Q>(
   const { stepMin, stepMax0, mstep } = DEFAULT_STEP_BOUNDS
   const step = extrapolate(u.toVector(from.params), u.toVector(first.right.params), u.toVector(second.right.params), stepMin, state.stepMax)
   if (step === undefined) return second
-  const accepted = yield* extrapolated(model, data, u, from, step, s)
+  const accepted = yield* extrapolated(model, data, u, from, second.right.params, step, s)
   let alpha = step.alpha
   if (accepted === undefined) {
     if (alpha === state.stepMax) state.stepMax = Math.max(stepMax0, state.stepMax / mstep)
@@ -327,10 +327,12 @@ function* extrapolated<D, P, Q>(
   data: D,
   u: Unconstrained<P>,
   from: Point<P, Q>,
+  like: P,
   step: { readonly point: Float64Array; readonly alpha: number },
   s: StepState,
 ): Generator<Request<D, P, Q>, Point<P, Q> | undefined, Reply<P, Q>> {
-  const candidate = u.fromVector(step.point, from.params)
+  // The second EM step gives the shape: the latest boundary pattern (e.g. probabilities at 0).
+  const candidate = u.fromVector(step.point, like)
   if (E.isLeft(candidate) || E.isLeft(model.validate(data, candidate.right)) || !isFiniteVector(model.toVector(candidate.right)))
     return undefined
   const point: Point<P, Q> = { params: candidate.right, post: (yield { tag: 'posterior', params: candidate.right }) as Posterior<Q> }

@@ -52,7 +52,9 @@ export const STABILISE_ABOVE = 0.01
 
 /**
  * The extrapolated point of one SQUAREM S3 cycle, or `undefined` when there is no step to take
- * (v = 0: the two EM steps were equal, or a non-finite difference).
+ * (v = 0: the two EM steps were equal, or a non-finite difference). A coordinate that is not finite
+ * in u₀, u₁ or u₂ (a log-probability of −∞: a parameter EM has put on the boundary) takes no part
+ * in the step: it keeps u₂'s value.
  *
  * @param u0 - the cycle's start, unconstrained.
  * @param u1 - after one EM step.
@@ -69,7 +71,9 @@ export const extrapolate = (
 ): { readonly point: Float64Array; readonly alpha: number } | undefined => {
   let sr2 = 0
   let sv2 = 0
+  const moves = (t: number): boolean => Number.isFinite(u0[t]!) && Number.isFinite(u1[t]!) && Number.isFinite(u2[t]!)
   for (let t = 0; t < u0.length; t++) {
+    if (!moves(t)) continue
     const r = u1[t]! - u0[t]!
     const v = u2[t]! - 2 * u1[t]! + u0[t]!
     sr2 += r * r
@@ -81,7 +85,7 @@ export const extrapolate = (
   for (let t = 0; t < u0.length; t++) {
     const r = u1[t]! - u0[t]!
     const v = u2[t]! - 2 * u1[t]! + u0[t]!
-    point[t] = u0[t]! + 2 * alpha * r + alpha * alpha * v
+    point[t] = moves(t) ? u0[t]! + 2 * alpha * r + alpha * alpha * v : u2[t]!
   }
   return { point, alpha }
 }

@@ -14,9 +14,11 @@
  *
  * @packageDocumentation
  */
+export * as AccelerationLaws from './AccelerationLaws.js'
 export * as Arbitraries from './Arbitraries.js'
 export * as EngineLaws from './EngineLaws.js'
 export * as FamilyLaws from './FamilyLaws.js'
+export * as InformationLaws from './InformationLaws.js'
 export * as ModelLaws from './ModelLaws.js'
 export * as Perturb from './Perturb.js'
 export * as Report from './Report.js'

@@ -1,6 +1,6 @@
 /**
- * The mixture's unconstrained parametrisation, which SQUAREM extrapolates in: the mixing weights as
- * log-ratios log(πⱼ / π_k) (j < k, so any real vector gives weights on the simplex), then the
+ * The mixture's unconstrained parametrisation, which SQUAREM extrapolates in: the log mixing weights
+ * log πⱼ (a softmax maps any real vector back to the simplex; a common shift does nothing), then the
  * family's own unconstrained vector of the components.
  *
  * @internal
@@ -23,24 +23,23 @@ export const unconstrained = <C, S>(family: ComponentFamily<C, S>): Unconstraine
     toVector: (params) => {
       const k = params.weights.length
       const comps = to(params.components)
-      const out = new Float64Array(k - 1 + comps.length)
-      const last = Math.log(params.weights[k - 1]!)
-      for (let j = 0; j < k - 1; j++) out[j] = Math.log(params.weights[j]!) - last
-      out.set(comps, k - 1)
+      const out = new Float64Array(k + comps.length)
+      for (let j = 0; j < k; j++) out[j] = Math.log(params.weights[j]!)
+      out.set(comps, k)
       return out
     },
     fromVector: (vector, like) => {
       const k = like.weights.length
-      // Softmax of (u₀, …, u_{k−2}, 0), shifted by the largest entry so that no exp overflows.
-      let top = 0
-      for (let j = 0; j < k - 1; j++) top = Math.max(top, vector[j]!)
+      // Softmax, shifted by the largest entry so that no exp overflows.
+      let top = -Infinity
+      for (let j = 0; j < k; j++) top = Math.max(top, vector[j]!)
       const weights = new Float64Array(k)
       let sum = 0
-      for (let j = 0; j < k; j++) sum += weights[j] = Math.exp((j < k - 1 ? vector[j]! : 0) - top)
+      for (let j = 0; j < k; j++) sum += weights[j] = Math.exp(vector[j]! - top)
       for (let j = 0; j < k; j++) weights[j] = weights[j]! / sum
       if (!weights.every((w) => Number.isFinite(w) && w > 0))
         return E.left(invalidParameters('the extrapolated mixing weights are not finite and positive', undefined, 'weights'))
-      const components = from(vector.subarray(k - 1), like.components)
+      const components = from(vector.subarray(k), like.components)
       if (E.isLeft(components)) return components
       return E.right({ weights, components: components.right })
     },

@@ -1,5 +1,9 @@
 /**
- * Multinomial components as an unconstrained vector and back (for SQUAREM). Not exported from the
+ * Multinomial components as an unconstrained vector and back (for SQUAREM): log pᵥ of every
+ * category (length V per component; a softmax maps any vector back to the simplex, so the one
+ * redundant direction, a common shift, does nothing). A probability 0 is −∞ and stays 0: EM never
+ * leaves that face of the simplex (a category a component gives probability 0 keeps weight 0), and
+ * SQUAREM leaves non-finite coordinates where the last EM step put them. Not exported from the
  * package.
  */
 import { either as E } from 'fp-ts'
@@ -7,24 +11,11 @@ import type { EmError } from '@emkit/core'
 import { Errors } from '@emkit/core'
 import type { Component } from '../Multinomial.js'
 
-/**
- * Components as log-ratios log(pᵥ / p_ref) against each component's last category with p > 0
- * (length V per component), for SQUAREM. A probability 0 stays 0 (its entry is 0 and ignored): EM
- * never leaves that face of the simplex, since a category seen nowhere keeps weight 0.
- */
-export const toUnconstrained = (components: readonly Component[]): Float64Array => {
-  const d = components[0]!.probabilities.length
-  const out = new Float64Array(components.length * d)
-  components.forEach((c, j) => {
-    let ref = d - 1
-    while (ref > 0 && !(c.probabilities[ref]! > 0)) ref--
-    const logRef = c.logProbabilities[ref]!
-    for (let v = 0; v < d; v++) out[j * d + v] = c.probabilities[v]! > 0 ? c.logProbabilities[v]! - logRef : 0
-  })
-  return out
-}
+/** log p of every component, component after component (length k·V). */
+export const toUnconstrained = (components: readonly Component[]): Float64Array =>
+  Float64Array.from(components.flatMap((c) => Array.from(c.logProbabilities)))
 
-/** The inverse of {@link toUnconstrained}: a softmax over the categories with p > 0 in `like`. */
+/** A softmax over the categories with p > 0 in `like`; the others stay 0. */
 export const fromUnconstrained = (vector: Float64Array, like: readonly Component[]): E.Either<EmError, Component[]> => {
   const d = like[0]!.probabilities.length
   const out: Component[] = []
