@@ -65,6 +65,7 @@ const CORE_TYPES = [
 const TESTKIT = ['Arbitraries', 'EngineLaws', 'FamilyLaws', 'ModelLaws', 'Perturb', 'Report', 'LawError']
 const TESTKIT_TYPES = ['LawReport', 'LawResult', 'Violation']
 const CLI = [
+  'Agreement',
   'AtomicWrite',
   'Cli',
   'Csv',
@@ -76,6 +77,7 @@ const CLI = [
   'ModelFile',
   'Plots',
   'Progress',
+  'Read',
   'Report',
   'Spill',
   'run',

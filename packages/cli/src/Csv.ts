@@ -9,6 +9,7 @@
  *
  * @packageDocumentation
  */
+import { Validate } from '@emkit/core'
 import { parse } from 'csv-parse/sync'
 import { either as E } from 'fp-ts'
 import type { CliError } from './Failure.js'
@@ -208,8 +209,7 @@ export class RecordDecoder {
  * @category Data
  * @since 0.2.0
  */
-export const unreadableCsv = (file: string, e: unknown): CliError =>
-  dataError(`${file}: not a readable CSV file: ${e instanceof Error ? e.message : String(e)}`)
+export const unreadableCsv = (file: string, e: unknown): CliError => dataError(`${file}: not a readable CSV file: ${Validate.thrown(e)}`)
 
 /**
  * Reads CSV text into a numeric {@link Table}.

@@ -15,10 +15,6 @@ import type { AnyFamily } from './Families.js'
 /**
  * The per-column mean and variance (divided by n) of a data set.
  *
- * @example
- * ```ts
- * Degenerate.dataScale({ n: 2, d: 1, values: new Float64Array([1, 3]) }) // { n: 2, mean: [2], variance: [1] }
- * ```
  * @category Model selection
  * @since 0.3.0
  */

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { Mixture } from '@emkit/core'
+import { Mixture, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { CliError } from './Failure.js'
 import { dataError } from './Failure.js'
@@ -28,6 +28,8 @@ export interface LoadedModel {
   readonly params: Mixture.Params<unknown>
   /** The dimension d. */
   readonly dimension: number
+  /** The data's column names the model was fitted on (the optional top-level `columns`), when recorded. */
+  readonly columns?: readonly string[]
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
@@ -78,7 +80,7 @@ export const parseModel = (
   try {
     json = JSON.parse(text)
   } catch (e) {
-    return E.left(dataError(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`))
+    return E.left(dataError(`${file}: not valid JSON (${Validate.thrown(e)})`))
   }
   const spec0 = specOf(json, file)
   if (E.isLeft(spec0)) return spec0
@@ -90,5 +92,10 @@ export const parseModel = (
     const where = 'path' in r.left ? ` (at ${r.left.path})` : ''
     return E.left(dataError(`${file}: invalid model${where}: ${r.left.message}`))
   }
-  return E.right({ file, spec, family: family.right, params: r.right.params, dimension: (json as { dimension: number }).dimension })
+  const dimension = (json as { dimension: number }).dimension
+  const columns = (json as { columns?: unknown }).columns
+  if (columns === undefined) return E.right({ file, spec, family: family.right, params: r.right.params, dimension })
+  if (!Array.isArray(columns) || columns.length !== dimension || !columns.every((c) => typeof c === 'string'))
+    return E.left(dataError(`${file}: invalid model (at columns): "columns" must be an array of ${dimension} column names`))
+  return E.right({ file, spec, family: family.right, params: r.right.params, dimension, columns })
 }

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { fstatSync } from 'node:fs'
 import type { Command } from 'commander'
 import { InvalidArgumentError, Option } from 'commander'
 import { parseWorkers } from './Engines.js'
@@ -26,6 +27,20 @@ export interface Io {
   readonly stderr: (text: string) => void
   /** A live progress display on stderr, or `undefined` when stderr is not a terminal. */
   readonly progress?: () => ProgressSink
+  /** Standard input, read when DATA is `-`. */
+  readonly stdin?: () => NodeJS.ReadableStream
+  /** Whether standard input is a pipe or a file (not a terminal): a DATA-less run then says it is not read. */
+  readonly stdinPiped?: boolean
+}
+
+/** Whether standard input is a shell pipe or a non-empty file (`cmd | emkit`, `emkit < file`), not a terminal, /dev/null or a parent's socket. */
+const pipedStdin = (): boolean => {
+  try {
+    const s = fstatSync(0)
+    return s.isFIFO() || (s.isFile() && s.size > 0)
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -35,9 +50,17 @@ export interface Io {
  * @since 0.1.0
  */
 export const processIo = (): Io => {
-  const io: { stdout: (t: string) => void; stderr: (t: string) => void; progress?: () => ProgressSink } = {
+  const io: {
+    stdout: (t: string) => void
+    stderr: (t: string) => void
+    progress?: () => ProgressSink
+    stdin: () => NodeJS.ReadableStream
+    stdinPiped: boolean
+  } = {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
+    stdin: () => process.stdin,
+    stdinPiped: pipedStdin(),
   }
   if (process.stderr.isTTY === true) io.progress = () => terminalBar(process.stderr)
   return io
@@ -111,6 +134,53 @@ export const plotPath = (s: string): string => {
 
 /** The `--family` option. */
 export const familyOption = (): Option => new Option('--family <family>', 'component family (default: gaussian)').choices(FAMILIES)
+/** The flags that say how to read DATA (every command that reads a data file). */
+export interface ReadFlags {
+  columns?: string[]
+  truth?: string
+  missing?: 'error' | 'drop' | 'em'
+  delimiter?: string
+  decimal?: '.' | ','
+  header?: 'auto' | 'yes' | 'no'
+}
+
+/** Parses `--delimiter`: one character, or `tab`/`\t`. */
+export const delimiter = (s: string): string => {
+  const d = s === 'tab' || s === '\\t' ? '\t' : s
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r')
+    throw new InvalidArgumentError('the delimiter must be one character other than a quote or a line end (tab: --delimiter tab).')
+  return d
+}
+
+/**
+ * The options that say how to read DATA: `--columns`, `--missing`, `--delimiter`, `--decimal`,
+ * `--header`, and (`withTruth`) `--truth`.
+ */
+export const readOptions = (c: Command, withTruth: boolean): Command => {
+  c.option(
+    '--columns <names>',
+    'read only these columns, by header name, comma-separated (other columns, text ones included, are not read)',
+    columnList,
+  )
+  if (withTruth)
+    c.option(
+      '--truth <column>',
+      'a column of known classes: not fitted; the clusters are compared with it (adjusted Rand index, confusion table)',
+    )
+  return c
+    .addOption(
+      new Option(
+        '--missing <policy>',
+        'cells that are empty, NA or NaN: error (default) names the first; drop leaves out incomplete rows; em is not available yet',
+      ).choices(['error', 'drop', 'em']),
+    )
+    .option('--delimiter <c>', 'field delimiter: one character, or tab (default: detected among , ; tab |)', delimiter)
+    .addOption(
+      new Option('--decimal <mark>', "decimal mark (default: detected; a comma with a ; delimiter, as R's write.csv2)").choices(['.', ',']),
+    )
+    .addOption(new Option('--header <h>', 'whether the first line is a header (default: auto, detected)').choices(['auto', 'yes', 'no']))
+}
+
 /** The options shared by `fit` and `select`. */
 export const commonFitOptions = (c: Command): Command =>
   c
@@ -131,7 +201,6 @@ export const commonFitOptions = (c: Command): Command =>
     )
     .option('--smoothing <x>', "additive smoothing of multinomial probabilities (default: the family's)", nonNegative('--smoothing'))
     .option('--seed <s>', 'seed of the random stream (default: 0)', integer('--seed', 0))
-    .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
     .option(
       '--workers <n>',
       'threads for the passes over in-memory data: an integer ≥ 1 or auto (default: auto, every core when the work is large enough)',

@@ -7,17 +7,20 @@
 import { readFileSync } from 'node:fs'
 import type { Dataset as DatasetNs } from '@emkit/core'
 type Dataset = DatasetNs.Dataset
+import { Mixture } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import { writeFileAtomic } from './AtomicWrite.js'
 import type { Table } from './Csv.js'
-import { readCsv, selectColumns } from './Csv.js'
+import { selectColumns } from './Csv.js'
 import { checkSupport, faithfulTable, toDataset } from './Data.js'
 import type { CliError } from './Failure.js'
 import { CliFailure, dataError, orFail, readFailure, usageError } from './Failure.js'
-import type { Covariance, FamilyName, FamilySpec, Registry } from './Families.js'
+import type { AnyFamily, Covariance, FamilyName, FamilySpec, Registry } from './Families.js'
 import type { LoadedModel } from './ModelFile.js'
 import { parseModel } from './ModelFile.js'
-import type { Io } from './Options.js'
+import type { Io, ReadFlags } from './Options.js'
+import type { DataRead } from './Read.js'
+import { readData } from './Read.js'
 import type { ProgressSink } from './Progress.js'
 import { silent } from './Progress.js'
 
@@ -38,10 +41,43 @@ export const readText = (path: string, what: string): E.Either<CliError, string>
   }
 }
 
-/** The data (a file, or the embedded Old Faithful), with `--columns` applied. */
-export const loadTable = (path: string | undefined, columns: readonly string[] | undefined): Table => {
-  const table = path === undefined ? faithfulTable() : orFail(readCsv(orFail(readText(path, 'data file')), path))
-  return columns === undefined ? table : orFail(selectColumns(table, columns))
+/**
+ * The data of a command: DATA read by {@link readData} (a file, `.parquet`, or `-`), or the embedded
+ * Old Faithful; the reader's notes go to stderr (unless `quiet`). `--missing em` is a usage error
+ * until missing-data EM exists.
+ */
+export const loadData = async (
+  io: Io,
+  path: string | undefined,
+  flags: ReadFlags & { quiet?: boolean },
+  command: string,
+  columnsFrom?: string,
+): Promise<DataRead> => {
+  if (flags.missing === 'em')
+    throw new CliFailure(usageError('--missing em (missing-data EM) is not available yet; use --missing drop, or fill the missing cells'))
+  const say = (note: string): void => {
+    if (flags.quiet !== true)
+      io.stderr(`emkit ${command}: note: ${note}
+`)
+  }
+  if (path === undefined) {
+    if (flags.truth !== undefined) throw new CliFailure(usageError('--truth needs a DATA file with that column'))
+    if (io.stdinPiped === true) say('no DATA given: fitting the embedded Old Faithful data; standard input is read only when DATA is -')
+    const table = faithfulTable()
+    return { table: flags.columns === undefined ? table : orFail(selectColumns(table, flags.columns)), notes: [] }
+  }
+  const read = await readData(path, {
+    ...(flags.columns === undefined ? {} : { columns: flags.columns }),
+    ...(columnsFrom === undefined ? {} : { columnsFrom }),
+    ...(flags.truth === undefined ? {} : { truth: flags.truth }),
+    ...(flags.missing === undefined ? {} : { missing: flags.missing }),
+    ...(flags.delimiter === undefined ? {} : { delimiter: flags.delimiter }),
+    ...(flags.decimal === undefined ? {} : { decimal: flags.decimal }),
+    ...(flags.header === undefined ? {} : { header: flags.header }),
+    ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+  })
+  for (const note of read.notes) say(note)
+  return read
 }
 
 /** A model file, validated. */
@@ -102,7 +138,32 @@ export const progressFor = (io: Io, quiet: boolean | undefined): ProgressSink =>
   quiet === true || io.progress === undefined ? silent : io.progress()
 
 /** The flags of `predict` and `score`. */
-export interface ModelFlags {
-  columns?: string[]
+export interface ModelFlags extends ReadFlags {
   out?: string
 }
+
+/**
+ * The model JSON of a fit, with the data's column names as the top-level `columns` (after
+ * `dimension`) when the data had a header row.
+ */
+export const modelJson = (
+  family: AnyFamily,
+  params: Mixture.Params<unknown>,
+  fit: Mixture.MixtureFit<unknown>,
+  table: Pick<Table, 'columns' | 'header'>,
+): Mixture.ModelJson => {
+  const json = Mixture.toJSON(family, params, fit)
+  if (!table.header) return json
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(json)) {
+    out[key] = value
+    if (key === 'dimension') out['columns'] = [...table.columns]
+  }
+  return out as unknown as Mixture.ModelJson
+}
+
+/** The data's columns named by a model file, for `predict` and `score`: the model's `columns`, unless `--columns` is given. */
+export const modelColumns = (model: LoadedModel, flags: ReadFlags): { flags: ReadFlags; from?: string } =>
+  flags.columns !== undefined || model.columns === undefined
+    ? { flags }
+    : { flags: { ...flags, columns: [...model.columns] }, from: `the columns of ${model.file}` }

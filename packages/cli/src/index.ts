@@ -10,6 +10,7 @@
  *
  * @packageDocumentation
  */
+export * as Agreement from './Agreement.js'
 export * as AtomicWrite from './AtomicWrite.js'
 export * as Cli from './Cli.js'
 export * as Csv from './Csv.js'
@@ -21,6 +22,7 @@ export * as Geometry from './Geometry.js'
 export * as ModelFile from './ModelFile.js'
 export * as Plots from './Plots.js'
 export * as Progress from './Progress.js'
+export * as Read from './Read.js'
 export * as Report from './Report.js'
 export * as Spill from './Spill.js'
 export { run } from './Cli.js'

@@ -80,7 +80,7 @@ export const show = (value: unknown): string => {
       case 'bigint':
         return clip(`${value.toString()}n`)
       case 'string':
-        return `"${clip(value)}"`
+        return JSON.stringify(clip(value))
       case 'symbol':
         return clip(value.toString())
       case 'function':
@@ -326,14 +326,17 @@ export const arrayLike = (
 }
 
 /**
- * The message of something thrown by a caller's callback or getter, bounded for an error message.
+ * The message of something thrown by a caller's callback, a getter or a library we call, on one
+ * line and bounded (200 characters) for an error message.
  *
  * @category Validation
  * @since 0.3.0
  */
 export const thrown = (e: unknown): string => {
   try {
-    return e instanceof Error ? clip(String(e.message)) : show(e)
+    if (!(e instanceof Error)) return show(e)
+    const line = String(e.message).replace(/\s+/g, ' ')
+    return line.length > 200 ? `${line.slice(0, 200)}…` : line
   } catch {
     return 'an exception that cannot be read'
   }

@@ -6,30 +6,31 @@
  */
 import type { Dataset as DatasetNs, EmError, Progress } from '@emkit/core'
 type Dataset = DatasetNs.Dataset
-import { Mixture, Source } from '@emkit/core'
+import { Mixture, Source, Validate } from '@emkit/core'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { either as E } from 'fp-ts'
 import { checkSupport, toDataset } from '../Data.js'
 import type { CliError } from '../Failure.js'
+import { agreement, agreementLines } from '../Agreement.js'
 import { dataScale, degenerateComponent, tooManyParameters } from '../Degenerate.js'
-import { CliFailure, dataError, orFail } from '../Failure.js'
-import type { EngineName, Workers } from '../Engines.js'
+import { CliFailure, dataError, orFail, usageError } from '../Failure.js'
+import type { EngineName, EnginePlan, Workers } from '../Engines.js'
 import { ENGINES, mib as mibOf, planEngine, STREAM_THRESHOLD_ENV, streamThreshold } from '../Engines.js'
 import type { AnyFamily, FamilySpec, Registry } from '../Families.js'
 import { COVARIANCES, label } from '../Families.js'
 import { specOf } from '../ModelFile.js'
-import type { Io } from '../Options.js'
-import { commonFitOptions, familyOption, integer, plotPath } from '../Options.js'
+import type { Io, ReadFlags } from '../Options.js'
+import { commonFitOptions, familyOption, integer, plotPath, readOptions } from '../Options.js'
 import { modelTables, renderPicture } from '../Pictures.js'
 import { dataSpec, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
 import { withSpill } from '../Spill.js'
 import type { FamilyFlags, Written } from '../Steps.js'
-import { familySpec, fitFailure, fmt, loadModel, loadTable, progressFor, readText, writeAll } from '../Steps.js'
+import { familySpec, fitFailure, fmt, loadData, loadModel, modelJson, progressFor, readText, writeAll } from '../Steps.js'
 
 /** The flags of `fit`. */
-export interface FitFlags extends FamilyFlags {
+export interface FitFlags extends FamilyFlags, ReadFlags {
   k?: number
   init?: string
   initMethod?: 'kmeans++' | 'random' | 'random-rows' | 'family'
@@ -40,7 +41,6 @@ export interface FitFlags extends FamilyFlags {
   out?: string
   plot?: string
   quiet?: boolean
-  columns?: string[]
   engine?: EngineName
   workers?: Workers
 }
@@ -61,7 +61,7 @@ const resolveStart = (registry: Registry, flags: FitFlags): Start => {
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new CliFailure(dataError(`${flags.init}: not valid JSON (${e instanceof Error ? e.message : String(e)})`))
+    throw new CliFailure(dataError(`${flags.init}: not valid JSON (${Validate.thrown(e)})`))
   }
   const fileSpec = orFail(specOf(json, flags.init))
   if (flags.family !== undefined && flags.family !== fileSpec.family) {
@@ -113,9 +113,49 @@ const PLOT_SAMPLE = 10_000
 interface Fitted {
   readonly fit: Mixture.MixtureFit<unknown>
   /** The data's name, size and columns. */
-  readonly shape: { readonly file: string; readonly n: number; readonly d: number; readonly columns: readonly string[] }
+  readonly shape: {
+    readonly file: string
+    readonly n: number
+    readonly d: number
+    readonly columns: readonly string[]
+    readonly header: boolean
+  }
   /** The rows the data picture draws: all of them, or a uniform sample of a streamed file. */
   readonly plotData: Dataset
+  /** The known class of every row (`--truth`). */
+  readonly truth?: readonly string[]
+}
+
+/**
+ * The stream engine reads plain CSV files with its own reader; standard input, Parquet and the
+ * reading flags of the memory engine's reader (`--truth`, `--missing`, `--delimiter`, `--decimal`,
+ * `--header`) need the memory engine: a usage error with `--engine stream`, the memory engine (with
+ * a note) when the size alone chose the stream.
+ */
+const memoryWhenNeeded = (io: Io, flags: FitFlags, dataPath: string | undefined, plan: EnginePlan): EnginePlan => {
+  if (plan.engine === 'memory') return plan
+  const needs = [
+    ...(dataPath === '-' ? ['standard input'] : []),
+    ...(dataPath !== undefined && /\.parquet$/i.test(dataPath) ? ['Parquet'] : []),
+    ...(['truth', 'missing', 'delimiter', 'decimal', 'header'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`),
+  ]
+  if (needs.length === 0) return plan
+  if (plan.reason.by === 'flag') throw new CliFailure(usageError(`${needs.join(', ')}: not read by the stream engine; use --engine memory`))
+  if (flags.quiet !== true) io.stderr(`emkit fit: note: ${needs.join(', ')} need the memory engine: reading ${dataPath} into memory\n`)
+  return { engine: 'memory', workers: flags.workers ?? 'auto' }
+}
+
+/** The agreement of the fit's clusters with the known classes, as lines for stderr. */
+const truthReport = (
+  family: AnyFamily,
+  params: Mixture.Params<unknown>,
+  data: Dataset,
+  truth: readonly string[],
+  column: string,
+): string[] => {
+  const labels = Mixture.predict(family, params, data)
+  if (E.isLeft(labels)) return [`agreement with ${column}: not computed (${labels.left.message})`]
+  return agreementLines(agreement(truth, labels.right, params.components.length), column)
 }
 
 /** Why the fit is degenerate (its first degenerate component), judged on all the rows; `undefined` otherwise or for a streamed file. */
@@ -136,8 +176,9 @@ const loopOptions = (flags: FitFlags, start: Start, maxIterations: number, progr
   ...(start.init !== undefined ? { init: start.init } : flags.initMethod !== undefined ? { init: flags.initMethod } : {}),
 })
 
-/** The memory engine: the CSV read into memory, passes on `workers` threads. */
-const fitInMemory = (
+/** The memory engine: the data read into memory, passes on `workers` threads. */
+const fitInMemory = async (
+  io: Io,
   dataPath: string | undefined,
   flags: FitFlags,
   start: Start,
@@ -145,8 +186,8 @@ const fitInMemory = (
   what: string,
   workers: Workers,
   progress: ProgressSink,
-): Fitted => {
-  const table = loadTable(dataPath, flags.columns)
+): Promise<Fitted> => {
+  const { table, truth } = await loadData(io, dataPath, flags, 'fit')
   orFail(checkSupport(table, start.spec.family))
   checkInitDimension(flags, family, start, table)
   const data = orFail(toDataset(table, family, start.k))
@@ -158,7 +199,7 @@ const fitInMemory = (
   const result = Mixture.fit(family, data, { ...loopOptions(flags, start, maxIterations, progress), workers })
   progress.stop()
   if (E.isLeft(result)) throw new CliFailure(fitFailure(`${table.file} (${what})`, result.left))
-  return { fit: result.right, shape: table, plotData: data }
+  return { fit: result.right, shape: table, plotData: data, ...(truth === undefined ? {} : { truth }) }
 }
 
 /**
@@ -166,6 +207,7 @@ const fitInMemory = (
  * (the embedded data set, already in memory, is streamed in blocks as it is).
  */
 const fitStreamed = async (
+  io: Io,
   dataPath: string | undefined,
   flags: FitFlags,
   start: Start,
@@ -199,7 +241,7 @@ const fitStreamed = async (
     return { fit: result.right, shape, plotData }
   }
   if (dataPath === undefined) {
-    const table = loadTable(undefined, flags.columns)
+    const { table } = await loadData(io, undefined, flags, 'fit')
     const data = orFail(toDataset(table, family, start.k))
     const source = Source.fromDataset(data)
     if (E.isLeft(source)) throw new CliFailure(fitFailure(`${table.file} (${what})`, source.left))
@@ -243,16 +285,16 @@ const streamFailure = (
 export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, flags: FitFlags): Promise<void> => {
   const start = resolveStart(registry, flags)
   const family = orFail(registry(start.spec))
-  const plan = orFail(planEngine(flags, dataPath))
+  const plan = memoryWhenNeeded(io, flags, dataPath, orFail(planEngine(flags, dataPath)))
   const what = `${label(start.spec)}, k = ${start.k}`
   const progress = progressFor(io, flags.quiet)
   const fitted =
     plan.engine === 'memory'
-      ? fitInMemory(dataPath, flags, start, family, what, plan.workers, progress)
-      : await fitStreamed(dataPath, flags, start, family, what, progress)
+      ? await fitInMemory(io, dataPath, flags, start, family, what, plan.workers, progress)
+      : await fitStreamed(io, dataPath, flags, start, family, what, progress)
   const { fit, shape, plotData } = fitted
   const degenerate = degenerateWarning(family, fitted)
-  const json = Mixture.toJSON(family, fit.params, fit)
+  const json = modelJson(family, fit.params, fit, shape)
   const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
   if (flags.plot !== undefined) {
     const sampled = plotData.n < shape.n ? `a uniform sample of ${plotData.n} of ${shape.n} rows` : undefined
@@ -298,9 +340,11 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
       io.stderr(
         `emkit fit: warning: a degenerate fit (${degenerate}); its likelihood comes from a spike, not the data: lower --k, add --restarts or use emkit select, which sets such fits aside\n`,
       )
+    const agreed = fitted.truth === undefined ? [] : truthReport(family, fit.params, plotData, fitted.truth, flags.truth!)
     io.stderr(
       `emkit fit: ${what} on ${shape.file} (n = ${shape.n}, d = ${shape.d}${engine}): log-likelihood ${fmt(fit.logLikelihood, 10)} after ${fit.iterations} iterations (${fit.converged ? 'converged' : `not converged: ${fit.stopReason}`}${(flags.restarts ?? 1) > 1 ? `, best of ${flags.restarts} restarts` : ''}), BIC ${fmt(fit.bic)}${warnings}\n`,
     )
+    for (const line of agreed) io.stderr(`emkit fit: ${line}\n`)
   }
 }
 
@@ -309,10 +353,9 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
  */
 export const registerFit = (root: Command, io: Io, registry: Registry): void => {
   commonFitOptions(
-    root
-      .command('fit')
+    readOptions(root.command('fit'), true)
       .description('Fit a k-component mixture to DATA.csv (default: the embedded Old Faithful data, 272 × 2) and write the model JSON.')
-      .argument('[data]', 'CSV file: one row per observation, optional header row')
+      .argument('[data]', 'CSV, TSV, text or Parquet file, or - (standard input); one row per observation')
       .addOption(familyOption())
       .option('--k <k>', "number of components (default: 2, or the --init model's)", integer('--k', 1))
       .addOption(new Option('--covariance <type>', 'gaussian covariance structure (default: full)').choices(COVARIANCES))

@@ -10,14 +10,15 @@ import { writeCsv } from '../Csv.js'
 import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
-import { columnList } from '../Options.js'
+import { readOptions } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { dataForModel, loadModel, loadTable, writeAll } from '../Steps.js'
+import { dataForModel, loadData, loadModel, modelColumns, writeAll } from '../Steps.js'
 
 /** `emkit predict`: for every row, the most likely component, then the probability of each. */
-export const predictCommand = (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): void => {
+export const predictCommand = async (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): Promise<void> => {
   const model = loadModel(modelPath, {}, registry)
-  const data = dataForModel(loadTable(dataPath, flags.columns), model)
+  const picked = modelColumns(model, flags)
+  const data = dataForModel((await loadData(io, dataPath, picked.flags, 'predict', picked.from)).table, model)
   const k = model.params.components.length
   const proba = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.predictProba(model.family, model.params, data)))
   const labels = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.predict(model.family, model.params, data)))
@@ -30,12 +31,10 @@ export const predictCommand = (io: Io, registry: Registry, modelPath: string, da
  * Adds `emkit predict` to the program.
  */
 export const registerPredict = (root: Command, io: Io, registry: Registry): void => {
-  root
-    .command('predict')
+  readOptions(root.command('predict'), false)
     .description('For every row of DATA.csv: the most likely component (0-based), then the probability of each component.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
-    .argument('<data>', "CSV file with the model's number of columns")
-    .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
+    .argument('<data>', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name")
     .option('--out <file.csv>', 'write here instead of standard output')
-    .action((model: string, data: string, flags: ModelFlags) => predictCommand(io, registry, model, data, flags))
+    .action(async (model: string, data: string, flags: ModelFlags) => predictCommand(io, registry, model, data, flags))
 }

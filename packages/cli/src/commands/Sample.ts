@@ -37,7 +37,7 @@ export const sampleCommand = (io: Io, registry: Registry, modelPath: string, fla
     if (flags.labels === true) r.push(s.labels[i]!)
     rows.push(r)
   }
-  const header = Array.from({ length: s.d }, (_, c) => `x${c + 1}`)
+  const header = model.columns === undefined ? Array.from({ length: s.d }, (_, c) => `x${c + 1}`) : [...model.columns]
   if (flags.labels === true) header.push('component')
   writeAll(io, [{ path: flags.out, contents: writeCsv(header, rows) }])
 }

@@ -10,14 +10,15 @@ import { writeCsv } from '../Csv.js'
 import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
-import { columnList } from '../Options.js'
+import { readOptions } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { dataForModel, loadModel, loadTable, writeAll } from '../Steps.js'
+import { dataForModel, loadData, loadModel, modelColumns, writeAll } from '../Steps.js'
 
 /** `emkit score`: the per-row log-likelihood under a model, then the total. */
-export const scoreCommand = (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): void => {
+export const scoreCommand = async (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): Promise<void> => {
   const model = loadModel(modelPath, {}, registry)
-  const data = dataForModel(loadTable(dataPath, flags.columns), model)
+  const picked = modelColumns(model, flags)
+  const data = dataForModel((await loadData(io, dataPath, picked.flags, 'score', picked.from)).table, model)
   const ll = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.scoreSamples(model.family, model.params, data)))
   const rows: Array<Array<number | string>> = []
   let total = 0
@@ -33,12 +34,10 @@ export const scoreCommand = (io: Io, registry: Registry, modelPath: string, data
  * Adds `emkit score` to the program.
  */
 export const registerScore = (root: Command, io: Io, registry: Registry): void => {
-  root
-    .command('score')
+  readOptions(root.command('score'), false)
     .description('Per-row log-likelihood log p(xᵢ | θ) of DATA.csv under the model, then the total.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
-    .argument('<data>', "CSV file with the model's number of columns")
-    .option('--columns <names>', 'use these columns, by header name, comma-separated', columnList)
+    .argument('<data>', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name")
     .option('--out <file.csv>', 'write here instead of standard output')
-    .action((model: string, data: string, flags: ModelFlags) => scoreCommand(io, registry, model, data, flags))
+    .action(async (model: string, data: string, flags: ModelFlags) => scoreCommand(io, registry, model, data, flags))
 }

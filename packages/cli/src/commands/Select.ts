@@ -12,18 +12,19 @@ import { Option } from 'commander'
 import { either as E } from 'fp-ts'
 import { writeCsv } from '../Csv.js'
 import { checkSupport, toDataset } from '../Data.js'
+import { agreement, agreementLines } from '../Agreement.js'
 import { dataScale, degenerateComponent, freeParameters, tooManyParameters } from '../Degenerate.js'
 import { CliFailure, dataError, orFail, usageError } from '../Failure.js'
 import type { AnyFamily, Covariance, FamilySpec, Registry } from '../Families.js'
 import { COVARIANCES, label } from '../Families.js'
 import type { Io } from '../Options.js'
-import { commonFitOptions, covarianceList, familyOption, integer, parseKs, plotPath } from '../Options.js'
+import { commonFitOptions, covarianceList, familyOption, integer, parseKs, plotPath, readOptions } from '../Options.js'
 import { modelTables, renderPicture } from '../Pictures.js'
 import type { SelectPoint } from '../Plots.js'
 import { dataSpec, selectSpec, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
 import type { Written } from '../Steps.js'
-import { familySpec, fmt, loadTable, progressFor, writeAll } from '../Steps.js'
+import { familySpec, fmt, loadData, modelJson, progressFor, writeAll } from '../Steps.js'
 import type { FitFlags } from './Fit.js'
 
 /** The flags of `select`. */
@@ -103,7 +104,7 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   const ks = flags.k ?? [1, 2, 3, 4, 5, 6]
   const criterion = flags.criterion ?? 'bic'
   const restarts = flags.restarts ?? SELECT_RESTARTS
-  const table = loadTable(dataPath, flags.columns)
+  const { table, truth } = await loadData(io, dataPath, flags, 'select')
   orFail(checkSupport(table, base.family))
   // In 1-D, full, diag and spherical are one model (mclust's V): fit it once, as full.
   const notes: string[] = []
@@ -187,7 +188,7 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   if (flags.out !== undefined)
     outputs.unshift({
       path: flags.out,
-      contents: JSON.stringify(Mixture.toJSON(winner.family, winnerFit.params, winnerFit), null, 2) + '\n',
+      contents: JSON.stringify(modelJson(winner.family, winnerFit.params, winnerFit, table), null, 2) + '\n',
     })
   if (flags.plot !== undefined) {
     const points: SelectPoint[] = []
@@ -235,6 +236,13 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
     io.stderr(
       `emkit select: ${cells.length} cells on ${table.file} (${restarts} restart${restarts === 1 ? '' : 's'} each${excluded > 0 ? `, ${excluded} excluded` : ''}${failed > 0 ? `, ${failed} failed` : ''}); best by ${criterion.toUpperCase()}: ${label(winner.spec)}, k = ${winner.k} (${criterion.toUpperCase()} ${fmt(winnerFit[criterion])})\n`,
     )
+    if (truth !== undefined) {
+      const labels = Mixture.predict(winner.family, winnerFit.params, orFail(toDataset(table, winner.family, winner.k)))
+      const lines = E.isLeft(labels)
+        ? [`agreement with ${flags.truth}: not computed (${labels.left.message})`]
+        : agreementLines(agreement(truth, labels.right, winner.k), flags.truth!)
+      for (const line of lines) io.stderr(`emkit select: best model's ${line}\n`)
+    }
   }
 }
 
@@ -258,12 +266,11 @@ const alignedTable = (header: readonly string[], rows: ReadonlyArray<ReadonlyArr
  */
 export const registerSelect = (root: Command, io: Io, registry: Registry): void => {
   commonFitOptions(
-    root
-      .command('select')
+    readOptions(root.command('select'), true)
       .description(
         'Fit a grid over k (and gaussian covariance structures) with restarts; print log-likelihood, BIC, AIC and ICL, marking the best.',
       )
-      .argument('[data]', 'CSV file (default: the embedded Old Faithful data)')
+      .argument('[data]', 'CSV, TSV, text or Parquet file, or - (standard input) (default: the embedded Old Faithful data)')
       .addOption(familyOption())
       .option('--k <ks>', 'values of k: 3, 1..8 or 1,2,4 (default: 1..6)', parseKs)
       .option('--covariance <types>', 'gaussian structures, comma-separated (default: full,diag,spherical,tied)', covarianceList)

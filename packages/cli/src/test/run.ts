@@ -1,6 +1,7 @@
 /**
  * Running the command in-process for tests: `emkit(args)` gives the exit code, stdout and stderr.
  */
+import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Io } from '../Options.js'
 import { run } from '../Program.js'
@@ -15,13 +16,14 @@ export interface Ran {
   readonly stderr: string
 }
 
-/** Runs `emkit …args` in-process (no terminal: no progress bar). */
-export const emkit = async (args: readonly string[]): Promise<Ran> => {
+/** Runs `emkit …args` in-process (no terminal: no progress bar), with `stdin` as piped standard input when given. */
+export const emkit = async (args: readonly string[], stdin?: string): Promise<Ran> => {
   const out: string[] = []
   const err: string[] = []
   const io: Io = {
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
+    ...(stdin === undefined ? {} : { stdin: () => Readable.from([stdin]), stdinPiped: true }),
   }
   const code = await run(args, io)
   return { code, stdout: out.join(''), stderr: err.join('') }
