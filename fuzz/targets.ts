@@ -9,7 +9,7 @@
  * validated (see docs/errors-and-guarantees.md).
  */
 import type { ComponentFamily, Dataset as DatasetNs, Mixture as MixtureNs } from '@emkit/core'
-import { Dataset, Datasets, Mixture, Source, Stepwise, Validate } from '@emkit/core'
+import { Dataset, Datasets, Em, Engine, Mixture, Rng, Source, Stepwise, Validate } from '@emkit/core'
 import * as Exponential from '@emkit/exponential'
 import * as Gaussian from '@emkit/gaussian'
 import * as Multinomial from '@emkit/multinomial'
@@ -150,7 +150,10 @@ const subjectTargets = (s: Subject): Array<Fuzz.Target<unknown>> => {
       name: `Mixture.sample ${s.name}`,
       input: fc.record({
         params,
-        n: fc.oneof(fc.integer({ min: 0, max: 200 }), Hostile.count()),
+        n: fc.oneof(
+          fc.integer({ min: 0, max: 200 }),
+          fc.constantFrom<unknown>(-1, 0.5, Number.NaN, Infinity, 2 ** 53, 1e300, null, '3', 3n),
+        ),
         rng: fc.oneof(fc.integer(), Hostile.anything()),
       }),
       call: ({ params: p, n, rng }) => Mixture.sample(family, p as MixtureNs.Params<unknown>, n as number, rng as number),
@@ -240,5 +243,59 @@ const sharedTargets = (): Array<Fuzz.Target<unknown>> => [
   }),
 ]
 
+/** Targets of the generic loop, randomness, sources and engines. */
+const loopTargets = (): Array<Fuzz.Target<unknown>> => {
+  const family = Gaussian.family({ covariance: 'diag' })
+  const model = Mixture.model(family, 2)
+  const loopOptions = Hostile.options({
+    maxIterations: fc.integer({ min: 0, max: 40 }),
+    tolerance: fc.constantFrom(0, 1e-6),
+    restarts: fc.integer({ min: 1, max: 2 }),
+    seed: fc.integer(),
+    accelerate: fc.constantFrom('none', 'squarem'),
+    stop: fc.constantFrom('loglik', 'parameters', 'aitken'),
+  })
+  return [
+    Fuzz.target({
+      name: 'Em.fit (mixture model)',
+      input: fc.record({ data: Hostile.dataset({ dimension: fc.constant(2) }), options: loopOptions }),
+      call: ({ data, options }) => {
+        const given = typeof options === 'object' && options !== null && !Array.isArray(options) ? options : {}
+        let o: unknown
+        try {
+          o = { ...given, init: Mixture.initializer(model, 'kmeans++') }
+        } catch {
+          o = options // a hostile Proxy: the library gets it as it is
+        }
+        return Em.fit(model, data, o as Em.FitOptions<DatasetNs.Dataset, MixtureNs.Params<Gaussian.Component>>)
+      },
+    }),
+    Fuzz.target({ name: 'Rng.seeded', input: Hostile.anything(), call: (seed) => Rng.seeded(seed as number).uniform(), throws: true }),
+    Fuzz.target({
+      name: 'Source.fromBlocks',
+      input: fc.record({
+        d: Hostile.count(),
+        blocks: fc.array(
+          fc.oneof(
+            Hostile.anything(),
+            fc.array(Hostile.extremeNumber()).map((a) => Float64Array.from(a)),
+          ),
+          { maxLength: 3 },
+        ),
+      }),
+      call: async ({ d, blocks }) => {
+        const s = Source.fromBlocks(d as number, () => blocks as Float64Array[])
+        if (E.isLeft(s)) return s
+        return Mixture.fitAsync(family, s.right, { k: 1, maxIterations: 3 })
+      },
+    }),
+    Fuzz.target({
+      name: 'Engine.resolveWorkers',
+      input: fc.record({ n: Hostile.count(), d: Hostile.count(), k: Hostile.count(), workers: Hostile.anything() }),
+      call: ({ n, d, k, workers }) => Engine.resolveWorkers(family, n as number, d as number, k as number, workers),
+    }),
+  ]
+}
+
 /** Every target of the library's API. */
-export const apiTargets = (): Array<Fuzz.Target<unknown>> => [...sharedTargets(), ...subjects.flatMap(subjectTargets)]
+export const apiTargets = (): Array<Fuzz.Target<unknown>> => [...sharedTargets(), ...loopTargets(), ...subjects.flatMap(subjectTargets)]

@@ -61,6 +61,7 @@ export interface MatrixLike {
 /** Reads `n × d` cells through `cell`, failing at the first one that is not a finite number; grows its buffer as it goes, so a bad first cell costs nothing however large the declared shape. */
 const readCells = (n: number, d: number, cell: (i: number, c: number) => unknown): E.Either<EmError, Float64Array> => {
   const total = n * d
+  if (total === 0) return E.right(new Float64Array(0)) // no cell to read (the caller reports the empty shape)
   let values = new Float64Array(Math.min(total, FIRST_BUFFER))
   let i = 0
   let c = 0

@@ -7,6 +7,8 @@
  *
  * @packageDocumentation
  */
+import { EmException, invalidOptions } from './Errors.js'
+import { show } from './Validate.js'
 
 /**
  * A seeded random-number generator. Not cryptographic.
@@ -154,7 +156,13 @@ const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>>
  * const rng = Rng.seeded(42)
  * rng.uniform() // same value every run
  * ```
+ * @throws {@link EmException} (`InvalidOptions` naming `seed`) when `seed` is not a finite number
+ *   (a string or `NaN` would otherwise silently seed 0).
  * @category Randomness
  * @since 0.1.0
  */
-export const seeded = (seed: number): Rng => new Xoshiro128(Math.trunc(seed) >>> 0)
+export const seeded = (seed: number): Rng => {
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new EmException(invalidOptions('seed', `seed must be a finite number, got ${show(seed)}`))
+  return new Xoshiro128(Math.trunc(seed) >>> 0)
+}

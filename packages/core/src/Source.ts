@@ -11,9 +11,10 @@
  */
 import { either as E } from 'fp-ts'
 import type { Dataset } from './Dataset.js'
-import { slice } from './Dataset.js'
+import { check, slice } from './Dataset.js'
 import type { EmError } from './Errors.js'
-import { invalidData, invalidOptions } from './Errors.js'
+import { invalidData } from './Errors.js'
+import * as Validate from './Validate.js'
 
 /**
  * Rows of dimension d, delivered in blocks.
@@ -53,8 +54,10 @@ export const DEFAULT_BLOCK_ROWS = 65_536
  * @since 0.2.0
  */
 export const fromDataset = (data: Dataset, blockRows: number = DEFAULT_BLOCK_ROWS): E.Either<EmError, RowSource> => {
-  if (!Number.isInteger(blockRows) || blockRows < 1)
-    return E.left(invalidOptions('blockRows', `blockRows must be an integer ≥ 1, got ${blockRows}`))
+  const rows = Validate.integer('blockRows', blockRows, { min: 1 })
+  if (E.isLeft(rows)) return rows
+  const checked = check(data)
+  if (E.isLeft(checked)) return checked
   const source: { d: number; rows: number; columns?: readonly string[]; blocks: () => AsyncIterable<Dataset> } = {
     d: data.d,
     rows: data.n,
@@ -86,7 +89,8 @@ export const fromBlocks = (
   pass: () => AsyncIterable<Dataset | Float64Array> | Iterable<Dataset | Float64Array>,
   options: { readonly rows?: number; readonly columns?: readonly string[] } = {},
 ): E.Either<EmError, RowSource> => {
-  if (!Number.isInteger(d) || d < 1) return E.left(invalidOptions('d', `d must be an integer ≥ 1, got ${d}`))
+  const dd = Validate.integer('d', d, { min: 1, max: Validate.MAX_VALUES })
+  if (E.isLeft(dd)) return dd
   const source: { d: number; rows?: number; columns?: readonly string[]; blocks: () => AsyncIterable<Dataset> } = {
     d,
     blocks: async function* () {

@@ -96,7 +96,10 @@ export const fit1d = (xs: ArrayLike<number>, givenOptions: UnivariateOptions): E
       return E.left(
         Errors.invalidOptions('init', `init must be an initialisation method or { weights, means, variances }, got ${Validate.show(init)}`),
       )
-    const p = parameters(structure, { weights: init.weights, means: init.means, covariances: init.variances })
+    const p = Validate.guard(
+      () => parameters(structure, { weights: init.weights, means: init.means, covariances: init.variances }),
+      (m) => Errors.invalidOptions('init', `init could not be read: ${m}`),
+    )
     if (E.isLeft(p)) return p
     start = p.right
   }

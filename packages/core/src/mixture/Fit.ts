@@ -307,14 +307,30 @@ export const fit = <C, S>(
   const read = Validate.record('options', givenOptions)
   if (E.isLeft(read)) return read
   const options = read.right as MixtureFitOptions<C>
-  const prepared = prepare(family, data, options)
-  if (E.isLeft(prepared)) return prepared
-  const { engine, em, init, start } = prepared.right
   try {
-    return conclude(family, engine, em, start, emFit(em, data, { ...options, init }))
-  } finally {
-    engine.dispose()
+    const prepared = prepare(family, data, options)
+    if (E.isLeft(prepared)) return prepared
+    const { engine, em, init, start } = prepared.right
+    try {
+      return conclude(family, engine, em, start, emFit(em, data, { ...options, init }))
+    } finally {
+      engine.dispose()
+    }
+  } catch (e) {
+    return E.left(tooLarge(e, data.d, options.k))
   }
+}
+
+/**
+ * An allocation the input's shape made impossible (a `RangeError` from a typed array's length:
+ * say a Gaussian's d × d statistics for a declared d of 10⁶) as `InvalidData`; anything else is
+ * rethrown — it is emkit's bug, not the caller's input.
+ */
+const tooLarge = (e: unknown, d: number, k: unknown): EmError => {
+  if (!(e instanceof RangeError) || !/array length|allocat/i.test(e.message)) throw e
+  return invalidData(
+    `the data's shape (d = ${d}, k = ${show(k)}) needs more memory than can be allocated (${Validate.thrown(e)}); reduce the dimension`,
+  )
 }
 
 /** A fit on in-memory data, ready to run: its engine (to dispose), model and start. */
@@ -422,9 +438,7 @@ export const fitAsync = async <C, S>(
     if (E.isLeft(blocks)) return blocks
     source = data as RowSource
   } else {
-    const ds = checkDataset(data as Dataset)
-    if (E.isLeft(ds)) return ds
-    const s = fromDataset(ds.right, options.blockRows ?? 65_536)
+    const s = fromDataset(data as Dataset, options.blockRows ?? 65_536) // checks the dataset
     if (E.isLeft(s)) return s
     source = s.right
   }
@@ -433,7 +447,7 @@ export const fitAsync = async <C, S>(
   const resolved = resolveCommon(family, source.d, options)
   if (E.isLeft(resolved)) return resolved
   const sampleSize = options.initSample ?? DEFAULT_INIT_SAMPLE
-  const sampleOk = Validate.integer('initSample', sampleSize, { min: 1 })
+  const sampleOk = Validate.integer('initSample', sampleSize, { min: 1, max: Math.floor(Validate.MAX_VALUES / source.d) })
   if (E.isLeft(sampleOk)) return sampleOk
   const streamOptions: { onBlock?: (rowsRead: number, pass: number) => void; signal?: AbortSignal } = {}
   if (options.onBlock !== undefined) streamOptions.onBlock = options.onBlock
@@ -453,7 +467,7 @@ export const fitAsync = async <C, S>(
     return E.right(finish(family, r.right, pass, 'stream', 1))
   } catch (e) {
     if (e instanceof EmException) return E.left(e.error)
-    throw e
+    return E.left(tooLarge(e, source.d, options.k))
   } finally {
     engine.dispose()
   }
