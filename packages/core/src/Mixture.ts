@@ -54,3 +54,5 @@ export {
   standardErrorsJSON,
   withStandardErrors,
 } from './mixture/StandardErrors.js'
+export type { MixtureBootstrapOptions } from './mixture/Bootstrap.js'
+export { bootstrap } from './mixture/Bootstrap.js'

@@ -8,6 +8,7 @@
  *
  * @packageDocumentation
  */
+export * as Bootstrap from './Bootstrap.js'
 export * as Dataset from './Dataset.js'
 export * as Datasets from './Datasets.js'
 export * as Em from './Em.js'
