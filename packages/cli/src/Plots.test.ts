@@ -4,7 +4,7 @@ import * as Gaussian from '@emkit/gaussian'
 import { describe, expect, it } from 'vitest'
 import type { AnyFamily } from './Families.js'
 import { ellipse, principalComponents } from './Geometry.js'
-import { componentGeometry, densitySpec, renderSvg, scatterSpec, selectSpec, traceSpec } from './Plots.js'
+import { componentGeometry, densitySpec, renderSvg, scatterSpec, selectSpec, traceSpec, competitiveRange, thinRows } from './Plots.js'
 
 const close = (a: number, b: number, rtol = 1e-9, atol = 1e-12): boolean => Math.abs(a - b) <= atol + rtol * Math.abs(b)
 type Layer = { data: { values: Array<Record<string, number | string>> }; mark: { type: string } }
@@ -63,11 +63,14 @@ describe('plot specifications', () => {
     expect(hist!.data.values).toHaveLength(300)
     const c = comps!.data.values
     const m = mix!.data.values
-    expect(c).toHaveLength(800)
-    for (let t = 0; t < 400; t++)
-      expect(close(m[t]!['density'] as number, (c[t]!['density'] as number) + (c[400 + t]!['density'] as number), 1e-12)).toBe(true)
+    // 400 even points plus 33 around each component's mean (±4 sd, where inside the range).
+    const g = m.length
+    expect(g).toBeGreaterThanOrEqual(400)
+    expect(c).toHaveLength(2 * g)
+    for (let t = 0; t < g; t++)
+      expect(close(m[t]!['density'] as number, (c[t]!['density'] as number) + (c[g + t]!['density'] as number), 1e-12)).toBe(true)
     let integral = 0
-    for (let t = 1; t < 400; t++)
+    for (let t = 1; t < g; t++)
       integral +=
         (((m[t]!['density'] as number) + (m[t - 1]!['density'] as number)) / 2) * ((m[t]!['x'] as number) - (m[t - 1]!['x'] as number))
     expect(integral).toBeGreaterThan(0.97)
@@ -138,5 +141,29 @@ describe('plot specifications', () => {
     // 272 data points + 2 centres are symbol marks; 4 ellipses are line marks
     expect((svg.match(/<path[^>]*transform="translate\(/g) ?? []).length).toBeGreaterThanOrEqual(274)
     expect(svg).toContain('role-mark')
+  })
+})
+
+describe('pictures of large data and of select', () => {
+  it('thinRows draws a seeded uniform sample in the file order, and leaves small data alone', () => {
+    const n = 50_000
+    const values = Float64Array.from({ length: 2 * n }, (_, i) => i)
+    const data = { n, d: 2, values }
+    const a = thinRows(data, 1000, 3)
+    expect(a.n).toBe(1000)
+    expect(Array.from(a.values)).toEqual(Array.from(thinRows(data, 1000, 3).values))
+    const rows = Array.from({ length: a.n }, (_, i) => a.values[2 * i]! / 2)
+    expect(rows.every((r, i) => Number.isInteger(r) && a.values[2 * i + 1] === 2 * r + 1 && (i === 0 || r > rows[i - 1]!))).toBe(true)
+    // Uniform: about half the sample from each half of the file.
+    const low = rows.filter((r) => r < n / 2).length
+    expect(Math.abs(low - 500)).toBeLessThan(100)
+    const small = { n: 10, d: 2, values: values.subarray(0, 20) }
+    expect(thinRows(small, 1000, 3)).toBe(small)
+  })
+
+  it('the select chart spans the competitive range: best to best + the median gap (at least 10)', () => {
+    expect(competitiveRange([100, 150, 200, 5000, 6000])).toEqual([95, 200])
+    expect(competitiveRange([100, 101])).toEqual([100 - 0.5, 110])
+    expect(competitiveRange([Number.NaN])).toBeUndefined()
   })
 })

@@ -17,7 +17,7 @@
  */
 import type { Dataset as DatasetNs } from '@emkit/core'
 type Dataset = DatasetNs.Dataset
-import { Mixture } from '@emkit/core'
+import { Mixture, Rng } from '@emkit/core'
 import * as vega from 'vega'
 import * as vl from 'vega-lite'
 import type { AnyFamily } from './Families.js'
@@ -102,7 +102,8 @@ export const componentGeometry = (
  * @category Plots
  * @since 0.1.0
  */
-export const densitySpec = (input: ModelPlotInput, gridSize = 240): VlSpec => {
+export const densitySpec = (input: ModelPlotInput, evenPoints = 240): VlSpec => {
+  let gridSize = evenPoints
   const { family, params, data } = input
   const k = params.components.length
   let lo = Infinity
@@ -115,8 +116,23 @@ export const densitySpec = (input: ModelPlotInput, gridSize = 240): VlSpec => {
   const allNonNegative = lo >= 0
   const a = allNonNegative ? Math.max(0, lo - pad) : lo - pad
   const b = hi + pad
-  const grid = new Float64Array(gridSize)
-  for (let t = 0; t < gridSize; t++) grid[t] = a + ((b - a) * t) / (gridSize - 1)
+  // An even grid over the data's range, plus points around every Gaussian component's mean (±4 sd),
+  // so that a narrow component (a spike) is drawn at its height instead of falling between grid points.
+  const xs: number[] = Array.from({ length: gridSize }, (_, t) => a + ((b - a) * t) / (gridSize - 1))
+  for (const c of family.toJSON(params.components)) {
+    const mean = c['mean']
+    const cov = c['covariance']
+    if (isNumberArray(mean) && isMatrix(cov) && mean.length === 1) {
+      const sd = Math.sqrt(cov[0]![0]!)
+      for (let z = -4; z <= 4; z += 0.25) {
+        const x = mean[0]! + z * sd
+        if (x >= a && x <= b) xs.push(x)
+      }
+    }
+  }
+  xs.sort((p, q) => p - q)
+  const grid = Float64Array.from(xs)
+  gridSize = grid.length
   const gridData: Dataset = { n: gridSize, d: 1, values: grid }
   const logF = new Float64Array(k * gridSize)
   family.logDensityInto(gridData, params.components, logF)
@@ -132,6 +148,12 @@ export const densitySpec = (input: ModelPlotInput, gridSize = 240): VlSpec => {
     }
   }
   const mix = Array.from(grid, (x, t) => ({ x, density: mixture[t]!, curve: 'mixture' }))
+  // The y-axis spans the histogram (40 bins, as drawn) with room above; a spike runs off the top,
+  // clipped, instead of flattening every other curve to the floor.
+  const bins = new Float64Array(40)
+  const width = (hi - lo) / 40 || 1
+  for (let i = 0; i < data.n; i++) bins[Math.min(39, Math.floor((data.values[i]! - lo) / width))]! += 1
+  const top = 1.5 * Math.max(...Array.from(bins, (c) => c / (data.n * width)))
   const points = Array.from(data.values, (x) => ({ x }))
   const name = input.columns[0] ?? 'x'
   return {
@@ -148,14 +170,14 @@ export const densitySpec = (input: ModelPlotInput, gridSize = 240): VlSpec => {
         ],
         mark: { type: 'rect', color: '#c8c8c8', stroke: '#ffffff', strokeWidth: 0.5 },
         encoding: {
-          x: { field: 'bin', type: 'quantitative', title: name },
+          x: { field: 'bin', type: 'quantitative', title: name, scale: { domain: [a, b], zero: false, nice: false } },
           x2: { field: 'bin_end' },
-          y: { field: 'density', type: 'quantitative', title: 'density' },
+          y: { field: 'density', type: 'quantitative', title: 'density', scale: { domain: [0, top], nice: false } },
         },
       },
       {
         data: { values: curves },
-        mark: { type: 'line', strokeWidth: 2 },
+        mark: { type: 'line', strokeWidth: 2, clip: true },
         encoding: {
           x: { field: 'x', type: 'quantitative' },
           y: { field: 'density', type: 'quantitative' },
@@ -164,7 +186,7 @@ export const densitySpec = (input: ModelPlotInput, gridSize = 240): VlSpec => {
       },
       {
         data: { values: mix },
-        mark: { type: 'line', strokeWidth: 2.5, color: '#222222', strokeDash: [6, 3] },
+        mark: { type: 'line', strokeWidth: 2.5, color: '#222222', strokeDash: [6, 3], clip: true },
         encoding: {
           x: { field: 'x', type: 'quantitative' },
           y: { field: 'density', type: 'quantitative' },
@@ -282,6 +304,42 @@ export const scatterSpec = (input: ModelPlotInput): VlSpec => {
  * @since 0.1.0
  */
 export const dataSpec = (input: ModelPlotInput): VlSpec => (input.data.d === 1 ? densitySpec(input) : scatterSpec(input))
+
+/**
+ * The most points a picture draws: larger data are drawn as a uniform sample of this many rows
+ * (the picture says so), which keeps an SVG or HTML picture near 1–2 MB and quick to render.
+ *
+ * @category Plots
+ * @since 0.3.0
+ */
+export const PLOT_POINTS = 10_000
+
+/**
+ * A uniform sample (without replacement, seeded, in the original order) of `max` rows of a data set,
+ * or the data set itself when it has no more rows: the rows a picture draws.
+ *
+ * @example
+ * ```ts
+ * const drawn = Plots.thinRows(data, 1000, 0) // drawn.n === Math.min(data.n, 1000)
+ * ```
+ * @category Plots
+ * @since 0.3.0
+ */
+export const thinRows = (data: Dataset, max: number, seed: number): Dataset => {
+  const { n, d, values } = data
+  if (n <= max) return data
+  const rng = Rng.seeded(seed)
+  // Floyd's sampling of max distinct indices, then sorted to keep the file's order.
+  const chosen = new Set<number>()
+  for (let j = n - max; j < n; j++) {
+    const t = rng.int(j + 1)
+    chosen.add(chosen.has(t) ? j : t)
+  }
+  const rows = Int32Array.from(chosen).sort()
+  const out = new Float64Array(max * d)
+  rows.forEach((r, i) => out.set(values.subarray(r * d, (r + 1) * d), i * d))
+  return { n: max, d, values: out, ...(data.columns === undefined ? {} : { columns: data.columns }) }
+}
 
 /**
  * The log-likelihood trace per iteration (entry 0 at the starting parameters).

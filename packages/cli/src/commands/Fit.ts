@@ -23,7 +23,7 @@ import { specOf } from '../ModelFile.js'
 import type { Io, ReadFlags } from '../Options.js'
 import { commonFitOptions, familyOption, integer, plotPath, readOptions } from '../Options.js'
 import { modelTables, renderPicture } from '../Pictures.js'
-import { dataSpec, traceSpec } from '../Plots.js'
+import { dataSpec, PLOT_POINTS, thinRows, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
 import { withSpill } from '../Spill.js'
 import type { FamilyFlags, Written } from '../Steps.js'
@@ -297,11 +297,12 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
   const json = modelJson(family, fit.params, fit, shape)
   const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
   if (flags.plot !== undefined) {
-    const sampled = plotData.n < shape.n ? `a uniform sample of ${plotData.n} of ${shape.n} rows` : undefined
+    const drawn = thinRows(plotData, PLOT_POINTS, flags.seed ?? 0)
+    const sampled = drawn.n < shape.n ? `a uniform sample of ${drawn.n} of ${shape.n} rows` : undefined
     const input = {
       family,
       params: fit.params,
-      data: plotData,
+      data: drawn,
       columns: shape.columns,
       trace: fit.trace,
       title: sampled === undefined ? what : `${what} (${sampled})`,

@@ -21,7 +21,7 @@ import type { Io } from '../Options.js'
 import { commonFitOptions, covarianceList, familyOption, integer, parseKs, plotPath, readOptions } from '../Options.js'
 import { modelTables, renderPicture } from '../Pictures.js'
 import type { SelectPoint } from '../Plots.js'
-import { dataSpec, selectSpec, traceSpec } from '../Plots.js'
+import { dataSpec, PLOT_POINTS, selectSpec, thinRows, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
 import type { Written } from '../Steps.js'
 import { familySpec, fmt, loadData, modelJson, progressFor, writeAll } from '../Steps.js'
@@ -196,7 +196,8 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
       if (usable(c)) points.push({ structure: c.structure, k: c.k, value: c.result.right[criterion], best: i === best })
       else points.push({ structure: c.structure, k: c.k, value: Number.NaN, best: false, excluded: true })
     })
-    const data = orFail(toDataset(table, winner.family, winner.k))
+    const data = thinRows(orFail(toDataset(table, winner.family, winner.k)), PLOT_POINTS, flags.seed ?? 0)
+    const sample = data.n < table.n ? ` (a uniform sample of ${data.n} of ${table.n} rows)` : ''
     const what = `${label(winner.spec)}, k = ${winner.k}`
     const input = {
       family: winner.family,
@@ -204,7 +205,7 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
       data,
       columns: table.columns,
       trace: winnerFit.trace,
-      title: `best: ${what}`,
+      title: `best: ${what}${sample}`,
     }
     outputs.unshift({
       path: flags.plot,
