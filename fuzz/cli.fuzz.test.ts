@@ -13,7 +13,8 @@ import { Fuzz } from '@emkit/testkit'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-const runs = Number(process.env['FUZZ_CLI_RUNS'] ?? process.env['FUZZ_RUNS'] ?? 40) * 5
+const runs = Number(process.env['FUZZ_CLI_RUNS'] ?? 200)
+const budgetMs = Number(process.env['FUZZ_BUDGET_MS'] ?? 600_000)
 const seed = Number(process.env['FUZZ_SEED'] ?? 20261201)
 
 let dir = ''
@@ -172,30 +173,34 @@ const argv = fc
   })
 
 describe('fuzz: the command line', () => {
-  it(`${runs} command lines: exit 0, 1 or 2, never a throw; a failure says why in one line`, async () => {
-    const target = Fuzz.target({
-      name: 'emkit (in process)',
-      input: argv,
-      call: async (args: string[]) => {
-        let stderr = ''
-        const code = await run(args, { stdout: () => undefined, stderr: (t) => (stderr += t) })
-        return { code, stderr }
-      },
-      label: (v) => `exit:${(v as { code: number }).code}`,
-      check: (v) => {
-        const { code, stderr } = v as { code: number; stderr: string }
-        if (code !== 0 && code !== 1 && code !== 2) return `exit code ${code}`
-        const lines = stderr.split('\n').filter((l) => l.trim() !== '')
-        if (code === 1 && lines.length !== 1) return `exit 1 with ${lines.length} lines on stderr: ${stderr.slice(0, 300)}`
-        if (code === 2 && (lines.length === 0 || lines.length > 3))
-          return `exit 2 with ${lines.length} lines on stderr: ${stderr.slice(0, 300)}`
-        if (lines.some((l) => l.length > 1000)) return 'a line of stderr over 1000 characters'
-        return undefined
-      },
-    })
-    const reports = await Fuzz.run([target], { runs, seed, caseBudgetMs: 20_000 })
-    const text = Fuzz.format(reports)
-    console.log(text)
-    expect(Fuzz.failureCount(reports), text).toBe(0)
-  }, 900_000)
+  it(
+    `${runs} command lines: exit 0, 1 or 2, never a throw; a failure says why in one line`,
+    async () => {
+      const target = Fuzz.target({
+        name: 'emkit (in process)',
+        input: argv,
+        call: async (args: string[]) => {
+          let stderr = ''
+          const code = await run(args, { stdout: () => undefined, stderr: (t) => (stderr += t) })
+          return { code, stderr }
+        },
+        label: (v) => `exit:${(v as { code: number }).code}`,
+        check: (v) => {
+          const { code, stderr } = v as { code: number; stderr: string }
+          if (code !== 0 && code !== 1 && code !== 2) return `exit code ${code}`
+          const lines = stderr.split('\n').filter((l) => l.trim() !== '')
+          if (code === 1 && lines.length !== 1) return `exit 1 with ${lines.length} lines on stderr: ${stderr.slice(0, 300)}`
+          if (code === 2 && (lines.length === 0 || lines.length > 3))
+            return `exit 2 with ${lines.length} lines on stderr: ${stderr.slice(0, 300)}`
+          if (lines.some((l) => l.length > 1000)) return 'a line of stderr over 1000 characters'
+          return undefined
+        },
+      })
+      const reports = await Fuzz.run([target], { runs, seed, caseBudgetMs: 20_000, totalBudgetMs: budgetMs })
+      const text = Fuzz.format(reports)
+      console.log(text)
+      expect(Fuzz.failureCount(reports), text).toBe(0)
+    },
+    budgetMs + 300_000,
+  )
 })

@@ -38,7 +38,21 @@ const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '')
 const list = process.argv.includes('--list')
 
 /** What a reader imports: [local name, module, 'named' | 'type' | 'namespace' | 'default', imported name?]. */
-const CORE = ['Dataset', 'Datasets', 'Em', 'Engine', 'Errors', 'Family', 'Linalg', 'Mixture', 'Rng', 'Source', 'Stepwise', 'EmException']
+const CORE = [
+  'Dataset',
+  'Datasets',
+  'Em',
+  'Engine',
+  'Errors',
+  'Family',
+  'Linalg',
+  'Mixture',
+  'Rng',
+  'Source',
+  'Stepwise',
+  'Validate',
+  'EmException',
+]
 const CORE_TYPES = [
   'EmError',
   'Model',
@@ -62,7 +76,19 @@ const CORE_TYPES = [
   'Step',
   'Iteration',
 ]
-const TESTKIT = ['Arbitraries', 'EngineLaws', 'FamilyLaws', 'ModelLaws', 'Perturb', 'Report', 'LawError']
+const TESTKIT = [
+  'AccelerationLaws',
+  'Arbitraries',
+  'EngineLaws',
+  'FamilyLaws',
+  'Fuzz',
+  'Hostile',
+  'InformationLaws',
+  'ModelLaws',
+  'Perturb',
+  'Report',
+  'LawError',
+]
 const TESTKIT_TYPES = ['LawReport', 'LawResult', 'Violation']
 const CLI = [
   'Agreement',

@@ -183,7 +183,8 @@ export const oneOf = <T extends string>(option: string, value: unknown, values: 
  *
  * @example
  * ```ts
- * Validate.optional(options.restarts, 1, (v) => Validate.integer('restarts', v, { min: 1 }))
+ * const given: { restarts?: unknown } = {}
+ * const restarts = Validate.optional(given.restarts, 1, (v) => Validate.integer('restarts', v, { min: 1 }))
  * ```
  * @category Validation
  * @since 0.3.0

@@ -18,7 +18,7 @@ import type { Dataset } from '@emkit/core'
  * Numbers at the edges of double precision: ±0, the smallest subnormal, the largest double, NaN,
  * ±Infinity, 2⁵³ ± 1, and ordinary values.
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const extremeNumber = (): fc.Arbitrary<number> =>
@@ -46,7 +46,7 @@ export const extremeNumber = (): fc.Arbitrary<number> =>
  * symbols, strings of numbers), `null`, `undefined`, functions, arrays, typed arrays, plain and
  * frozen objects, a `Proxy` that throws on every access, a getter that throws, and very long strings.
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const anything = (): fc.Arbitrary<unknown> =>
@@ -96,7 +96,7 @@ const throwingGetter = (): object =>
  * enormous (up to 10⁹ × 10⁹ — only declared, never allocated by the generator), of the wrong
  * type, or ordinary.
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const count = (): fc.Arbitrary<unknown> =>
@@ -113,7 +113,7 @@ const smallCount = (): fc.Arbitrary<unknown> =>
  * Arrays of rows as a caller might pass them: ragged, nested, holding non-numbers, typed arrays,
  * `null` rows, empty, or valid (values from {@link extremeNumber}).
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const rows = (): fc.Arbitrary<unknown> =>
@@ -130,7 +130,7 @@ export const rows = (): fc.Arbitrary<unknown> =>
  * declared shape that is both huge and valid would be a legitimate request for gigabytes, not a
  * hostile input). `get` never allocates, so a fuzz case costs only what the function under test spends.
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const matrixLike = (): fc.Arbitrary<unknown> =>
@@ -162,7 +162,7 @@ export const matrixLike = (): fc.Arbitrary<unknown> =>
 /**
  * Options of {@link dataset}.
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export interface DatasetOptions {
@@ -180,7 +180,7 @@ export interface DatasetOptions {
  * but for one row, that are tiny (5e-324) or near the documented maximum total — alongside
  * ordinary data. With `counts`, values are non-negative integers up to 10¹⁵.
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const dataset = (options: DatasetOptions = {}): fc.Arbitrary<Dataset.Dataset> => {
@@ -227,7 +227,7 @@ export const dataset = (options: DatasetOptions = {}): fc.Arbitrary<Dataset.Data
  * argument that is not an object at all.
  *
  * @param valid - for each option name, an arbitrary of values the API should accept.
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const options = (valid: Readonly<Record<string, fc.Arbitrary<unknown>>>): fc.Arbitrary<unknown> => {
@@ -249,7 +249,7 @@ export const options = (valid: Readonly<Record<string, fc.Arbitrary<unknown>>>):
  * values that are not objects at all.
  *
  * @param valid - a valid model JSON value (e.g. `Mixture.toJSON` of a fitted model, parsed).
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const modelJson = (valid: unknown): fc.Arbitrary<unknown> => {
@@ -300,7 +300,7 @@ const replaceAt = (value: unknown, path: readonly string[], replacement: unknown
  * that do not sum to 1, a component removed, duplicated or replaced by a hostile value, `null`
  * parameters — and the valid parameters themselves.
  *
- * @category Hostile inputs
+ * @category Fuzzing
  * @since 0.3.0
  */
 export const params = <P extends { readonly weights: Float64Array; readonly components: readonly unknown[] }>(
