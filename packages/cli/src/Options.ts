@@ -193,7 +193,11 @@ export const commonFitOptions = (c: Command): Command =>
       ]),
     )
     .option('--max-iter <n>', 'maximum EM iterations per fit (default: 1000)', integer('--max-iter', 0))
-    .option('--tol <x>', 'stop when |Δ log-likelihood| / n < x; 0 runs exactly --max-iter iterations (default: 1e-8)', nonNegative('--tol'))
+    .option(
+      '--tol <x>',
+      'the threshold of --stop (by default: stop when |Δ log-likelihood| / n < x); 0 runs exactly --max-iter iterations (default: 1e-8)',
+      nonNegative('--tol'),
+    )
     .option(
       '--reg-covar <x>',
       'added to every covariance diagonal, gaussian only (default: 1e-6; 0 is exact ML)',

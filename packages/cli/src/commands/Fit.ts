@@ -43,6 +43,9 @@ export interface FitFlags extends FamilyFlags, ReadFlags {
   quiet?: boolean
   engine?: EngineName
   workers?: Workers
+  accelerate?: 'none' | 'squarem'
+  stop?: 'loglik' | 'parameters' | 'aitken'
+  se?: 'observed' | 'bootstrap'
 }
 
 /** The family, the starting parameters (from `--init`) and k of a fit, flags and model file reconciled. */
@@ -171,6 +174,8 @@ const loopOptions = (flags: FitFlags, start: Start, maxIterations: number, progr
   maxIterations,
   onIteration: (p: Progress) => progress.update(p),
   ...(flags.tol === undefined ? {} : { tolerance: flags.tol }),
+  ...(flags.accelerate === undefined ? {} : { accelerate: flags.accelerate }),
+  ...(flags.stop === undefined ? {} : { stop: flags.stop }),
   ...(flags.restarts === undefined ? {} : { restarts: flags.restarts }),
   ...(flags.seed === undefined ? {} : { seed: flags.seed }),
   ...(start.init !== undefined ? { init: start.init } : flags.initMethod !== undefined ? { init: flags.initMethod } : {}),
@@ -281,6 +286,32 @@ const streamFailure = (
   return fitFailure(`${shape.file} (${what})`, e)
 }
 
+/**
+ * `--se`: the model JSON with `fit.standardErrors` from the observed information or from 999
+ * nonparametric bootstrap refits (seeded by `--seed`), on the data in memory.
+ */
+const withStandardErrors = (
+  family: AnyFamily,
+  fitted: Fitted,
+  json: Mixture.ModelJson,
+  flags: FitFlags,
+  what: string,
+): Mixture.ModelJson => {
+  if (flags.se === undefined) return json
+  const { fit, shape, plotData } = fitted
+  if (plotData.n !== shape.n)
+    throw new CliFailure(usageError(`--se needs every row in memory: add --engine memory (${shape.file} was streamed)`))
+  const se =
+    flags.se === 'observed'
+      ? Mixture.standardErrors(family, plotData, fit.params)
+      : Mixture.bootstrap(family, plotData, fit.params, {
+          seed: flags.seed ?? 0,
+          ...(flags.accelerate === undefined ? {} : { accelerate: flags.accelerate }),
+        })
+  if (E.isLeft(se)) throw new CliFailure(fitFailure(`${shape.file} (${what}, --se ${flags.se})`, se.left))
+  return Mixture.withStandardErrors(family, json, fit.params, se.right)
+}
+
 /** `emkit fit`: fits one model, writes its JSON (and picture), prints one summary line. */
 export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, flags: FitFlags): Promise<void> => {
   const start = resolveStart(registry, flags)
@@ -294,7 +325,7 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
       : await fitStreamed(io, dataPath, flags, start, family, what, progress)
   const { fit, shape, plotData } = fitted
   const degenerate = degenerateWarning(family, fitted)
-  const json = modelJson(family, fit.params, fit, shape)
+  const json = withStandardErrors(family, fitted, modelJson(family, fit.params, fit, shape), flags, what)
   const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
   if (flags.plot !== undefined) {
     const drawn = thinRows(plotData, PLOT_POINTS, flags.seed ?? 0)
@@ -370,6 +401,19 @@ export const registerFit = (root: Command, io: Io, registry: Registry): void => 
         '--engine <engine>',
         'where the passes over the data run: memory or stream (default: stream for a DATA file larger than the stream threshold, else memory)',
       ).choices(ENGINES),
+    )
+    .addOption(new Option('--accelerate <scheme>', 'none (plain EM) or squarem (SQUAREM, S3; default: none)').choices(['none', 'squarem']))
+    .addOption(
+      new Option(
+        '--stop <rule>',
+        'what --tol bounds: loglik (|Δ log-likelihood| / n), parameters (largest relative parameter change) or aitken (estimated distance to the limit, per row) (default: loglik)',
+      ).choices(['loglik', 'parameters', 'aitken']),
+    )
+    .addOption(
+      new Option('--se <method>', 'standard errors in the model JSON: observed (observed information) or bootstrap (999 refits)').choices([
+        'observed',
+        'bootstrap',
+      ]),
     )
     .option('--quiet', 'print nothing on stderr')
     .addHelpText(
