@@ -276,7 +276,14 @@ describe('Stepwise.fit: typed errors', () => {
   test('bad rows name the global row and column; an empty source and too few rows for k are InvalidData', async () => {
     const values = Float64Array.from(small.values.subarray(0, 3000))
     values[2345] = Number.NaN
-    const bad = await Stepwise.fit(normalFamily, sourceOf({ n: 3000, d: 1, values }, 700), { k: 2, init: 'kmeans++', batchSize: 500 })
+    // A source read in blocks finds the bad row as it streams (Source.fromDataset refuses such a dataset up front).
+    expect(Source.fromDataset({ n: 3000, d: 1, values }, 700)).toMatchObject({ left: { _tag: 'InvalidData', row: 2345, column: 0 } })
+    const blocks = right(
+      Source.fromBlocks(1, function* () {
+        for (let s = 0; s < 3000; s += 700) yield values.slice(s, Math.min(3000, s + 700))
+      }),
+    )
+    const bad = await Stepwise.fit(normalFamily, blocks, { k: 2, init: 'kmeans++', batchSize: 500 })
     expect(bad).toMatchObject({ left: { _tag: 'InvalidData', row: 2345, column: 0 } })
     const wide = await Stepwise.fit(normalFamily, right(Source.fromBlocks(2, () => [Float64Array.of(1, 2, 3, 4)])), { k: 1 })
     expect(wide).toMatchObject({ left: { _tag: 'InvalidData' } })

@@ -210,44 +210,23 @@ const resolve = <C, S>(
   if (typeof rawSource !== 'object' || rawSource === null || typeof rawSource['blocks'] !== 'function' || !isInteger(rawSource['d'], 1)) {
     return E.left(invalidOptions('source', 'source must be a RowSource: an integer d ≥ 1 and a blocks() method'))
   }
-  if (typeof raw !== 'object' || (raw as unknown) === null)
-    return E.left(invalidOptions('options', 'options must be an object with at least k'))
-  if (!isInteger(options.k, 1)) return E.left(invalidOptions('k', `k must be an integer ≥ 1, got ${Validate.show(options.k)}`))
+  const checks = [
+    Validate.integer('k', options.k, { min: 1 }),
+    Validate.optional(options.batchSize, DEFAULT_BATCH_SIZE, (v) => Validate.integer('batchSize', v, { min: 1 })),
+    // Step sizes (t + 2)^(−alpha) must sum to ∞ with a finite sum of squares.
+    Validate.optional(options.alpha, DEFAULT_ALPHA, (v) => Validate.number('alpha', v, { above: 0.5, max: 1 })),
+    Validate.optional(options.passes, 1, (v) => Validate.integer('passes', v, { min: 1 })),
+    Validate.optional(raw['seed'], 0, (v) => Validate.number('seed', v)),
+    Validate.optional(raw['rng'], undefined, (v) => Validate.methods('rng', v, ['uniform', 'split'])),
+    Validate.optional(raw['signal'], undefined, (v) => Validate.methods('signal', v, ['addEventListener', 'removeEventListener'])),
+    Validate.optional(raw['onBatch'], undefined, (v) => Validate.callback('onBatch', v)),
+  ]
+  for (const c of checks) if (E.isLeft(c)) return c
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
-  if (!isInteger(batchSize, 1))
-    return E.left(invalidOptions('batchSize', `batchSize must be an integer ≥ 1, got ${Validate.show(batchSize)}`))
   const alpha = options.alpha ?? DEFAULT_ALPHA
-  if (typeof alpha !== 'number' || !(alpha > 0.5 && alpha <= 1)) {
-    return E.left(
-      invalidOptions(
-        'alpha',
-        `alpha must be a number in (0.5, 1] (step sizes (t + 2)^(−alpha) must sum to ∞ with a finite sum of squares), got ${Validate.show(alpha)}`,
-      ),
-    )
-  }
   const passes = options.passes ?? 1
-  if (!isInteger(passes, 1)) return E.left(invalidOptions('passes', `passes must be an integer ≥ 1, got ${Validate.show(passes)}`))
   const collapse = resolveCollapse(options.collapse)
   if (E.isLeft(collapse)) return collapse
-  const seed = raw['seed']
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    return E.left(invalidOptions('seed', `seed must be a finite number, got ${Validate.show(seed)}`))
-  }
-  const rng = raw['rng'] as Readonly<Record<string, unknown>> | null | undefined
-  if (
-    rng !== undefined &&
-    (typeof rng !== 'object' || rng === null || typeof rng['uniform'] !== 'function' || typeof rng['split'] !== 'function')
-  ) {
-    return E.left(invalidOptions('rng', 'rng must be an Rng (see Rng.seeded)'))
-  }
-  const signal = raw['signal'] as Readonly<Record<string, unknown>> | null | undefined
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal['aborted'] !== 'boolean')) {
-    return E.left(invalidOptions('signal', 'signal must be an AbortSignal'))
-  }
-  const onBatch = raw['onBatch']
-  if (onBatch !== undefined && typeof onBatch !== 'function') {
-    return E.left(invalidOptions('onBatch', `onBatch must be a function, got ${typeof onBatch}`))
-  }
   let init: Params<C> | InitMethod
   const given: unknown = options.init
   if (typeof given === 'object' && given !== null) {
