@@ -45,6 +45,8 @@ interface PageResults {
     readonly started: number
     readonly unavailable: string | null
     readonly tooMany: string
+    readonly auto: number
+    readonly cores: number
     readonly one: ThreadsOutcome
     readonly many: ThreadsOutcome
   }
@@ -132,6 +134,7 @@ describe.skipIf(CHROMIUM === undefined)('emkit in headless Chromium', () => {
         expect(w.many).toMatchObject({ engine: 'threads', threads: 4, warnings: [] })
         expectClose('4 Web Workers vs 1 thread', w.many.trace, w.one.trace, 1e-12)
         expectClose('4 Web Workers vs Node, 4 threads', w.many.trace, nodeMany.trace, 1e-12)
+        expect(w.auto).toBe(Math.min(w.cores, 4))
         // More threads than started workers (and the calling thread) is a typed engine failure.
         expect(w.tooMany).toMatch(/^EngineFailure: .*only 3 Web Workers are started/)
       } else {
@@ -141,6 +144,7 @@ describe.skipIf(CHROMIUM === undefined)('emkit in headless Chromium', () => {
         expect(w.many.warnings).toEqual([{ kind: 'threadsUnavailable', message: `running on 1 thread instead of 4: ${w.unavailable}` }])
         expectClose('fallback vs 1 thread', w.many.trace, w.one.trace, 0)
         expect(w.tooMany).toBe('fitted on 1 thread')
+        expect(w.auto).toBe(1)
       }
     } finally {
       await server.close()

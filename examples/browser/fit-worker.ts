@@ -3,7 +3,7 @@
  * which a page's main thread is not. It starts three Web Workers on the pool's worker script, runs
  * the threads scenario on one thread and on four, and posts both back.
  */
-import { Mixture, Workers } from '@emkit/core'
+import { Engine, Mixture, Workers } from '@emkit/core'
 import * as Gaussian from '@emkit/gaussian'
 import { either as E } from 'fp-ts'
 import { threadsData, threadsFit } from './scenarios.js'
@@ -20,11 +20,15 @@ scope.addEventListener('message', () => {
     .then((started) => {
       const data = threadsData()
       const tooMany = Mixture.fit(Gaussian.family(), data, { k: 3, workers: 6, maxIterations: 2 })
+      // workers: 'auto' on work big enough for every core: the cores, at most the started workers and this thread.
+      const auto = Engine.resolveWorkers(Gaussian.family(), 1e7, 10, 8, 'auto')
       scope.postMessage({
         started,
         unavailable: Workers.unavailable() ?? null,
         one: threadsFit(data, 1),
         many: threadsFit(data, 4),
+        auto: E.isRight(auto) ? auto.right : auto.left.message,
+        cores: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
         tooMany: E.isLeft(tooMany) ? `${tooMany.left._tag}: ${tooMany.left.message}` : `fitted on ${tooMany.right.threads} thread`,
       })
     })

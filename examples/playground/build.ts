@@ -22,7 +22,7 @@ const DATASETS = [
 /** Writes the site into `outdir`; resolves with the data sets it ships. */
 export const buildPlayground = async (outdir: string): Promise<string[]> => {
   mkdirSync(join(outdir, 'data'), { recursive: true })
-  await bundle({ entries: { main: join(sources, 'main.ts'), 'fit-worker': join(sources, 'fit-worker.ts') }, outdir })
+  await bundle({ entries: { page: join(sources, 'page.ts'), 'fit-worker': join(sources, 'fit-worker.ts') }, outdir })
   copyFileSync(join(sources, 'index.html'), join(outdir, 'index.html'))
   const shipped = DATASETS.filter((d) => existsSync(join(repo, d.source)))
   for (const d of shipped) copyFileSync(join(repo, d.source), join(outdir, 'data', `${d.name}.csv`))

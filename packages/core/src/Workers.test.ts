@@ -28,6 +28,9 @@ describe('Workers in Node', () => {
     expect(web.cores()).toBeGreaterThanOrEqual(1)
     expect(() => web.serve({})).toThrow(/inside a Web Worker/)
     await expect(web.start('file:///pool-worker.js', 2)).resolves.toBe(0)
+    // With no Web Worker started, the calling thread is all a fit can have.
+    expect(web.threadLimit()).toBe(1)
+    expect(node.threadLimit()).toBe(Number.POSITIVE_INFINITY)
   })
 })
 

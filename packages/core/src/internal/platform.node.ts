@@ -52,6 +52,7 @@ export const platform: Platform = {
   name: 'node',
   cores: () => Math.max(1, availableParallelism()),
   threadsUnavailable: () => undefined,
+  threadLimit: () => Number.POSITIVE_INFINITY,
   spawn,
   start: () => Promise.resolve(0),
   stop: () => undefined,

@@ -79,6 +79,8 @@ export interface Platform {
   cores(): number
   /** Why worker threads cannot run here (one sentence), or `undefined` when they can. */
   threadsUnavailable(): string | undefined
+  /** The most threads a fit can run on here, the calling one included (Web Workers: those started, plus one). */
+  threadLimit(): number
   /**
    * Starts a worker over one block. Throws an `Error` when it cannot start (or, where starting is
    * checked, when it has not started within a deadline).

@@ -320,6 +320,7 @@ export const platform: Platform = {
   name: 'web',
   cores: () => Math.max(1, web.navigator?.hardwareConcurrency ?? 1),
   threadsUnavailable,
+  threadLimit: () => kept.size + 1,
   spawn,
   start,
   stop,

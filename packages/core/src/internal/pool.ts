@@ -22,8 +22,11 @@ import type { PassTotals } from './fused.js'
 import type { BlockWorker, WorkerReply } from './platform.js'
 import { DEAD } from './platform.js'
 
-/** Number of logical cores (1 where unknown). */
-export const cores = (): number => platform.cores()
+/**
+ * The threads `workers: 'auto'` uses: the logical cores (1 where unknown), at most as many as the
+ * platform can run (with Web Workers, those started plus the calling thread).
+ */
+export const cores = (): number => Math.max(1, Math.min(platform.cores(), platform.threadLimit()))
 
 /** Why worker threads cannot run here (one sentence), or `undefined` when they can. */
 export const threadsUnavailable = (): string | undefined => platform.threadsUnavailable()
