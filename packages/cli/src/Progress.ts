@@ -24,6 +24,8 @@ export interface ProgressSink {
   update(p: Progress): void
   /** Stream engine: called after every block with the rows read so far in pass `pass` (1-based). */
   rowsRead(rows: number, pass: number): void
+  /** Optional: while the data are read into memory, the rows read so far from `file`. */
+  reading?(file: string, rows: number): void
   /** Ends the display (clears the bar). */
   stop(): void
 }
@@ -88,7 +90,12 @@ export const terminalBar = (stream: NodeJS.WritableStream): ProgressSink => {
       // Only the payload changes; the bar keeps its iteration.
       bar?.update({ pass: pass(read, p) })
     },
+    reading: (file, read) => {
+      // A line of its own, rewritten in place, before any bar starts (cleared by the bar or stop).
+      if (bar === undefined) stream.write(`\r\x1b[2Kreading ${file}: ${read.toLocaleString('en-US')} rows`)
+    },
     stop: () => {
+      if (bar === undefined) stream.write('\r\x1b[2K')
       bar?.stop()
       bar = undefined
     },

@@ -52,6 +52,7 @@ export const loadData = async (
   flags: ReadFlags & { quiet?: boolean },
   command: string,
   columnsFrom?: string,
+  progress?: ProgressSink,
 ): Promise<DataRead> => {
   if (flags.missing === 'em')
     throw new CliFailure(usageError('--missing em (missing-data EM) is not available yet; use --missing drop, or fill the missing cells'))
@@ -75,6 +76,9 @@ export const loadData = async (
     ...(flags.decimal === undefined ? {} : { decimal: flags.decimal }),
     ...(flags.header === undefined ? {} : { header: flags.header }),
     ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+    ...(progress?.reading === undefined
+      ? {}
+      : { onRows: (rows: number) => progress.reading!(path === '-' ? 'standard input' : path, rows) }),
   })
   for (const note of read.notes) say(note)
   return read

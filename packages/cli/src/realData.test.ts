@@ -10,6 +10,9 @@ import { join } from 'node:path'
 import { Datasets } from '@emkit/core'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { describe, expect, test } from 'vitest'
+import type { Io } from './Options.js'
+import { run } from './Program.js'
+import type { ProgressSink } from './Progress.js'
 import { csvRecords, dataset, emkit } from './test/run.js'
 
 const work = mkdtempSync(join(tmpdir(), 'emkit-real-'))
@@ -212,5 +215,21 @@ describe('select on the data sets as a user types it (mclust’s choices)', () =
       expect(rows.filter((row) => row['best'] === '*')).toHaveLength(1)
       expect(rows.find((row) => row['best'] === '*')!['bic']).not.toBe('')
     }
+  })
+})
+
+describe('progress while reading', () => {
+  test('a terminal is told the rows read so far, then the fit', async () => {
+    const reads: number[] = []
+    const sink: ProgressSink = {
+      start: () => undefined,
+      update: () => undefined,
+      rowsRead: () => undefined,
+      reading: (_file, rows) => void reads.push(rows),
+      stop: () => undefined,
+    }
+    const io: Io = { stdout: () => undefined, stderr: () => undefined, progress: () => sink }
+    expect(await run(['fit', dataset('iris.csv'), '--k', '2'], io)).toBe(0)
+    expect(reads.at(-1)).toBe(150)
   })
 })

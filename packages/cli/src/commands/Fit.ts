@@ -192,7 +192,7 @@ const fitInMemory = async (
   workers: Workers,
   progress: ProgressSink,
 ): Promise<Fitted> => {
-  const { table, truth } = await loadData(io, dataPath, flags, 'fit')
+  const { table, truth } = await loadData(io, dataPath, flags, 'fit', undefined, progress)
   orFail(checkSupport(table, start.spec.family))
   checkInitDimension(flags, family, start, table)
   const data = orFail(toDataset(table, family, start.k))

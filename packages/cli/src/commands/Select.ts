@@ -104,7 +104,8 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   const ks = flags.k ?? [1, 2, 3, 4, 5, 6]
   const criterion = flags.criterion ?? 'bic'
   const restarts = flags.restarts ?? SELECT_RESTARTS
-  const { table, truth } = await loadData(io, dataPath, flags, 'select')
+  const progress = progressFor(io, flags.quiet)
+  const { table, truth } = await loadData(io, dataPath, flags, 'select', undefined, progress)
   orFail(checkSupport(table, base.family))
   // In 1-D, full, diag and spherical are one model (mclust's V): fit it once, as full.
   const notes: string[] = []
@@ -115,7 +116,6 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
       notes.push("in 1-D full, diag and spherical are one model (mclust's V), fitted once as full; tied is mclust's E")
     structures = one
   }
-  const progress = progressFor(io, flags.quiet)
   const maxIterations = flags.maxIter ?? 1000
   const grid = structures.flatMap((cov) => ks.map((k) => ({ cov, k })))
   const cells: Cell[] = []
