@@ -86,7 +86,7 @@ export interface FitOptions<D, P> {
    */
   readonly tolerance?: number
   /**
-   * The stopping rule `tolerance` applies to (see {@link Squarem.StoppingRule}): `'loglik'`
+   * The stopping rule `tolerance` applies to (see {@link @emkit/core!Squarem.StoppingRule | Squarem.StoppingRule}): `'loglik'`
    * (default; the per-row log-likelihood change), `'parameters'` (the largest relative parameter
    * change) or `'aitken'` (the Aitken Δ² estimate of the per-row distance to the limit ℓ∞).
    */
@@ -190,7 +190,7 @@ export interface Fit<P> {
    * The Aitken Δ² estimate of the linear rate of convergence, (ℓₜ − ℓₜ₋₁) / (ℓₜ₋₁ − ℓₜ₋₂), from the
    * last three trace entries whose increments both exceed the rounding slack ({@link decreaseSlack});
    * for plain EM it estimates the largest fraction of missing information. Absent when no such
-   * entries exist (see {@link Squarem.aitken}).
+   * entries exist (see {@link @emkit/core!Squarem.aitken | Squarem.aitken}).
    */
   readonly convergenceRate?: number
   /** The Aitken Δ² estimate of the limit ℓ∞ of the trace from the same entries; absent when the rate is not in [0, 1). */
