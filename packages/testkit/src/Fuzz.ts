@@ -8,7 +8,7 @@
  * and, as failures: `escaped` (any other exception, or an `EmException` from a function that
  * promises an `Either`), `nonFinite`, `invalid` (the target's check failed), `badError` (a `Left`
  * without a tag or with a message over 2000 characters or several lines) and `overBudget` (a
- * case over its time budget).
+ * case over its time budget, or holding more memory after it than its memory budget).
  *
  * Runs are reproducible: inputs come from `seed`, in chunks, so a failure is replayed by running
  * the same target with the same seed and count. Failures keep a short description of their input.
@@ -63,6 +63,12 @@ export interface RunOptions {
   readonly seed?: number
   /** Wall-clock budget of one case, ms; a slower case is an `overBudget` failure. Default 2000. */
   readonly caseBudgetMs?: number
+  /**
+   * Memory budget of one case, bytes: a case after which the heap and array buffers together hold
+   * more than this over what they held before is an `overBudget` failure (measured where the
+   * runtime reports memory — Node, Deno, Bun; not in browsers). Default 256 MiB.
+   */
+  readonly caseMemoryBytes?: number
   /** Wall-clock budget of the whole run, ms: targets stop drawing cases once it is spent. Default ∞. */
   readonly totalBudgetMs?: number
   /** Failures kept per target (all are counted). Default 5. */
@@ -228,6 +234,14 @@ const classify = <T>(
 
 const now = (): number => (typeof performance === 'undefined' ? Date.now() : performance.now())
 
+/** Heap plus array buffers in use, bytes, where the runtime reports them; `undefined` elsewhere. */
+const memoryInUse = (): number | undefined => {
+  const usage = (globalThis as { process?: { memoryUsage?: () => { heapUsed: number; arrayBuffers: number } } }).process?.memoryUsage
+  if (usage === undefined) return undefined
+  const m = usage()
+  return m.heapUsed + m.arrayBuffers
+}
+
 /**
  * Runs every target on `runs` inputs each (fewer if `totalBudgetMs` runs out) and reports the
  * outcomes. It never throws for a failing case: failures are counted and kept in the report.
@@ -246,6 +260,7 @@ export const run = async (targets: ReadonlyArray<Target<unknown>>, options: RunO
   const caseBudget = options.caseBudgetMs ?? 2000
   const deadline = now() + (options.totalBudgetMs ?? Infinity)
   const keep = options.keepFailures ?? 5
+  const memoryBudget = options.caseMemoryBytes ?? 256 * 2 ** 20
   const perTargetDeadline = (t: number): number => now() + (deadline - now()) / (targets.length - t)
   const reports: TargetReport[] = []
   for (let t = 0; t < targets.length; t++) {
@@ -260,6 +275,7 @@ export const run = async (targets: ReadonlyArray<Target<unknown>>, options: RunO
       const inputs = fc.sample(target.input, { seed: seed + t * 7919 + start, numRuns: Math.min(chunk, runs - start) })
       for (const input of inputs) {
         if (now() >= stopAt) break
+        const m0 = memoryInUse()
         const t0 = now()
         let settled: { ok: true; value: unknown } | { ok: false; error: unknown }
         try {
@@ -268,15 +284,17 @@ export const run = async (targets: ReadonlyArray<Target<unknown>>, options: RunO
           settled = { ok: false, error }
         }
         const ms = now() - t0
+        const m1 = memoryInUse()
+        const grew = m0 === undefined || m1 === undefined ? 0 : m1 - m0
         slowest = Math.max(slowest, ms)
         cases++
         const [outcome, detail] = classify(target, input, settled)
-        const over = ms > caseBudget
+        const over = ms > caseBudget || grew > memoryBudget
         for (const o of over ? [outcome, 'overBudget'] : [outcome]) outcomes[o] = (outcomes[o] ?? 0) + 1
         const failure = FAILURES.includes(outcome)
           ? { outcome, detail: detail ?? '' }
           : over
-            ? { outcome: 'overBudget', detail: `${ms.toFixed(0)} ms` }
+            ? { outcome: 'overBudget', detail: `${ms.toFixed(0)} ms, ${(grew / 2 ** 20).toFixed(0)} MiB retained` }
             : undefined
         if (failure !== undefined && failures.length < keep) failures.push({ ...failure, input: describeInput(input) })
       }
