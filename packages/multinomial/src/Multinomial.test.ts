@@ -126,7 +126,8 @@ describe('smoothing: EM on log p(X|θ) + log p(θ)', () => {
           const slack = 1e-10 * (1 + Math.abs(fit.trace[t - 1]!))
           expect(fit.trace[t]! - fit.trace[t - 1]!, `α = ${smoothing}, seed ${seed}, step ${t}`).toBeGreaterThanOrEqual(-slack)
         }
-        const objective = Mixture.logLikelihoodOrThrow(family, fit.params, data) + Multinomial.logDirichlet(fit.params.components, smoothing)
+        const objective =
+          Mixture.logLikelihoodOrThrow(family, fit.params, data) + Multinomial.logDirichlet(fit.params.components, smoothing)
         closeTo(fit.logLikelihood, objective, 1e-13, 0, 'trace = log p(X|θ) + log p(θ)')
         expect(fit.warnings.filter((w) => w.kind === 'logLikelihoodDecreased')).toEqual([])
       }
