@@ -47,3 +47,18 @@ describe('label matching', () => {
     expect(align(normalFamily, fitted, fitted).components).toEqual(fitted.components)
   })
 })
+
+describe('bad input to the standard errors is a typed Left', () => {
+  test('a non-finite seed, data that do not fit the parameters, and NaN rows', () => {
+    const opts = { resample: () => 0, refit: () => E.right(0), toVector: () => Float64Array.of(0) }
+    const r = bootstrap(0, { ...opts, seed: Number.NaN })
+    expect(E.isLeft(r) && r.left).toMatchObject({ _tag: 'InvalidOptions', option: 'seed' })
+    const data = fromColumnOrThrow(twoClusters(100, 3))
+    const params = right(Mixture.fit(normalFamily, data, { k: 2, init: start })).params
+    const wide = { ...data, d: 2, n: 50 }
+    expect(E.isLeft(Mixture.bootstrap(normalFamily, data, params, { replicates: 1 }))).toBe(true)
+    expect(E.isLeft(Mixture.standardErrors(normalFamily, wide, params))).toBe(true)
+    const nan = { ...data, values: Float64Array.from(data.values, (x, i) => (i === 7 ? Number.NaN : x)) }
+    expect(E.isLeft(Mixture.standardErrors(normalFamily, nan, params))).toBe(true)
+  })
+})

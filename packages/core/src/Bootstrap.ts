@@ -58,8 +58,8 @@ export interface BootstrapResult {
 /**
  * Bootstrap standard errors of `fitted` (see the module comment).
  *
- * @returns `Right(BootstrapResult)`, or `Left(InvalidOptions)` for fewer than 2 replicates, or the
- *   first refit's error when more than half of the refits fail.
+ * @returns `Right(BootstrapResult)`, or `Left(InvalidOptions)` for fewer than 2 replicates or a seed
+ *   that is not a finite number, or the first refit's error when more than half of the refits fail.
  * @example
  * ```ts
  * import { Bootstrap, Rng } from '@emkit/core'
@@ -78,7 +78,10 @@ export interface BootstrapResult {
 export const bootstrap = <D, P>(fitted: P, options: BootstrapOptions<D, P>): E.Either<EmError, BootstrapResult> => {
   const b = options.replicates ?? DEFAULT_REPLICATES
   if (!Number.isInteger(b) || b < 2) return E.left(invalidOptions('replicates', `replicates must be an integer ≥ 2, got ${String(b)}`))
-  const rng = seeded(options.seed ?? 0)
+  const seed = options.seed ?? 0
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    return E.left(invalidOptions('seed', `seed must be a finite number, got ${String(seed)}`))
+  const rng = seeded(seed)
   const vectors: Float64Array[] = []
   let firstError: EmError | undefined
   for (let r = 0; r < b; r++) {

@@ -12,6 +12,7 @@
  */
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
+import { check as checkDataset } from '../Dataset.js'
 import type { EmError, SingularInformation } from '../Errors.js'
 import { EmException, invalidOptions } from '../Errors.js'
 import type { ComponentFamily } from '../Family.js'
@@ -93,6 +94,10 @@ export const observedInformation = <C, S>(
     return E.left(
       invalidOptions('standardErrors', `the ${family.name} family gives no derivatives, so no observed information; use the bootstrap`),
     )
+  const checked = checkDataset(data)
+  if (E.isLeft(checked)) return checked
+  const supported = family.checkData(data)
+  if (E.isLeft(supported)) return supported
   const valid = validateParams(family, params.components.length, data.d, params, true)
   if (E.isLeft(valid)) return valid
   const k = params.components.length
@@ -298,6 +303,9 @@ export const standardErrors = <C, S>(
       for (let t = 0; t < p; t++) v += jv[r * p + t]! * jacobian[c * p + t]!
       covariance[r * m + c] = covariance[c * m + r] = v
     }
+  // A Right never holds a non-finite number: an information this close to singular is reported as such.
+  if (!covariance.every(Number.isFinite))
+    return E.left(singular('the covariance of the estimates is not finite: the information is numerically singular'))
   return E.right(fromCovariance(family, params, covariance, 'observed'))
 }
 
