@@ -1,10 +1,21 @@
 import { Dataset, Datasets, Mixture } from '@emkit/core'
 import * as Exponential from '@emkit/exponential'
 import * as Gaussian from '@emkit/gaussian'
+import * as Multinomial from '@emkit/multinomial'
 import { describe, expect, it } from 'vitest'
 import type { AnyFamily } from './Families.js'
 import { ellipse, principalComponents } from './Geometry.js'
-import { componentGeometry, densitySpec, renderSvg, scatterSpec, selectSpec, traceSpec, competitiveRange, thinRows } from './Plots.js'
+import {
+  componentGeometry,
+  dataSpec,
+  densitySpec,
+  renderSvg,
+  scatterSpec,
+  selectSpec,
+  traceSpec,
+  competitiveRange,
+  thinRows,
+} from './Plots.js'
 
 const close = (a: number, b: number, rtol = 1e-9, atol = 1e-12): boolean => Math.abs(a - b) <= atol + rtol * Math.abs(b)
 type Layer = { data: { values: Array<Record<string, number | string>> }; mark: { type: string } }
@@ -102,14 +113,55 @@ describe('plot specifications', () => {
     centres!.data.values.forEach((c, j) => expect([c['x'], c['y']]).toEqual(json[j]!['mean']))
   })
 
-  it('d > 2: projects onto two principal components and labels the axes with explained variance', () => {
+  it('3 ≤ d ≤ 6: a scatter-plot matrix, one panel per ordered pair of columns, axes named by column', () => {
     const rows = Array.from({ length: 120 }, (_, i) => [i % 2 === 0 ? 0 : 5, Math.sin(i), Math.cos(i * 1.7), (i % 7) / 7])
     const data = Dataset.fromRowsOrThrow(rows)
     const { family, fit } = gaussianFit('diag', data, 2)
     const spec = scatterSpec({ family, params: fit.params, data, columns: ['a', 'b', 'c', 'd'], trace: fit.trace, title: 't' })
+    const grid = (spec['vconcat'] as Array<{ hconcat: Array<Record<string, unknown>> }>).map((r) => r.hconcat)
+    expect(grid).toHaveLength(4)
+    const panels = grid.flat().filter((p) => p['layer'] !== undefined) as Array<{
+      layer: Array<{ encoding: { x: { title: string }; y: { title: string } } }>
+    }>
+    expect(panels).toHaveLength(12)
+    expect(panels.map((p) => `${p.layer[0]!.encoding.y.title}/${p.layer[0]!.encoding.x.title}`)).toContain('a/b')
+    expect((spec['title'] as { subtitle: string }).subtitle).toBe('scatter-plot matrix of 4 columns')
+  })
+
+  it('d > 6: projects the standardised data onto two principal components and labels the axes with explained variance', () => {
+    // Column 0 in large units would dominate an unscaled PCA; standardised, every column counts.
+    const rows = Array.from({ length: 120 }, (_, i) => [
+      1000 * Math.sin(i),
+      ...Array.from({ length: 6 }, (_, c) => (i % 2) * 3 + Math.cos(i * (c + 1))),
+    ])
+    const data = Dataset.fromRowsOrThrow(rows)
+    const { family, fit } = gaussianFit('diag', data, 2)
+    const spec = scatterSpec({
+      family,
+      params: fit.params,
+      data,
+      columns: ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
+      trace: fit.trace,
+      title: 't',
+    })
     const layer = (spec['layer'] as Array<{ encoding: { x: { title: string } } }>)[0]!
     expect(layer.encoding.x.title).toMatch(/^PC1 \(\d+\.\d% of variance\)$/)
-    expect((spec['title'] as { subtitle: string }).subtitle).toBe('first two principal components of 4 columns')
+    const share = Number(/\((\d+\.\d)%/.exec(layer.encoding.x.title)![1])
+    expect(share).toBeLessThan(90)
+    expect((spec['title'] as { subtitle: string }).subtitle).toBe('first two principal components of 7 standardised columns')
+  })
+
+  it("multinomial fits are drawn as bars of each component's category probabilities", () => {
+    const rows = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? [6, 2, 1, 1] : [1, 1, 3, 5]))
+    const data = Dataset.fromRowsOrThrow(rows)
+    const family = Multinomial.family() as unknown as AnyFamily
+    const fit = Mixture.fitOrThrow(family, data, { k: 2, seed: 1 })
+    const spec = dataSpec({ family, params: fit.params, data, columns: ['a', 'b', 'c', 'd'], trace: fit.trace, title: 't' })
+    expect((spec['mark'] as { type: string }).type).toBe('bar')
+    const values = (spec['data'] as { values: Array<{ category: string; probability: number }> }).values
+    expect(values).toHaveLength(8)
+    const total = values.slice(0, 4).reduce((s, v) => s + v.probability, 0)
+    expect(Math.abs(total - 1)).toBeLessThan(1e-12)
   })
 
   it('trace and select specifications carry their data', () => {

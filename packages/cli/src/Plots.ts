@@ -197,34 +197,36 @@ export const densitySpec = (input: ModelPlotInput, evenPoints = 240): VlSpec => 
   }
 }
 
-/**
- * The 2-D picture (or, for d > 2, on the first two principal components): points coloured by most
- * likely component, component centres, and 1σ / 2σ ellipses for Gaussian components.
- *
- * @category Plots
- * @since 0.1.0
- */
-export const scatterSpec = (input: ModelPlotInput): VlSpec => {
-  const { family, params, data } = input
+/** How a panel maps rows and covariances onto its two axes. */
+interface Plane {
+  readonly toPlane: (x: ArrayLike<number>) => number[]
+  readonly covPlane: (c: number[][]) => number[][]
+  readonly xTitle: string
+  readonly yTitle: string
+}
+
+/** The plane of two coordinates a and b. */
+const pairPlane = (a: number, b: number, columns: readonly string[]): Plane => ({
+  toPlane: (x) => [x[a]!, x[b]!],
+  covPlane: (c) => [
+    [c[a]![a]!, c[a]![b]!],
+    [c[b]![a]!, c[b]![b]!],
+  ],
+  xTitle: columns[a] ?? `x${a + 1}`,
+  yTitle: columns[b] ?? `x${b + 1}`,
+})
+
+/** One scatter panel: points by most likely component, centres, and 1σ / 2σ ellipses for Gaussians. */
+const panel = (
+  input: ModelPlotInput,
+  labels: ArrayLike<number>,
+  geometry: ReadonlyArray<{ centre: number[]; covariance?: number[][] }>,
+  plane: Plane,
+  size: { width: number; height: number; point: number },
+): VlSpec => {
+  const { params, data } = input
   const k = params.components.length
-  const labels = Mixture.predictOrThrow(family, params, data)
-  const geometry = componentGeometry(input)
-  let xTitle = input.columns[0] ?? 'x1'
-  let yTitle = input.columns[1] ?? 'x2'
-  let toPlane = (x: ArrayLike<number>): number[] => [x[0]!, x[1]!]
-  let covPlane = (c: number[][]): number[][] => [
-    [c[0]![0]!, c[0]![1]!],
-    [c[1]![0]!, c[1]![1]!],
-  ]
-  let subtitle = ''
-  if (data.d > 2) {
-    const pca = principalComponents(data.values, data.n, data.d, 2)
-    toPlane = (x) => project(x, pca.mean, pca.directions)
-    covPlane = (c) => projectCovariance(c, pca.directions)
-    xTitle = `PC1 (${(100 * pca.explained[0]!).toFixed(1)}% of variance)`
-    yTitle = `PC2 (${(100 * pca.explained[1]!).toFixed(1)}% of variance)`
-    subtitle = `first two principal components of ${data.d} columns`
-  }
+  const { toPlane, covPlane, xTitle, yTitle } = plane
   const points: Array<Record<string, unknown>> = []
   for (let i = 0; i < data.n; i++) {
     const [x, y] = toPlane(data.values.subarray(i * data.d, (i + 1) * data.d))
@@ -248,7 +250,7 @@ export const scatterSpec = (input: ModelPlotInput): VlSpec => {
   const layers: VlSpec[] = [
     {
       data: { values: points },
-      mark: { type: 'point', filled: true, size: 22, opacity: 0.65 },
+      mark: { type: 'point', filled: true, size: size.point, opacity: 0.65 },
       encoding: {
         x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
         y: { field: 'y', type: 'quantitative', title: yTitle, scale: { zero: false } },
@@ -291,9 +293,96 @@ export const scatterSpec = (input: ModelPlotInput): VlSpec => {
       tooltip: [{ field: 'component' }, { field: 'weight', format: '.3f' }],
     },
   })
-  const title: Record<string, unknown> = { text: `${input.title}: data by most likely component` }
-  if (subtitle !== '') title['subtitle'] = subtitle
-  return { title, width: WIDTH, height: HEIGHT, layer: layers }
+  return { width: size.width, height: size.height, layer: layers }
+}
+
+/**
+ * The data by most likely component, with each component's centre and, for Gaussians, its 1σ and 2σ
+ * ellipses: the two columns when d = 2, a scatter-plot matrix of every pair of columns for
+ * 3 ≤ d ≤ 6 (as mclust's pairs plot; at most 2 000 rows drawn in it), and beyond, the first two
+ * principal components of the standardised data (every column divided by its standard deviation, so
+ * that no column dominates by its unit).
+ *
+ * @category Plots
+ * @since 0.1.0
+ */
+export const scatterSpec = (input: ModelPlotInput): VlSpec => {
+  const { family, params, data } = input
+  const labels = Mixture.predictOrThrow(family, params, data)
+  const geometry = componentGeometry(input)
+  const title = `${input.title}: data by most likely component`
+  if (data.d === 2)
+    return { title, ...panel(input, labels, geometry, pairPlane(0, 1, input.columns), { width: WIDTH, height: HEIGHT, point: 22 }) }
+  if (data.d <= MATRIX_MAX_D) {
+    const drawn = thinRows(data, MATRIX_POINTS, 0)
+    const drawnLabels = drawn === data ? labels : Mixture.predictOrThrow(family, params, drawn)
+    const side = Math.max(110, Math.floor(560 / data.d))
+    const rows: VlSpec[] = []
+    for (let r = 0; r < data.d; r++) {
+      const row: VlSpec[] = []
+      for (let c = 0; c < data.d; c++) {
+        if (r === c) {
+          row.push({
+            width: side,
+            height: side,
+            data: { values: [{ name: input.columns[r] ?? `x${r + 1}` }] },
+            mark: { type: 'text', fontSize: 13, fontWeight: 'bold' },
+            encoding: { text: { field: 'name' } },
+          })
+        } else {
+          row.push(
+            panel({ ...input, data: drawn }, drawnLabels, geometry, pairPlane(c, r, input.columns), {
+              width: side,
+              height: side,
+              point: 8,
+            }),
+          )
+        }
+      }
+      rows.push({ hconcat: row })
+    }
+    const note = drawn.n < data.n ? `; ${drawn.n} of ${data.n} rows drawn` : ''
+    return {
+      title: { text: title, subtitle: `scatter-plot matrix of ${data.d} columns${note}` },
+      vconcat: rows,
+      resolve: { legend: { color: 'shared' } },
+    }
+  }
+  // Standardise, then project on the first two principal components.
+  const { mean: m, variance } = columnMoments(data)
+  const sd = Array.from(variance, (v) => Math.sqrt(v) || 1)
+  const z = new Float64Array(data.n * data.d)
+  for (let i = 0; i < data.n; i++) for (let c = 0; c < data.d; c++) z[i * data.d + c] = (data.values[i * data.d + c]! - m[c]!) / sd[c]!
+  const pca = principalComponents(z, data.n, data.d, 2)
+  const standard = (x: ArrayLike<number>): number[] => Array.from({ length: data.d }, (_, c) => (x[c]! - m[c]!) / sd[c]!)
+  const plane: Plane = {
+    toPlane: (x) => project(standard(x), pca.mean, pca.directions),
+    covPlane: (cov) =>
+      projectCovariance(
+        cov.map((row, a) => row.map((v, b) => v / (sd[a]! * sd[b]!))),
+        pca.directions,
+      ),
+    xTitle: `PC1 (${(100 * pca.explained[0]!).toFixed(1)}% of variance)`,
+    yTitle: `PC2 (${(100 * pca.explained[1]!).toFixed(1)}% of variance)`,
+  }
+  return {
+    title: { text: title, subtitle: `first two principal components of ${data.d} standardised columns` },
+    ...panel(input, labels, geometry, plane, { width: WIDTH, height: HEIGHT, point: 22 }),
+  }
+}
+
+/** The largest d drawn as a scatter-plot matrix (beyond: principal components). */
+const MATRIX_MAX_D = 6
+/** The most rows a scatter-plot matrix draws (in every panel). */
+const MATRIX_POINTS = 2000
+
+const columnMoments = (data: Dataset): { mean: Float64Array; variance: Float64Array } => {
+  const { n, d, values } = data
+  const mean = new Float64Array(d)
+  const variance = new Float64Array(d)
+  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c] = mean[c]! + values[i * d + c]! / n
+  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) variance[c] = variance[c]! + (values[i * d + c]! - mean[c]!) ** 2 / n
+  return { mean, variance }
 }
 
 /**
@@ -303,7 +392,8 @@ export const scatterSpec = (input: ModelPlotInput): VlSpec => {
  * @category Plots
  * @since 0.1.0
  */
-export const dataSpec = (input: ModelPlotInput): VlSpec => (input.data.d === 1 ? densitySpec(input) : scatterSpec(input))
+export const dataSpec = (input: ModelPlotInput): VlSpec =>
+  input.family.name === 'multinomial' ? barsSpec(input) : input.data.d === 1 ? densitySpec(input) : scatterSpec(input)
 
 /**
  * The most points a picture draws: larger data are drawn as a uniform sample of this many rows
@@ -339,6 +429,43 @@ export const thinRows = (data: Dataset, max: number, seed: number): Dataset => {
   const out = new Float64Array(max * d)
   rows.forEach((r, i) => out.set(values.subarray(r * d, (r + 1) * d), i * d))
   return { n: max, d, values: out, ...(data.columns === undefined ? {} : { columns: data.columns }) }
+}
+
+/**
+ * A multinomial fit as what people read from it: per component, bars of its category probabilities
+ * (categories along x, the components side by side, each labelled with its weight).
+ *
+ * @category Plots
+ * @since 0.3.0
+ */
+export const barsSpec = (input: ModelPlotInput): VlSpec => {
+  const { family, params } = input
+  const k = params.components.length
+  const values: Array<Record<string, unknown>> = []
+  family.toJSON(params.components).forEach((c, j) => {
+    const p = c['probabilities']
+    if (!isNumberArray(p)) return
+    p.forEach((probability, v) =>
+      values.push({ category: input.columns[v] ?? `x${v + 1}`, probability, component: componentName(j), weight: params.weights[j]! }),
+    )
+  })
+  return {
+    title: {
+      text: `${input.title}: category probabilities by component`,
+      subtitle: params.weights.length > 0 ? `weights ${Array.from(params.weights, (w) => w.toFixed(3)).join(', ')}` : '',
+    },
+    width: Math.max(WIDTH, 18 * k * (values.length / Math.max(1, k))),
+    height: HEIGHT,
+    data: { values },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'category', type: 'nominal', title: 'category', sort: null },
+      xOffset: { field: 'component', type: 'nominal' },
+      y: { field: 'probability', type: 'quantitative', title: 'probability' },
+      color: colour(k),
+      tooltip: [{ field: 'component' }, { field: 'category' }, { field: 'probability', format: '.4f' }, { field: 'weight', format: '.3f' }],
+    },
+  }
 }
 
 /**

@@ -151,7 +151,7 @@ describe('emkit fit', () => {
     expect(json.components[0].covariance).toHaveLength(4)
     const svg = read(`iris.${cov}.svg`)
     expect(svg.startsWith('<svg')).toBe(true)
-    expect(svg).toContain('first two principal components of 4 columns')
+    expect(svg).toContain('scatter-plot matrix of 4 columns')
     expect(svg).toContain('log-likelihood per iteration')
   })
 
@@ -190,7 +190,7 @@ describe('emkit fit', () => {
     expect(json).toMatchObject({ family: 'multinomial', dimension: 4 })
     const big = json.components.map((c: { probabilities: number[] }) => Math.max(...c.probabilities))
     for (const p of big) expect(p).toBeGreaterThan(0.6)
-    expect(read('counts.html')).toContain('first two principal components of 4 columns')
+    expect(read('counts.html')).toContain('category probabilities by component')
   })
 
   it('--columns picks columns by name', () => {

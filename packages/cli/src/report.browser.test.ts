@@ -4,7 +4,7 @@
  * keeps a screenshot under test-artifacts/. Skipped, with a message, where no Chromium is installed.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -74,6 +74,42 @@ describe.skipIf(CHROMIUM === undefined)('HTML report in headless Chromium', () =
       mkdirSync(artifacts, { recursive: true })
       await page.screenshot({ path: join(artifacts, `${name}-report.png`), fullPage: true })
       expect(existsSync(join(artifacts, `${name}-report.png`))).toBe(true)
+    } finally {
+      await browser.close()
+    }
+  })
+})
+
+describe.skipIf(CHROMIUM === undefined)('pictures by dimension and family in headless Chromium', () => {
+  const iris = join(here, '..', 'fixtures', 'datasets', 'iris.csv')
+  const galaxies = join(here, '..', 'fixtures', 'datasets', 'galaxies.csv')
+  it.each([
+    // 4 columns: a scatter-plot matrix, 12 panels of 150 points (+ 3 centres each).
+    ['iris-matrix', ['fit', iris, '--k', '3', '--plot', 'p.svg', '--quiet'], 'g.mark-symbol path', 12 * 153],
+    // 1-D over the data's range: histogram bars and the component curves.
+    ['galaxies-density', ['fit', galaxies, '--k', '4', '--plot', 'p.svg', '--quiet'], 'g.mark-rect path', 10],
+    // Multinomial: bars of category probabilities, k × V of them.
+    ['multinomial-bars', ['fit', 'counts.csv', '--family', 'multinomial', '--k', '2', '--plot', 'p.svg', '--quiet'], 'g.mark-rect path', 8],
+  ])('%s renders with no console errors, its marks present', async (name, args, selector, atLeast) => {
+    const { chromium } = await import('playwright-core')
+    const work = mkdtempSync(join(tmpdir(), 'emkit-browser-'))
+    const counts = ['a,b,c,d', ...Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? '6,2,1,1' : '1,1,3,5'))]
+    writeFileSync(join(work, 'counts.csv'), counts.join('\n') + '\n')
+    const r = spawnSync(process.execPath, [join(here, '..', 'bin', 'emkit.js'), ...args], { cwd: work, encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    const browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } })
+      const errors: string[] = []
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text())
+      })
+      page.on('pageerror', (e) => errors.push(e.message))
+      await page.goto(pathToFileURL(join(work, 'p.svg')).href, { waitUntil: 'load' })
+      expect(errors).toEqual([])
+      expect(await page.locator(selector).count()).toBeGreaterThanOrEqual(atLeast)
+      mkdirSync(artifacts, { recursive: true })
+      await page.screenshot({ path: join(artifacts, `${name}.png`) })
     } finally {
       await browser.close()
     }

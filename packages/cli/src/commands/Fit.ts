@@ -348,11 +348,15 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
         [
           {
             heading:
-              shape.d === 1
-                ? 'Data and mixture density'
-                : shape.d === 2
-                  ? 'Data by most likely component'
-                  : 'Data on the first two principal components',
+              family.name === 'multinomial'
+                ? 'Category probabilities by component'
+                : shape.d === 1
+                  ? 'Data and mixture density'
+                  : shape.d === 2
+                    ? 'Data by most likely component'
+                    : shape.d <= 6
+                      ? 'Data: every pair of columns'
+                      : 'Data on the first two principal components (standardised)',
             spec: dataSpec(input),
           },
           { heading: 'Log-likelihood per iteration', spec: traceSpec(fit.trace) },
