@@ -40,10 +40,14 @@ export const program = (io: Io, registry: Registry = defaultRegistry): Command =
   return root
 }
 
+/** A note line written by a sub-command (`emkit <command>: note: …`). */
+const NOTE = /^emkit [a-z]+: note: /
+
 /**
  * Runs the command on `argv` (the arguments after `emkit`) and returns the exit code. Never throws
  * for a user mistake: usage errors (exit 2) and bad data, models or fits (exit 1) are one line on
- * `io.stderr`.
+ * `io.stderr`. Notes about the input (row names skipped, a delimiter detected, …) are written only
+ * when the command succeeds.
  *
  * @example
  * ```ts
@@ -53,9 +57,14 @@ export const program = (io: Io, registry: Registry = defaultRegistry): Command =
  * @since 0.1.0
  */
 export const run = async (argv: readonly string[], io: Io = processIo(), registry: Registry = defaultRegistry): Promise<number> => {
-  const cmd = program(io, registry)
+  // Notes ("emkit fit: note: …") are held back and written once the command has succeeded: a run
+  // that fails says why in one line, as the contract promises, not after a note about its input.
+  const notes: string[] = []
+  const held: Io = { ...io, stderr: (text) => (NOTE.test(text) ? void notes.push(text) : io.stderr(text)) }
+  const cmd = program(held, registry)
   try {
     await cmd.parseAsync([...argv], { from: 'user' })
+    for (const note of notes) io.stderr(note)
     return 0
   } catch (e) {
     if (e instanceof CliFailure) {
