@@ -593,7 +593,11 @@ const caught = (e: unknown): E.Either<EmError, never> => {
  * @category Fitting
  * @since 0.1.0
  */
-export const fit = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, options: FitOptions<D, P>): E.Either<EmError, Fit<P>> => {
+export const fit = <D, P, Q>(model: LoopModel<D, P, Q>, data: D, givenOptions: FitOptions<D, P>): E.Either<EmError, Fit<P>> => {
+  // A snapshot of the options, read once (a throwing getter or Proxy is InvalidOptions, not a throw).
+  const read = Validate.record('options', givenOptions)
+  if (E.isLeft(read)) return read
+  const options = read.right as FitOptions<D, P>
   try {
     const run = program<D, P, Q>(model, data, options)
     let reply: Reply<P, Q> = undefined
@@ -674,7 +678,13 @@ export interface Iteration<P> extends AsyncIterable<Step<P>> {
  * @category Fitting
  * @since 0.2.0
  */
-export const iterate = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, options: AsyncFitOptions<D, P>): Iteration<P> => {
+export const iterate = <D, P, Q>(model: AsyncModel<D, P, Q>, data: D, givenOptions: AsyncFitOptions<D, P>): Iteration<P> => {
+  const read = Validate.record('options', givenOptions)
+  if (E.isLeft(read)) {
+    const left: E.Either<EmError, Fit<P>> = read
+    return { result: Promise.resolve(left), [Symbol.asyncIterator]: async function* () {} }
+  }
+  const options = read.right as AsyncFitOptions<D, P>
   let settle!: (r: E.Either<EmError, Fit<P>>) => void
   let fail!: (e: unknown) => void
   const result = new Promise<E.Either<EmError, Fit<P>>>((resolve, reject) => {

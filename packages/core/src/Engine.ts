@@ -187,8 +187,8 @@ export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Sync
  * @since 0.2.0
  */
 export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, threads: number): E.Either<EmError, SyncEngine<C, S>> => {
-  if (!Number.isInteger(threads) || threads < 1)
-    return E.left(invalidOptions('workers', `workers must be an integer ≥ 1, got ${Validate.show(threads)}`))
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WORKERS)
+    return E.left(invalidOptions('workers', `workers must be an integer in 1 … ${MAX_WORKERS}, got ${Validate.show(threads)}`))
   const t = Math.min(threads, data.n)
   if (t === 1) return E.right(memory(family, data))
   if (family.worker === undefined)
@@ -236,6 +236,16 @@ export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, thre
 export const AUTO_WORKERS_WORK = 2_000_000
 
 /**
+ * The most threads a fit may ask for: 256. Each is a worker started for the fit (tens of
+ * milliseconds and a few MiB each); a larger `workers`, which no machine's cores justify, is
+ * `InvalidOptions` rather than thousands of workers started.
+ *
+ * @category Engines
+ * @since 0.2.0
+ */
+export const MAX_WORKERS = 256
+
+/**
  * Resolves a `workers` option into a thread count: an integer ≥ 1 as given, or `'auto'` (and
  * `undefined`): every core when the family has a worker recipe, worker threads can run here and the
  * work n·k·(d² + 3d)/2 is at least {@link AUTO_WORKERS_WORK}; else 1.
@@ -251,12 +261,20 @@ export const resolveWorkers = <C, S>(
   k: number,
   workers: unknown,
 ): E.Either<EmError, number> => {
+  for (const [name, v] of [
+    ['n', n],
+    ['d', d],
+    ['k', k],
+  ] as const) {
+    const ok = Validate.integer(name, v, { min: 0 })
+    if (E.isLeft(ok)) return ok
+  }
   if (workers === undefined || workers === 'auto') {
     const work = (n * k * (d * d + 3 * d)) / 2
     return E.right(family.worker !== undefined && threadsUnavailable() === undefined && work >= AUTO_WORKERS_WORK ? cores() : 1)
   }
-  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
-    return E.left(invalidOptions('workers', `workers must be an integer ≥ 1 or 'auto', got ${Validate.show(workers)}`))
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    return E.left(invalidOptions('workers', `workers must be an integer in 1 … ${MAX_WORKERS} or 'auto', got ${Validate.show(workers)}`))
   }
   if (workers > 1 && family.worker === undefined) {
     return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${workers} threads`))
