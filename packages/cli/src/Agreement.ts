@@ -14,7 +14,7 @@
  * The agreement of k clusters with known classes.
  *
  * @category Reports
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface Agreement {
   /** The adjusted Rand index. */
@@ -40,7 +40,7 @@ const pairs = (m: number): number => (m * (m - 1)) / 2
  * Agreement.agreement(['a', 'a', 'b', 'b'], [1, 1, 0, 0], 2).ari // 1
  * ```
  * @category Reports
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const agreement = (truth: readonly string[], labels: ArrayLike<number>, k: number): Agreement => {
   const n = truth.length
@@ -79,7 +79,7 @@ export const agreement = (truth: readonly string[], labels: ArrayLike<number>, k
  *
  * @param column the truth column's name.
  * @category Reports
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const agreementLines = (a: Agreement, column: string): string[] => {
   const k = a.confusion[0]?.length ?? 0

@@ -16,7 +16,7 @@ import type { AnyFamily } from './Families.js'
  * The per-column mean and variance (divided by n) of a data set.
  *
  * @category Model selection
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const dataScale = (data: Dataset): DataScale => {
   const { n, d, values } = data
@@ -40,7 +40,7 @@ export const dataScale = (data: Dataset): DataScale => {
  *
  * @returns the 0-based component and one line saying why.
  * @category Model selection
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const degenerateComponent = (
   family: AnyFamily,
@@ -60,7 +60,7 @@ export const degenerateComponent = (
  * (k − 1 of them): what BIC counts.
  *
  * @category Model selection
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const freeParameters = (family: AnyFamily, d: number, k: number): number => family.freeParameters(d, k) + k - 1
 
@@ -69,7 +69,7 @@ export const freeParameters = (family: AnyFamily, d: number, k: number): number 
  * than rows (the likelihood is then unbounded or the fit not identified), or k > n.
  *
  * @category Model selection
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const tooManyParameters = (family: AnyFamily, n: number, d: number, k: number): string | undefined => {
   if (k > n) return `k = ${k} components but only ${n} rows`

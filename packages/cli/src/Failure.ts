@@ -107,7 +107,7 @@ export const readFailure = (path: string, what: string, e: unknown): CliError =>
  * (`file: message`), for `E.mapLeft`.
  *
  * @category Errors
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const modelOnData =
   (path: string) =>

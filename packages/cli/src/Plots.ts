@@ -400,7 +400,7 @@ export const dataSpec = (input: ModelPlotInput): VlSpec =>
  * (the picture says so), which keeps an SVG or HTML picture near 1–2 MB and quick to render.
  *
  * @category Plots
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const PLOT_POINTS = 10_000
 
@@ -413,7 +413,7 @@ export const PLOT_POINTS = 10_000
  * const drawn = Plots.thinRows(data, 1000, 0) // drawn.n === Math.min(data.n, 1000)
  * ```
  * @category Plots
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const thinRows = (data: Dataset, max: number, seed: number): Dataset => {
   const { n, d, values } = data
@@ -436,7 +436,7 @@ export const thinRows = (data: Dataset, max: number, seed: number): Dataset => {
  * (categories along x, the components side by side, each labelled with its weight).
  *
  * @category Plots
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const barsSpec = (input: ModelPlotInput): VlSpec => {
   const { family, params } = input
@@ -512,7 +512,7 @@ export interface SelectPoint {
  *
  * @returns `[low, high]`, or `undefined` when no value is finite.
  * @category Plots
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const competitiveRange = (values: readonly number[]): [number, number] | undefined => {
   const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b)

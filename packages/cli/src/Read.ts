@@ -40,7 +40,7 @@ import { CliFailure, dataError, readFailure, usageError } from './Failure.js'
  * (missing-data EM) is accepted by the command line but not available yet.
  *
  * @category Data
- * @since 0.3.0
+ * @since 0.2.0
  */
 export type Missing = 'error' | 'drop' | 'em'
 
@@ -48,7 +48,7 @@ export type Missing = 'error' | 'drop' | 'em'
  * How to read a data file; every field is optional and detected when absent.
  *
  * @category Data
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface ReadOptions {
   /** Read only these columns, by header name, in this order (`--columns`). Default: every numeric column. */
@@ -76,7 +76,7 @@ export interface ReadOptions {
  * `truth` was named, and notes for the user (a skipped row-name or text column, dropped rows).
  *
  * @category Data
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface DataRead {
   /** The columns read, as doubles (n × d, row-major), with each row's line in the file. */
@@ -169,7 +169,7 @@ const numeric = (s: string, decimal: '.' | ','): boolean => {
  * // layout.delimiter ';', layout.decimal ',', layout.header true, layout.rowNames 0
  * ```
  * @category Data
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const detectLayout = (
   text: string,
@@ -446,7 +446,7 @@ const spoolStdin = async (stdin: () => NodeJS.ReadableStream): Promise<{ path: s
  * const { table, truth, notes } = await Read.readData('iris.csv', { columns: ['Petal.Length', 'Petal.Width'], truth: 'Species' })
  * ```
  * @category Data
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const readData = async (path: string, options: ReadOptions = {}): Promise<DataRead> => {
   const file = path === '-' ? 'standard input' : path

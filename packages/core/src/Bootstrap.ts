@@ -13,14 +13,14 @@ import { invalidOptions } from './Errors.js'
 import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
 
-/** Default number of bootstrap replicates: 999, as mclust's `MclustBootstrap`. @category Fitting @since 0.3.0 */
+/** Default number of bootstrap replicates: 999, as mclust's `MclustBootstrap`. @category Fitting @since 0.2.0 */
 export const DEFAULT_REPLICATES = 999
 
 /**
  * What {@link bootstrap} needs of a model.
  *
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface BootstrapOptions<D, P> {
   /** One bootstrap data set, drawn with `rng`. */
@@ -42,7 +42,7 @@ export interface BootstrapOptions<D, P> {
  * their covariance matrix.
  *
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface BootstrapResult {
   /** Replicates whose refit succeeded (the others are dropped). */
@@ -73,7 +73,7 @@ export interface BootstrapResult {
  * })
  * ```
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const bootstrap = <D, P>(fitted: P, options: BootstrapOptions<D, P>): E.Either<EmError, BootstrapResult> => {
   const b = options.replicates ?? DEFAULT_REPLICATES

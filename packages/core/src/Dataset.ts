@@ -270,7 +270,7 @@ export const fromMatrix = (m: MatrixLike, options?: DatasetOptions): E.Either<Em
  *
  * @returns `Right(data)`, or `Left(InvalidData)` naming the row and column at fault.
  * @category Data
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const check = (data: Dataset): E.Either<EmError, Dataset> =>
   guarded(() => {

@@ -108,7 +108,7 @@ export interface EngineFailure {
  * parameter with the smallest pivot (e.g. `"weights/1"`, `"components/0/free/3"`).
  *
  * @category Errors
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface SingularInformation {
   readonly _tag: 'SingularInformation'

@@ -114,7 +114,7 @@ export interface ComponentFamily<C, S> {
    * covariance with its diagonal on the log scale, log rates, log-ratios of probabilities), so that
    * SQUAREM's extrapolated points stay admissible (`Em.fit` with `accelerate: 'squarem'`).
    *
-   * @since 0.3.0
+   * @since 0.2.0
    */
   toUnconstrained?(components: readonly C[]): Float64Array
   /**
@@ -122,14 +122,14 @@ export interface ComponentFamily<C, S> {
    * entries held at a boundary, e.g. a probability 0). `Left` when the vector gives no admissible
    * components (non-finite entries, a covariance that is not positive definite in floating point).
    *
-   * @since 0.3.0
+   * @since 0.2.0
    */
   fromUnconstrained?(vector: Float64Array, like: readonly C[]): E.Either<EmError, C[]>
   /**
    * Optional: the first and second derivatives of the log-density with respect to the components'
    * free natural parameters, which the observed information (`Mixture.standardErrors`) needs.
    *
-   * @since 0.3.0
+   * @since 0.2.0
    */
   derivatives?(components: readonly C[]): Derivatives
   /**
@@ -160,7 +160,7 @@ export interface ComponentFamily<C, S> {
    * @param component - the fitted component.
    * @param support - the rows' worth of weight it holds: n·πⱼ (a count of rows, not a fraction).
    * @param scale - the data's per-coordinate scale ({@link DataScale}).
-   * @since 0.3.0
+   * @since 0.2.0
    */
   degenerate?(component: C, support: number, scale: DataScale): string | undefined
 }
@@ -171,7 +171,7 @@ export interface ComponentFamily<C, S> {
  * by n) of every column.
  *
  * @category Families
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface DataScale {
   /** The number of rows n. */
@@ -189,7 +189,7 @@ export interface DataScale {
  * length `size` (so that parameters shared by components, e.g. a tied covariance, appear once).
  *
  * @category Families
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface Derivatives {
   /** The number of free parameters of the k components together (the family's `freeParameters(d, k)`). */

@@ -95,7 +95,7 @@ export interface StepContext<P> {
  * factor with a log diagonal for a covariance, log rates).
  *
  * @category Model
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface Unconstrained<P> {
   /** θ as a flat vector of real numbers (finite for parameters inside the parameter space). */

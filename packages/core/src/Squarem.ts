@@ -20,11 +20,11 @@
  * `'squarem'` (SQUAREM S3, see the module comment).
  *
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export type Acceleration = 'none' | 'squarem'
 
-/** The acceleration schemes, for validation. @category Fitting @since 0.3.0 */
+/** The acceleration schemes, for validation. @category Fitting @since 0.2.0 */
 export const ACCELERATIONS: readonly Acceleration[] = ['none', 'squarem']
 
 /**
@@ -33,7 +33,7 @@ export const ACCELERATIONS: readonly Acceleration[] = ['none', 'squarem']
  * reaches it.
  *
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface StepBounds {
   /** Lower bound of α (the package's `step.min0`); default 1, so a step is never shorter than two EM steps. */
@@ -44,7 +44,7 @@ export interface StepBounds {
   readonly mstep: number
 }
 
-/** Default {@link StepBounds} (those of the R package SQUAREM). @category Fitting @since 0.3.0 */
+/** Default {@link StepBounds} (those of the R package SQUAREM). @category Fitting @since 0.2.0 */
 export const DEFAULT_STEP_BOUNDS: StepBounds = { stepMin: 1, stepMax0: 1, mstep: 4 }
 
 /** Below this |α − 1| the extrapolated point is not stabilised by an extra EM step (as `squarem1`). */
@@ -102,14 +102,14 @@ export const extrapolate = (
  *   fires only when the estimated rate is in [0, 1).
  *
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export type StoppingRule = 'loglik' | 'parameters' | 'aitken'
 
-/** The stopping rules, for validation. @category Fitting @since 0.3.0 */
+/** The stopping rules, for validation. @category Fitting @since 0.2.0 */
 export const STOPPING_RULES: readonly StoppingRule[] = ['loglik', 'parameters', 'aitken']
 
-/** ε of the relative parameter change |Δθ| / (|θ| + ε): 1e-10, so that an entry held at 0 (a diagonal covariance's off-diagonal) counts as unchanged. @category Fitting @since 0.3.0 */
+/** ε of the relative parameter change |Δθ| / (|θ| + ε): 1e-10, so that an entry held at 0 (a diagonal covariance's off-diagonal) counts as unchanged. @category Fitting @since 0.2.0 */
 export const PARAMETER_EPSILON = 1e-10
 
 /**
@@ -123,7 +123,7 @@ export const PARAMETER_EPSILON = 1e-10
  * Squarem.relativeChange(Float64Array.of(10, 0.5), Float64Array.of(10.001, 0.5)) // ≈ 1e-4 (0.001 / 10.001)
  * ```
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const relativeChange = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   if (a.length !== b.length) return Infinity
@@ -149,7 +149,7 @@ export const relativeChange = (a: ArrayLike<number>, b: ArrayLike<number>): numb
  * Squarem.aitken([-10, -5, -2.5]) // { rate: 0.5, limit: 0 }
  * ```
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const aitken = (trace: readonly number[]): { readonly rate?: number; readonly limit?: number } => {
   const m = trace.length

@@ -18,7 +18,7 @@ import { EmException, invalidData, invalidModel, invalidOptions } from './Errors
  * Larger data are read in blocks through a `RowSource` and fitted on the stream engine.
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const MAX_VALUES = 2 ** 30
 
@@ -29,7 +29,7 @@ export const MAX_VALUES = 2 ** 30
  * estimates do not change when every weight is multiplied by the same factor).
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const MAX_TOTAL_WEIGHT = 2 ** 53
 
@@ -37,7 +37,7 @@ export const MAX_TOTAL_WEIGHT = 2 ** 53
  * The deepest nesting of arrays and objects a model JSON value may have (the format needs 4).
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const MAX_JSON_DEPTH = 32
 
@@ -46,7 +46,7 @@ export const MAX_JSON_DEPTH = 32
  * 2²⁴ ≈ 1.7·10⁷ (a 4096-dimensional full-covariance component has 1.7·10⁷ entries).
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const MAX_JSON_NODES = 2 ** 24
 
@@ -67,7 +67,7 @@ const clip = (s: string): string => (s.length > MAX_SHOWN ? `${s.slice(0, MAX_SH
  * Validate.show([[[1]]])           // 'an array of length 1'
  * ```
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const show = (value: unknown): string => {
   try {
@@ -103,7 +103,7 @@ export const show = (value: unknown): string => {
  * Bounds on a number option; all optional. `min`/`max` are inclusive, `above`/`below` exclusive.
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface NumberBounds {
   readonly min?: number
@@ -138,7 +138,7 @@ const inBounds = (x: number, b: NumberBounds): boolean =>
  * Validate.number('tolerance', -1, { min: 0 })   // Left: "tolerance must be a finite number ≥ 0, got -1"
  * ```
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const number = (option: string, value: unknown, bounds: NumberBounds = {}): E.Either<InvalidOptions, number> =>
   typeof value === 'number' && Number.isFinite(value) && inBounds(value, bounds)
@@ -155,7 +155,7 @@ export const number = (option: string, value: unknown, bounds: NumberBounds = {}
  * Validate.integer('k', 2.5, { min: 1 }) // Left: "k must be an integer ≥ 1, got 2.5"
  * ```
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const integer = (option: string, value: unknown, bounds: NumberBounds = {}): E.Either<InvalidOptions, number> =>
   typeof value === 'number' && Number.isSafeInteger(value) && inBounds(value, bounds)
@@ -171,7 +171,7 @@ export const integer = (option: string, value: unknown, bounds: NumberBounds = {
  * Validate.oneOf('collapse', 'drop', ['reseed', 'drop', 'error']) // Right('drop')
  * ```
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const oneOf = <T extends string>(option: string, value: unknown, values: readonly T[]): E.Either<InvalidOptions, T> =>
   typeof value === 'string' && (values as readonly string[]).includes(value)
@@ -187,7 +187,7 @@ export const oneOf = <T extends string>(option: string, value: unknown, values: 
  * const restarts = Validate.optional(given.restarts, 1, (v) => Validate.integer('restarts', v, { min: 1 }))
  * ```
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const optional = <T, L>(value: unknown, fallback: T, check: (value: unknown) => E.Either<L, T>): E.Either<L, T> =>
   value === undefined ? E.right(fallback) : check(value)
@@ -197,7 +197,7 @@ export const optional = <T, L>(value: unknown, fallback: T, check: (value: unkno
  * types say is an object but a JavaScript caller may pass as anything.
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
 
@@ -206,7 +206,7 @@ export const isObject = (value: unknown): value is object => typeof value === 'o
  *
  * @returns `Right(value)`, or `Left(InvalidOptions)` naming the first missing method.
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const methods = <T>(option: string, value: unknown, names: readonly string[]): E.Either<InvalidOptions, T> => {
   try {
@@ -226,7 +226,7 @@ export const methods = <T>(option: string, value: unknown, names: readonly strin
  *
  * @returns `Right(value)`, or `Left(InvalidOptions)`.
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const callback = <T>(option: string, value: unknown): E.Either<InvalidOptions, T> =>
   typeof value === 'function' ? E.right(value as T) : E.left(invalidOptions(option, `${option} must be a function, got ${show(value)}`))
@@ -236,7 +236,7 @@ export const callback = <T>(option: string, value: unknown): E.Either<InvalidOpt
  *
  * @returns `Right(options)`, or `Left(InvalidOptions)` (option `'options'`).
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const record = <T extends object>(option: string, value: T | undefined): E.Either<InvalidOptions, Partial<T>> => {
   if (value === undefined) return E.right({})
@@ -256,7 +256,7 @@ export const record = <T extends object>(option: string, value: T | undefined): 
  * the computation, so that emkit's own bugs are not disguised as bad input.
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const guard = <A>(f: () => E.Either<EmError, A>, onThrow: (message: string) => EmError): E.Either<EmError, A> => {
   try {
@@ -273,7 +273,7 @@ export const guard = <A>(f: () => E.Either<EmError, A>, onThrow: (message: strin
  *
  * @returns `Right(count)`, or `Left(InvalidData)`.
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const count = (what: string, value: unknown): E.Either<InvalidData, number> =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
@@ -286,7 +286,7 @@ export const count = (what: string, value: unknown): E.Either<InvalidData, numbe
  *
  * @returns `Right([n, d])`, or `Left(InvalidData)` naming the count at fault or the size.
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const shape = (n: unknown, d: unknown): E.Either<InvalidData, readonly [number, number]> => {
   const rows = count('the number of rows', n)
@@ -309,7 +309,7 @@ export const shape = (n: unknown, d: unknown): E.Either<InvalidData, readonly [n
  *
  * @returns `Right(value)` with its length, or `Left(InvalidData)` naming `what`.
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const arrayLike = (
   what: string,
@@ -331,7 +331,7 @@ export const arrayLike = (
  * line and bounded (200 characters) for an error message.
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const thrown = (e: unknown): string => {
   try {
@@ -350,7 +350,7 @@ export const thrown = (e: unknown): string => {
  *
  * @returns `Right(undefined)`, or `Left(InvalidModel)` naming the path where the limit was crossed.
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const jsonBounds = (value: unknown): E.Either<InvalidModel, void> => {
   const stack: { readonly node: unknown; readonly depth: number; readonly path: string }[] = [{ node: value, depth: 0, path: '' }]
@@ -381,7 +381,7 @@ export const jsonBounds = (value: unknown): E.Either<InvalidModel, void> => {
  * throwing internals (or a caller's `…OrThrow` code) and the `Either` promise of the API.
  *
  * @category Validation
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const attempt = <A>(f: () => E.Either<EmError, A>): E.Either<EmError, A> => {
   try {

@@ -345,7 +345,7 @@ const show = (x: number): string => (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6 ? 
  * covariance pools every component).
  *
  * @category Components
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const minimumSupport = (covariance: CovarianceType, d: number): number =>
   covariance === 'full' ? d + 1 : covariance === 'tied' ? 1 : 2
@@ -356,7 +356,7 @@ export const minimumSupport = (covariance: CovarianceType, d: number): number =>
  * under 0.1% of the data's: a spike, not a tight cluster).
  *
  * @category Components
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const DEGENERATE_RELATIVE_VARIANCE = 1e-6
 
@@ -378,7 +378,7 @@ export const DEGENERATE_RELATIVE_VARIANCE = 1e-6
  * Gaussian.degenerate(fit.params.components[0]!, 272 * fit.params.weights[0]!, scale, 'full') // undefined
  * ```
  * @category Components
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const degenerate = (
   c: Component,

@@ -32,7 +32,7 @@ import { assertReport, describe, runLaw, violated } from './Report.js'
  * The names of the acceleration laws, in the order they run.
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const ACCELERATION_LAWS = ['acceleratedNonDecreasing', 'acceleratedFixedPoint', 'acceleratedSameOptimum'] as const
 
@@ -40,7 +40,7 @@ export const ACCELERATION_LAWS = ['acceleratedNonDecreasing', 'acceleratedFixedP
  * One of {@link ACCELERATION_LAWS}.
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export type AccelerationLaw = (typeof ACCELERATION_LAWS)[number]
 
@@ -48,7 +48,7 @@ export type AccelerationLaw = (typeof ACCELERATION_LAWS)[number]
  * What each acceleration law states (used in reports).
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const ACCELERATION_STATEMENTS: Readonly<Record<AccelerationLaw, string>> = {
   acceleratedNonDecreasing: 'a SQUAREM run never lowers log p(X | θ) by more than 1e-10·(1 + |ℓ|) between accepted steps',
@@ -61,7 +61,7 @@ export const ACCELERATION_STATEMENTS: Readonly<Record<AccelerationLaw, string>> 
  * Options of {@link checkAcceleration}.
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface AccelerationLawsConfig<D, P, Q> {
   /** The model under test; it must provide `unconstrained`. */
@@ -96,7 +96,7 @@ export interface AccelerationLawsConfig<D, P, Q> {
  * const report = AccelerationLaws.checkAcceleration({ model: Mixture.model(family, 2), cases, parameters: { numRuns: 5 } })
  * ```
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const checkAcceleration = <D, P, Q>(config: AccelerationLawsConfig<D, P, Q>): LawReport => {
   const { model } = config
@@ -169,6 +169,6 @@ export const checkAcceleration = <D, P, Q>(config: AccelerationLawsConfig<D, P, 
  * Throwing twin of {@link checkAcceleration}: throws a {@link Report.LawError} when a law fails.
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const assertAcceleration = <D, P, Q>(config: AccelerationLawsConfig<D, P, Q>): LawReport => assertReport(checkAcceleration(config))

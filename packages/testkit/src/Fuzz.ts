@@ -21,7 +21,7 @@ import fc from 'fast-check'
  * One function under fuzzing.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface Target<T> {
   /** A name for the report, e.g. `'Mixture.predictProba'`. */
@@ -46,7 +46,7 @@ export interface Target<T> {
  * const t = Fuzz.target({ name: 'fromColumn', input: Hostile.rows(), call: (xs) => Dataset.fromColumn(xs as number[]) })
  * ```
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const target = <T>(t: Target<T>): Target<unknown> => t as unknown as Target<unknown>
 
@@ -54,7 +54,7 @@ export const target = <T>(t: Target<T>): Target<unknown> => t as unknown as Targ
  * Options of {@link run}.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface RunOptions {
   /** Cases per target. Default 100. */
@@ -79,7 +79,7 @@ export interface RunOptions {
  * A failing case: its outcome, a description of the input (cut at 300 characters) and what went wrong.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface Failure {
   readonly outcome: string
@@ -91,7 +91,7 @@ export interface Failure {
  * What one target did.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface TargetReport {
   readonly name: string
@@ -109,7 +109,7 @@ export interface TargetReport {
  * The outcomes that are failures.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const FAILURES: readonly string[] = ['escaped', 'nonFinite', 'invalid', 'badError', 'overBudget']
 
@@ -118,7 +118,7 @@ export const FAILURES: readonly string[] = ['escaped', 'nonFinite', 'invalid', '
  * iteratively; at most 10⁷ numbers looked at), returning its path, or `undefined`.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const findNonFinite = (value: unknown): string | undefined => {
   const stack: Array<[unknown, string]> = [[value, '']]
@@ -151,7 +151,7 @@ export const findNonFinite = (value: unknown): string | undefined => {
  * summing to 1 within `tolerance` (default 1e-9): a message for the first bad row, or `undefined`.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const checkProbabilityRows = (p: ArrayLike<number>, k: number, tolerance = 1e-9): string | undefined => {
   if (k < 1 || p.length % k !== 0) return `length ${p.length} is not a whole number of rows of ${k}`
@@ -252,7 +252,7 @@ const memoryInUse = (): number | undefined => {
  * console.log(Fuzz.format(reports))
  * ```
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const run = async (targets: ReadonlyArray<Target<unknown>>, options: RunOptions = {}): Promise<TargetReport[]> => {
   const runs = options.runs ?? 100
@@ -309,7 +309,7 @@ export const run = async (targets: ReadonlyArray<Target<unknown>>, options: RunO
  * errors, cases over budget).
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const failureCount = (reports: readonly TargetReport[]): number =>
   reports.reduce((s, r) => s + FAILURES.reduce((t, f) => t + (r.outcomes[f] ?? 0), 0), 0)
@@ -319,7 +319,7 @@ export const failureCount = (reports: readonly TargetReport[]): number =>
  * case; then the failures kept, with their inputs.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const format = (reports: readonly TargetReport[]): string => {
   const lines: string[] = []

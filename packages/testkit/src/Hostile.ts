@@ -19,7 +19,7 @@ import type { Dataset } from '@emkit/core'
  * ±Infinity, 2⁵³ ± 1, and ordinary values.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const extremeNumber = (): fc.Arbitrary<number> =>
   fc.oneof(
@@ -47,7 +47,7 @@ export const extremeNumber = (): fc.Arbitrary<number> =>
  * frozen objects, a `Proxy` that throws on every access, a getter that throws, and very long strings.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const anything = (): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -97,7 +97,7 @@ const throwingGetter = (): object =>
  * type, or ordinary.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const count = (): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -114,7 +114,7 @@ const smallCount = (): fc.Arbitrary<unknown> =>
  * `null` rows, empty, or valid (values from {@link extremeNumber}).
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const rows = (): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -131,7 +131,7 @@ export const rows = (): fc.Arbitrary<unknown> =>
  * hostile input). `get` never allocates, so a fuzz case costs only what the function under test spends.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const matrixLike = (): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -163,7 +163,7 @@ export const matrixLike = (): fc.Arbitrary<unknown> =>
  * Options of {@link dataset}.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface DatasetOptions {
   /** Columns d, or an arbitrary of them. Default 1 … 3. */
@@ -181,7 +181,7 @@ export interface DatasetOptions {
  * ordinary data. With `counts`, values are non-negative integers up to 10¹⁵.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const dataset = (options: DatasetOptions = {}): fc.Arbitrary<Dataset.Dataset> => {
   const dims = options.dimension ?? fc.integer({ min: 1, max: 3 })
@@ -228,7 +228,7 @@ export const dataset = (options: DatasetOptions = {}): fc.Arbitrary<Dataset.Data
  *
  * @param valid - for each option name, an arbitrary of values the API should accept.
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const options = (valid: Readonly<Record<string, fc.Arbitrary<unknown>>>): fc.Arbitrary<unknown> => {
   const fields = Object.fromEntries(
@@ -250,7 +250,7 @@ export const options = (valid: Readonly<Record<string, fc.Arbitrary<unknown>>>):
  *
  * @param valid - a valid model JSON value (e.g. `Mixture.toJSON` of a fitted model, parsed).
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const modelJson = (valid: unknown): fc.Arbitrary<unknown> => {
   const paths = jsonPaths(valid)
@@ -301,7 +301,7 @@ const replaceAt = (value: unknown, path: readonly string[], replacement: unknown
  * parameters — and the valid parameters themselves.
  *
  * @category Fuzzing
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const params = <P extends { readonly weights: Float64Array; readonly components: readonly unknown[] }>(
   valid: P,

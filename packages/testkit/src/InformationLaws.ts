@@ -23,7 +23,7 @@ import { assertReport, describe, runLaw, violated } from './Report.js'
  * What the information law states (used in reports).
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const INFORMATION_STATEMENT =
   'at a fitted θ̂, −∇²ℓ from Mixture.observedInformation and the standard errors from it equal the Richardson-extrapolated finite differences within tolerance'
@@ -32,7 +32,7 @@ export const INFORMATION_STATEMENT =
  * Options of {@link checkInformation}.
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface InformationLawConfig<C, S> {
   /** The family under test; it must provide `derivatives`. */
@@ -155,7 +155,7 @@ const standardErrorsOf = (information: Float64Array, jacobian: Float64Array, p: 
  * const report = InformationLaws.checkInformation({ family, cases, parameters: { numRuns: 3 } })
  * ```
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const checkInformation = <C, S>(config: InformationLawConfig<C, S>): LawReport => {
   const { family } = config
@@ -206,6 +206,6 @@ export const checkInformation = <C, S>(config: InformationLawConfig<C, S>): LawR
  * Throwing twin of {@link checkInformation}: throws a {@link Report.LawError} when the law fails.
  *
  * @category Laws
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const assertInformation = <C, S>(config: InformationLawConfig<C, S>): LawReport => assertReport(checkInformation(config))

@@ -23,7 +23,7 @@ import type { Params } from './Types.js'
  * Options of {@link bootstrap}.
  *
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface MixtureBootstrapOptions {
   /** `'nonparametric'` (default): n rows drawn with replacement (sample weights travel with their rows); `'parametric'`: n rows drawn from θ̂. */
@@ -116,7 +116,7 @@ export const align = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, re
  * const se = Mixture.bootstrap(family, Datasets.faithful, fitted.params, { replicates: 50 })
  * ```
  * @category Fitting
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const bootstrap = <C, S>(
   family: ComponentFamily<C, S>,

@@ -102,7 +102,7 @@ export const criteria = <C, S>(family: ComponentFamily<C, S>, data: Dataset, par
  *
  * @throws {@link EmException} with the error {@link criteria} returns.
  * @category Model selection
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const criteriaOrThrow = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Criteria => {
   const r = criteria(family, data, params)

@@ -29,11 +29,11 @@ export interface FitSummary {
   readonly trace: readonly number[]
   readonly bic: number
   readonly aic: number
-  /** E-steps (passes over the data) the fit used, rejected accelerated steps included. @since 0.3.0 */
+  /** E-steps (passes over the data) the fit used, rejected accelerated steps included. @since 0.2.0 */
   readonly evaluations?: number
-  /** Standard errors shaped like the parameters (`Mixture.withStandardErrors`). @since 0.3.0 */
+  /** Standard errors shaped like the parameters (`Mixture.withStandardErrors`). @since 0.2.0 */
   readonly standardErrors?: { readonly weights: readonly number[]; readonly components: ReadonlyArray<Record<string, unknown>> }
-  /** How `standardErrors` were computed: `observed` | `bootstrap`. @since 0.3.0 */
+  /** How `standardErrors` were computed: `observed` | `bootstrap`. @since 0.2.0 */
   readonly standardErrorMethod?: 'observed' | 'bootstrap'
 }
 

@@ -52,7 +52,7 @@ const modelDimension = <C, S>(family: ComponentFamily<C, S>, params: Params<C>):
  *
  * @returns the checked dataset, or the first error.
  * @category Prediction
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const checkPrediction = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): E.Either<EmError, Dataset> =>
   Validate.attempt(() => {
@@ -109,7 +109,7 @@ export const responsibilities = <C, S>(
  *
  * @throws {@link EmException} with the error {@link responsibilities} returns.
  * @category Mixture
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const responsibilitiesOrThrow = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Responsibilities =>
   orThrow(responsibilities(family, data, params))
@@ -258,7 +258,7 @@ export const sample = <C, S>(
  *
  * @throws {@link EmException} with the error {@link predictProba} returns.
  * @category Prediction
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const predictProbaOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): Float64Array =>
   orThrow(predictProba(family, params, data))
@@ -268,7 +268,7 @@ export const predictProbaOrThrow = <C, S>(family: ComponentFamily<C, S>, params:
  *
  * @throws {@link EmException} with the error {@link predict} returns.
  * @category Prediction
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const predictOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): Int32Array =>
   orThrow(predict(family, params, data))
@@ -278,7 +278,7 @@ export const predictOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Para
  *
  * @throws {@link EmException} with the error {@link scoreSamples} returns.
  * @category Prediction
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const scoreSamplesOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): Float64Array =>
   orThrow(scoreSamples(family, params, data))
@@ -288,7 +288,7 @@ export const scoreSamplesOrThrow = <C, S>(family: ComponentFamily<C, S>, params:
  *
  * @throws {@link EmException} with the error {@link score} returns.
  * @category Prediction
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const scoreOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): number =>
   orThrow(score(family, params, data))
@@ -298,7 +298,7 @@ export const scoreOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Params
  *
  * @throws {@link EmException} with the error {@link logLikelihood} returns.
  * @category Prediction
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const logLikelihoodOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): number =>
   orThrow(logLikelihood(family, params, data))
@@ -308,7 +308,7 @@ export const logLikelihoodOrThrow = <C, S>(family: ComponentFamily<C, S>, params
  *
  * @throws {@link EmException} with the error {@link sample} returns.
  * @category Sampling
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const sampleOrThrow = <C, S>(
   family: ComponentFamily<C, S>,

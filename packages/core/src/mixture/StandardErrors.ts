@@ -26,7 +26,7 @@ import type { Params } from './Types.js'
  * `'bootstrap'` (the spread of refits on resampled data).
  *
  * @category Parameters
- * @since 0.3.0
+ * @since 0.2.0
  */
 export type StandardErrorMethod = 'observed' | 'bootstrap'
 
@@ -34,7 +34,7 @@ export type StandardErrorMethod = 'observed' | 'bootstrap'
  * Standard errors of every parameter of a mixture, and the covariance matrix of the estimates.
  *
  * @category Parameters
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface StandardErrors {
   /** How they were computed. */
@@ -55,7 +55,7 @@ export interface StandardErrors {
  * The observed information at θ in the free parameters, and the map to the displayed ones.
  *
  * @category Parameters
- * @since 0.3.0
+ * @since 0.2.0
  */
 export interface Information {
   /** p: the number of free parameters, (k − 1) weights then the family's. */
@@ -83,7 +83,7 @@ const singular = (message: string, parameter?: string): SingularInformation =>
  * const info = Mixture.observedInformation(family, Datasets.faithful, fitted.params) // Right({ size: 11, … })
  * ```
  * @category Parameters
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const observedInformation = <C, S>(
   family: ComponentFamily<C, S>,
@@ -275,7 +275,7 @@ export const fromCovariance = <C, S>(
  * if (E.isRight(se)) console.log(se.right.weights, se.right.components[0])
  * ```
  * @category Parameters
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const standardErrors = <C, S>(
   family: ComponentFamily<C, S>,
@@ -314,7 +314,7 @@ export const standardErrors = <C, S>(
  *
  * @throws {@link EmException} with the typed error.
  * @category Parameters
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const standardErrorsOrThrow = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): StandardErrors => {
   const r = standardErrors(family, data, params)
@@ -337,7 +337,7 @@ const reshape = (json: unknown, values: Float64Array, at: { t: number }): unknow
  * (a family's JSON fields hold its `toVector` entries in the same order).
  *
  * @category JSON
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const standardErrorsJSON = <C, S>(
   family: ComponentFamily<C, S>,
@@ -361,7 +361,7 @@ export const standardErrorsJSON = <C, S>(
  * const json = Mixture.withStandardErrors(family, Mixture.toJSON(family, fitted.params, fitted), fitted.params, se)
  * ```
  * @category JSON
- * @since 0.3.0
+ * @since 0.2.0
  */
 export const withStandardErrors = <C, S>(
   family: ComponentFamily<C, S>,
