@@ -3,29 +3,14 @@
  * with the exponential family: an unknown init method, and rows outside the support (negative
  * values) given to prediction, scoring and criteria — `Left(InvalidData)` naming the row and column.
  */
-import { either as E } from 'fp-ts'
+import type { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import type { EmError } from '@emkit/core'
 import { Dataset, Mixture } from '@emkit/core'
+import { Fuzz } from '@emkit/testkit'
 import * as Exponential from './index.js'
 
-const MAX_MESSAGE = 400
-
-const leftOf = <A>(r: E.Either<EmError, A>, tag: EmError['_tag']): EmError => {
-  if (E.isRight(r)) throw new Error(`expected Left(${tag}), got a Right`)
-  expect(r.left._tag, r.left.message).toBe(tag)
-  expect(r.left.message.length).toBeGreaterThan(0)
-  expect(r.left.message.length).toBeLessThanOrEqual(MAX_MESSAGE)
-  return r.left
-}
-
-const noThrow = <A>(f: () => A): A => {
-  try {
-    return f()
-  } catch (e) {
-    throw new Error(`escaped throw: ${e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : String(e)}`, { cause: e })
-  }
-}
+const { leftOf, noThrow } = Fuzz
 
 const family = Exponential.family()
 const lifetimes = Dataset.fromColumnOrThrow([0.2, 0.05, 0.4, 9.5, 0.1, 14.2, 6.8, 0.3, 0.15, 11.1])

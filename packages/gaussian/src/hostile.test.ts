@@ -4,31 +4,16 @@
  * `_tag`, the row, column or option named, a bounded message) or a finite, normalised result.
  * The family-independent kinds are in `packages/core/src/hostile.test.ts`.
  */
-import { either as E } from 'fp-ts'
+import type { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import type { Dataset as DatasetNs, EmError } from '@emkit/core'
 import { Dataset, Datasets, Mixture, Rng } from '@emkit/core'
+import { Fuzz } from '@emkit/testkit'
 import * as Gaussian from './index.js'
 import { right } from './test/helpers.js'
 
-/** Error messages are one line for a person: never the serialisation of an unbounded input. */
-const MAX_MESSAGE = 400
-
-const leftOf = <A>(r: E.Either<EmError, A>, tag: EmError['_tag']): EmError => {
-  if (E.isRight(r)) throw new Error(`expected Left(${tag}), got a Right`)
-  expect(r.left._tag, r.left.message).toBe(tag)
-  expect(r.left.message.length).toBeGreaterThan(0)
-  expect(r.left.message.length).toBeLessThanOrEqual(MAX_MESSAGE)
-  return r.left
-}
-
-const noThrow = <A>(f: () => A): A => {
-  try {
-    return f()
-  } catch (e) {
-    throw new Error(`escaped throw: ${e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : String(e)}`, { cause: e })
-  }
-}
+/** Typed Lefts with one-line bounded messages, and no escaped throws (the testkit's regression helpers). */
+const { leftOf, noThrow } = Fuzz
 
 /** Every row of a row-major n × k matrix is finite, in [0, 1], and sums to 1. */
 const expectProbabilityRows = (p: Float64Array, k: number): void => {

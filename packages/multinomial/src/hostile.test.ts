@@ -8,25 +8,10 @@ import { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import type { EmError } from '@emkit/core'
 import { Dataset, Mixture } from '@emkit/core'
+import { Fuzz } from '@emkit/testkit'
 import * as Multinomial from './index.js'
 
-const MAX_MESSAGE = 400
-
-const leftOf = <A>(r: E.Either<EmError, A>, tag: EmError['_tag']): EmError => {
-  if (E.isRight(r)) throw new Error(`expected Left(${tag}), got a Right`)
-  expect(r.left._tag, r.left.message).toBe(tag)
-  expect(r.left.message.length).toBeGreaterThan(0)
-  expect(r.left.message.length).toBeLessThanOrEqual(MAX_MESSAGE)
-  return r.left
-}
-
-const noThrow = <A>(f: () => A): A => {
-  try {
-    return f()
-  } catch (e) {
-    throw new Error(`escaped throw: ${e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : String(e)}`, { cause: e })
-  }
-}
+const { leftOf, noThrow } = Fuzz
 
 const right = <A>(r: E.Either<EmError, A>): A => {
   if (E.isLeft(r)) throw new Error(`unexpected Left: ${r.left._tag}: ${r.left.message}`)

@@ -305,6 +305,53 @@ export const run = async (targets: ReadonlyArray<Target<unknown>>, options: RunO
 }
 
 /**
+ * For a regression test of a fuzz finding: the `Left` of `result`, checked to carry the typed error
+ * `tag` with a one-line message of 1 … `maxMessage` characters; throws an `Error` saying what was
+ * found instead (a `Right`, another tag, an unbounded or multi-line message). Framework-agnostic:
+ * any test runner reports the thrown error.
+ *
+ * @example
+ * ```ts
+ * const e = Fuzz.leftOf(Dataset.fromRows([[1], [2, 3]]), 'InvalidData')
+ * e.message // 'row 1 has 2 values, expected 1 like row 0 (ragged rows)'
+ * ```
+ * @category Fuzzing
+ * @since 0.2.0
+ */
+export const leftOf = <E extends { readonly _tag: string; readonly message: string }, A>(
+  result: { readonly _tag: 'Left'; readonly left: E } | { readonly _tag: 'Right'; readonly right: A },
+  tag: E['_tag'],
+  maxMessage = 400,
+): E => {
+  if (result._tag === 'Right') throw new Error(`expected Left(${tag}), got a Right`)
+  const e = result.left
+  if (e._tag !== tag) throw new Error(`expected Left(${tag}), got Left(${e._tag}): ${e.message.slice(0, 200)}`)
+  const bad = badMessage(e.message) ?? (e.message.length > maxMessage ? `message of ${e.message.length} characters` : undefined)
+  if (bad !== undefined) throw new Error(`Left(${tag}) with a ${bad}`)
+  return e
+}
+
+/**
+ * For a regression test: runs `f` and returns its result; an exception it throws is rethrown as
+ * an `Error` that says an exception escaped (with the original as `cause`), so a test failure reads
+ * as a broken promise rather than as an unexplained crash.
+ *
+ * @example
+ * ```ts
+ * const r = Fuzz.noThrow(() => Dataset.fromRows(null as never)) // Left(InvalidData), not a TypeError
+ * ```
+ * @category Fuzzing
+ * @since 0.2.0
+ */
+export const noThrow = <A>(f: () => A): A => {
+  try {
+    return f()
+  } catch (e) {
+    throw new Error(`escaped throw: ${e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : describeInput(e)}`, { cause: e })
+  }
+}
+
+/**
  * The number of failing cases in reports (escaped throws, non-finite values, failed checks, bad
  * errors, cases over budget).
  *
