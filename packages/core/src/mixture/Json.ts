@@ -6,7 +6,6 @@
  */
 import { either as E } from 'fp-ts'
 import type { EmError } from '../Errors.js'
-import * as Validate from '../Validate.js'
 import { jsonBounds, show } from '../Validate.js'
 import { EmException, invalidModel } from '../Errors.js'
 import { validateParams } from './Model.js'
@@ -69,13 +68,8 @@ export const FORMAT = 'emkit.mixture/v1'
  * @since 0.1.0
  */
 export const toJSON = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, fitted?: MixtureFit<C>): ModelJson => {
-  const d = Validate.attempt(() => {
-    const first = Validate.isObject(params) && Array.isArray(params.components) ? (params.components[0] as C | undefined) : undefined
-    return first === undefined
-      ? validateParams(family, 1, 1, params, false)
-      : validateParams(family, Number.MAX_SAFE_INTEGER, family.dimension(first), params, false)
-  })
-  if (E.isLeft(d)) throw new EmException(d.left)
+  const valid = validateParams(family, Number.MAX_SAFE_INTEGER, undefined, params, false)
+  if (E.isLeft(valid)) throw new EmException(valid.left)
   const out: Record<string, unknown> = { format: FORMAT, family: family.name }
   for (const [key, value] of Object.entries(family.variant)) out[key] = value
   out['dimension'] = family.dimension(params.components[0]!)

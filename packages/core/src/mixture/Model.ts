@@ -238,12 +238,13 @@ export const countParameters = <C, S>(family: ComponentFamily<C, S>, params: Par
 /**
  * Checks parameters for a k-component model in dimension d. With `exact`, the parameters must have
  * exactly k components (a caller's start); without, at most k (a fit whose collapse policy dropped
- * components carries on with fewer).
+ * components carries on with fewer). With `d` undefined, the dimension is the first component's
+ * (parameters checked on their own: prediction, sampling, serialisation).
  */
 export const validateParams = <C, S>(
   family: ComponentFamily<C, S>,
   k: number,
-  d: number,
+  d: number | undefined,
   params: Params<C>,
   exact: boolean,
 ): E.Either<EmError, Params<C>> =>
@@ -255,7 +256,7 @@ export const validateParams = <C, S>(
 const validateParamsOf = <C, S>(
   family: ComponentFamily<C, S>,
   k: number,
-  d: number,
+  given: number | undefined,
   params: Params<C>,
   exact: boolean,
 ): E.Either<EmError, Params<C>> => {
@@ -279,9 +280,15 @@ const validateParamsOf = <C, S>(
   }
   if (Math.abs(s - 1) > 1e-9 * kk) return E.left(invalidParameters(`mixing weights sum to ${s}, not 1`, undefined, 'weights'))
   try {
+    const d = given ?? family.dimension(params.components[0]!)
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 1)
+      return E.left(invalidParameters(`the ${family.name} family reports dimension ${show(d)} for component 0`, 0))
     for (let j = 0; j < kk; j++) {
       const dj = family.dimension(params.components[j]!)
-      if (dj !== d) return E.left(invalidParameters(`component ${j} has dimension ${show(dj)} but the data have ${d} columns`, j))
+      if (dj !== d) {
+        const against = given === undefined ? `component 0 has ${d}` : `the data have ${d} columns`
+        return E.left(invalidParameters(`component ${j} has dimension ${show(dj)} but ${against}`, j))
+      }
     }
     const v = family.validate(params.components, d)
     if (E.isLeft(v)) return v

@@ -15,12 +15,12 @@ import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import { check as checkDataset, totalWeight } from '../Dataset.js'
 import type { EmError } from '../Errors.js'
-import { EmException, invalidData, invalidOptions, invalidParameters } from '../Errors.js'
+import { EmException, invalidData, invalidOptions } from '../Errors.js'
 import type { ComponentFamily } from '../Family.js'
 import type { Rng } from '../Rng.js'
 import { seeded } from '../Rng.js'
 import * as Validate from '../Validate.js'
-import { show, thrown } from '../Validate.js'
+import { show } from '../Validate.js'
 import { countParameters, posteriorOf, validateParams } from './Model.js'
 import type { Params, Responsibilities } from './Types.js'
 
@@ -29,22 +29,8 @@ const orThrow = <A>(r: E.Either<EmError, A>): A => {
   return r.right
 }
 
-/** The dimension of the parameters' first component, read defensively (hand-made parameters must give a `Left`, never a throw). */
-const modelDimension = <C, S>(family: ComponentFamily<C, S>, params: Params<C>): E.Either<EmError, number> => {
-  if (!Validate.isObject(params))
-    return E.left(invalidParameters(`the parameters must be an object with weights and components, got ${show(params)}`))
-  const comps = Validate.arrayLike('components', params.components)
-  if (E.isLeft(comps)) return E.left(invalidParameters(comps.left.message, undefined, 'components'))
-  if (comps.right.length === 0) return E.left(invalidParameters('a mixture needs at least one component', undefined, 'components'))
-  try {
-    const d = family.dimension(comps.right.value[0] as C)
-    return typeof d === 'number' && Number.isSafeInteger(d) && d >= 1
-      ? E.right(d)
-      : E.left(invalidParameters(`the ${family.name} family reports dimension ${show(d)} for component 0`, 0))
-  } catch (e) {
-    return E.left(invalidParameters(`component 0 is not a ${family.name} component: ${thrown(e)}`, 0, 'components/0'))
-  }
-}
+/** The dimension of parameters `validateParams` has accepted: their first component's. */
+const dimensionOf = <C, S>(family: ComponentFamily<C, S>, params: Params<C>): number => family.dimension(params.components[0]!)
 
 /**
  * The checks every prediction runs once: the dataset (shape, finite values, weights), the
@@ -58,16 +44,15 @@ export const checkPrediction = <C, S>(family: ComponentFamily<C, S>, params: Par
   Validate.attempt(() => {
     const ds = checkDataset(data)
     if (E.isLeft(ds)) return ds
-    const d = modelDimension(family, params)
-    if (E.isLeft(d)) return d
-    if (d.right !== data.d)
+    const ok = validateParams(family, Number.MAX_SAFE_INTEGER, undefined, params, false)
+    if (E.isLeft(ok)) return ok
+    const d = dimensionOf(family, params)
+    if (d !== data.d)
       return E.left(
         invalidData(
-          `the data have ${data.d} column${data.d === 1 ? '' : 's'} but the model has dimension ${d.right}; give the columns the model was fitted on`,
+          `the data have ${data.d} column${data.d === 1 ? '' : 's'} but the model has dimension ${d}; give the columns the model was fitted on`,
         ),
       )
-    const ok = validateParams(family, Number.MAX_SAFE_INTEGER, data.d, params, false)
-    if (E.isLeft(ok)) return ok
     return family.checkData(data)
   })
 
@@ -203,7 +188,7 @@ export const logLikelihood = <C, S>(family: ComponentFamily<C, S>, params: Param
  * @since 0.1.0
  */
 export const freeParameters = <C, S>(family: ComponentFamily<C, S>, params: Params<C>): E.Either<EmError, number> =>
-  E.map(() => countParameters(family, params))(modelDimension(family, params))
+  E.map(() => countParameters(family, params))(validateParams(family, Number.MAX_SAFE_INTEGER, undefined, params, false))
 
 /**
  * n draws from the mixture: values (n × d, row-major) and the component of each draw.
@@ -222,11 +207,10 @@ export const sample = <C, S>(
 ): E.Either<EmError, { values: Float64Array; labels: Int32Array; d: number }> =>
   Validate.guard(
     () => {
-      const d = modelDimension(family, params)
-      if (E.isLeft(d)) return d
-      const ok = validateParams(family, Number.MAX_SAFE_INTEGER, d.right, params, false)
+      const ok = validateParams(family, Number.MAX_SAFE_INTEGER, undefined, params, false)
       if (E.isLeft(ok)) return ok
-      const count = Validate.integer('n', n, { min: 0, max: Math.floor(Validate.MAX_VALUES / d.right) })
+      const d = dimensionOf(family, params)
+      const count = Validate.integer('n', n, { min: 0, max: Math.floor(Validate.MAX_VALUES / d) })
       if (E.isLeft(count)) return count
       let r: Rng
       if (typeof rng === 'number') {
@@ -235,7 +219,7 @@ export const sample = <C, S>(
         r = seeded(seed.right)
       } else if (Validate.isObject(rng) && typeof (rng as { uniform?: unknown }).uniform === 'function') r = rng
       else return E.left(invalidOptions('rng', `rng must be a seed (a finite number) or an Rng, got ${show(rng)}`))
-      const values = new Float64Array(count.right * d.right)
+      const values = new Float64Array(count.right * d)
       const labels = new Int32Array(count.right)
       const k = params.components.length
       for (let i = 0; i < count.right; i++) {
@@ -246,9 +230,9 @@ export const sample = <C, S>(
           j++
         }
         labels[i] = j
-        family.sample(params.components[j]!, r, values, i * d.right)
+        family.sample(params.components[j]!, r, values, i * d)
       }
-      return E.right({ values, labels, d: d.right })
+      return E.right({ values, labels, d })
     },
     (m) => invalidOptions('rng', `the parameters or the random stream could not be read: ${m}`),
   )
