@@ -31,6 +31,15 @@ export interface Dataset {
   readonly sampleWeights?: Float64Array
   /** Optional column names (length d). */
   readonly columns?: readonly string[]
+  /**
+   * Optional mask of missing cells (length n·d, row-major like `values`): `missing[i * d + c]` is 1
+   * when row i, column c is missing at random (MAR) and 0 when observed; a missing cell's value is
+   * NaN. Absent means every cell is observed. Only a family with
+   * `incomplete` (`ComponentFamily.incomplete`) can fit data that carry one.
+   *
+   * @since 0.2.0
+   */
+  readonly missing?: Uint8Array
 }
 
 /**

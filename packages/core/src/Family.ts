@@ -133,6 +133,15 @@ export interface ComponentFamily<C, S> {
    */
   derivatives?(components: readonly C[]): Derivatives
   /**
+   * Optional: the family fits data with cells missing at random ({@link Dataset.missing}), by EM
+   * on the observed-data likelihood (Dempster, Laird & Rubin 1977; Ghahramani & Jordan 1994).
+   * Without it, data that carry missing cells are refused with `InvalidData` naming the first
+   * missing row and column.
+   *
+   * @since 0.2.0
+   */
+  readonly incomplete?: IncompleteData<C, S>
+  /**
    * Optional initial responsibilities (k × n, component-major) suited to the family, used by the
    * `'family'` initialisation method (e.g. quantile seeding for skewed positive data).
    */
@@ -163,6 +172,38 @@ export interface ComponentFamily<C, S> {
    * @since 0.2.0
    */
   degenerate?(component: C, support: number, scale: DataScale): string | undefined
+}
+
+/**
+ * What a family provides to fit data with missing cells ({@link Dataset.missing}, MAR): the
+ * marginal density of each row's observed coordinates, and the expected sufficient statistics of a
+ * row given its observed part under the current parameters (the E-step of Dempster, Laird & Rubin
+ * 1977). Rows whose every cell is missing never reach these methods (the mixture drops or refuses
+ * them).
+ *
+ * @category Families
+ * @since 0.2.0
+ */
+export interface IncompleteData<C, S> {
+  /**
+   * As {@link ComponentFamily.logDensityInto}, honouring `data.missing`: `out[j * n + i]` is the
+   * marginal log-density of row i's observed coordinates under component j.
+   */
+  logDensityInto(data: Dataset, components: readonly C[], out: Float64Array): void
+  /** As {@link ComponentFamily.logBaseMeasure}, over each row's observed coordinates only. */
+  logBaseMeasure?(data: Dataset): Float64Array
+  /**
+   * The expected sufficient statistics E[s(x) | x_observed, θ = component] of the rows of `data`,
+   * weighted by `weights[offset + i]` (a fresh value): a missing cell contributes its conditional
+   * expectation (for a Gaussian, the conditional mean and the conditional covariance added into
+   * the second moments).
+   */
+  summarize(data: Dataset, weights: Float64Array, offset: number, component: C): S
+  /**
+   * Writes E[xᵢ | xᵢ observed, θ = component] (length d) into `out[offset …)`: the observed cells as
+   * they are, the missing ones completed by their conditional mean (used by imputation).
+   */
+  conditionalMeanInto(component: C, data: Dataset, i: number, out: Float64Array, offset: number): void
 }
 
 /**

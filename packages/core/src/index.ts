@@ -36,6 +36,6 @@ export type {
   FitWarningKind,
   Unconstrained,
 } from './Model.js'
-export type { ComponentFamily, DataScale, Degenerate, Derivatives, InitMethod } from './Family.js'
+export type { ComponentFamily, DataScale, Degenerate, Derivatives, IncompleteData, InitMethod } from './Family.js'
 export type { Fit, FitOptions, AsyncFitOptions, Progress, StopReason, Initializer, AsyncInitializer, Step, Iteration } from './Em.js'
 export { fit, fitOrThrow, fitAsync, iterate } from './Em.js'
