@@ -48,6 +48,8 @@ const CORE = [
   'Linalg',
   'Mixture',
   'Rng',
+  'Schema',
+  'Special',
   'Source',
   'Stepwise',
   'Validate',

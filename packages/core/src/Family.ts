@@ -99,8 +99,11 @@ export interface ComponentFamily<C, S> {
   freeParameters(d: number, k: number): number
   /** The dimension d of a component. */
   dimension(component: C): number
-  /** Writes one draw from `component` into `out[offset … offset + d)`. */
-  sample(component: C, rng: Rng, out: Float64Array, offset: number): void
+  /**
+   * Writes one draw from `component` into `out[offset … offset + d)`. Optional since 0.2.0: without
+   * it, `Mixture.sample` returns `Left(InvalidOptions)` saying the family cannot sample.
+   */
+  sample?(component: C, rng: Rng, out: Float64Array, offset: number): void
   /** The components' JSON fields (e.g. `{ mean, covariance }`), in order. */
   toJSON(components: readonly C[]): Array<Record<string, unknown>>
   /** Components from their JSON fields, validated (dimension d); `Left(InvalidModel)` naming the component and field. */
@@ -277,3 +280,6 @@ export interface WorkerRecipe {
  * @since 0.1.0
  */
 export type InitMethod = 'kmeans++' | 'random' | 'random-rows' | 'family'
+
+export { define, supports } from './Template.js'
+export type { CommonSpec, DefinedFamily, FeatureStatistics, IndependentSpec, JointSpec, Spec, Support } from './Template.js'

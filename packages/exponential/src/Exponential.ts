@@ -11,10 +11,9 @@
  * @module
  */
 import type { ComponentFamily, Dataset, Degenerate, EmError, Rng } from '@emkit/core'
-import { Errors, Validate } from '@emkit/core'
+import { Errors, Family, Schema } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
-import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
 import { derivatives } from './internal/derivatives.js'
 
 /**
@@ -83,6 +82,40 @@ export const univariate = (weights: readonly number[], rates: readonly number[])
   return { weights: Float64Array.from(weights), components: rates.map((r) => component(r)) }
 }
 
+/** One component's parameters: a rate per coordinate, finite and > 0. */
+const parameters = { rate: Schema.vector('positive') }
+
+/**
+ * The exponential family stated on the family template: independent coordinates with feature
+ * T(x) = x, natural parameter η = −λ and log-partition A = −log λ, so log f = log λ − λx; the
+ * M-step λ_c = W / S_c; the mean map E[x] = 1/λ (which gives missing cells).
+ */
+const spec: Family.IndependentSpec<typeof parameters> = {
+  name: 'exponential',
+  parameters,
+  support: Family.supports.nonNegative,
+  coordinates: 'independent',
+  natural: (c, t, out, o) => void (out[o] = -c.rate[t]!),
+  logPartition: (c, t) => -Math.log(c.rate[t]!),
+  mean: (c, t, out, o) => void (out[o] = 1 / c.rate[t]!),
+  estimate: (sum, weight) => {
+    const rate = sum.map((s) => weight / s)
+    const c = rate.findIndex((r) => !Number.isFinite(r) || !(r > 0))
+    return c < 0
+      ? { rate }
+      : `the weighted sum of column ${c} is ${sum[c]} for a weight of ${weight}, so its rate would be ${rate[c]}: the component holds only zeros (or nothing) in that column`
+  },
+  sample: (c, rng, out, offset) => {
+    for (let t = 0; t < c.rate.length; t++) out[offset + t] = rng.exponential() / c.rate[t]!
+  },
+  initialResponsibilities: (data, k, rng) => initialResponsibilities(data, k, rng),
+  defaultInit: 'family',
+  worker: { module: import.meta.url, factory: 'family' },
+}
+
+/** The template's family, whose hooks are also exported one by one below. */
+const defined = Family.define(spec)
+
 /**
  * Checks that every value is finite and ≥ 0 (zeros are valid lifetimes).
  *
@@ -90,20 +123,7 @@ export const univariate = (weights: readonly number[], rates: readonly number[])
  * @category Data
  * @since 0.1.0
  */
-export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => {
-  const { n, d, values } = data
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < d; c++) {
-      const x = values[i * d + c]!
-      if (!Number.isFinite(x) || x < 0) {
-        return E.left(
-          Errors.invalidData(`row ${i}, column ${c}: value is ${String(x)}; the exponential family needs finite values ≥ 0`, i, c),
-        )
-      }
-    }
-  }
-  return E.right(data)
-}
+export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => defined.checkData(data)
 
 /**
  * Checks components for dimension d: `rate` has length d and every rate is finite and > 0.
@@ -112,26 +132,8 @@ export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Data
  * @category Components
  * @since 0.1.0
  */
-export const validate = (components: readonly Component[], d: number): E.Either<EmError, readonly Component[]> => {
-  for (let j = 0; j < components.length; j++) {
-    const r = components[j]!.rate
-    if (r.length !== d)
-      return E.left(Errors.invalidParameters(`component ${j} has ${r.length} rates, expected ${d}`, j, `components/${j}/rate`))
-    for (let c = 0; c < d; c++) {
-      const x = r[c]!
-      if (!Number.isFinite(x) || !(x > 0)) {
-        return E.left(
-          Errors.invalidParameters(
-            `component ${j}: rate[${c}] is ${String(x)}; rates must be finite and > 0`,
-            j,
-            `components/${j}/rate/${c}`,
-          ),
-        )
-      }
-    }
-  }
-  return E.right(components)
-}
+export const validate = (components: readonly Component[], d: number): E.Either<EmError, readonly Component[]> =>
+  defined.validate(components, d)
 
 /**
  * Batched log-densities: `out[j * n + i] = Σ_c (log λ_jc − λ_jc x_ic)`.
@@ -139,21 +141,8 @@ export const validate = (components: readonly Component[], d: number): E.Either<
  * @category Families
  * @since 0.1.0
  */
-export const logDensityInto = (data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void => {
-  const { n, d, values } = data
-  for (let j = 0; j < components.length; j++) {
-    const rate = components[j]!.rate
-    let logNorm = 0
-    for (let c = 0; c < d; c++) logNorm += Math.log(rate[c]!)
-    const o = j * n
-    for (let i = 0; i < n; i++) {
-      let s = 0
-      const a = i * d
-      for (let c = 0; c < d; c++) s += rate[c]! * values[a + c]!
-      out[o + i] = logNorm - s
-    }
-  }
-}
+export const logDensityInto = (data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void =>
+  defined.logDensityInto(data, components, out)
 
 /**
  * The statistics monoid for dimension d: `empty` has weight 0 and zero sums; `concat` adds.
@@ -161,14 +150,7 @@ export const logDensityInto = (data: Dataset.Dataset, components: readonly Compo
  * @category Statistics
  * @since 0.1.0
  */
-export const statistics = (d: number): M.Monoid<Statistics> => ({
-  empty: { weight: 0, sum: new Float64Array(d) },
-  concat: (a, b) => {
-    const sum = new Float64Array(a.sum.length)
-    for (let c = 0; c < sum.length; c++) sum[c] = a.sum[c]! + b.sum[c]!
-    return { weight: a.weight + b.weight, sum }
-  },
-})
+export const statistics = (d: number): M.Monoid<Statistics> => defined.statistics(d)
 
 /**
  * The statistics of the same sample with every weight multiplied by `factor` ≥ 0: the weight and
@@ -178,11 +160,7 @@ export const statistics = (d: number): M.Monoid<Statistics> => ({
  * @category Statistics
  * @since 0.2.0
  */
-export const scale = (s: Statistics, factor: number): Statistics => {
-  const sum = new Float64Array(s.sum.length)
-  for (let c = 0; c < sum.length; c++) sum[c] = s.sum[c]! * factor
-  return { weight: s.weight * factor, sum }
-}
+export const scale = (s: Statistics, factor: number): Statistics => defined.scale!(s, factor)
 
 /**
  * Statistics of the rows of `data` weighted by `weights[offset + i]`.
@@ -190,19 +168,8 @@ export const scale = (s: Statistics, factor: number): Statistics => {
  * @category Statistics
  * @since 0.1.0
  */
-export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: number): Statistics => {
-  const { n, d, values } = data
-  const sum = new Float64Array(d)
-  let weight = 0
-  for (let i = 0; i < n; i++) {
-    const w = weights[offset + i]!
-    if (w === 0) continue
-    weight += w
-    const a = i * d
-    for (let c = 0; c < d; c++) sum[c] = sum[c]! + w * values[a + c]!
-  }
-  return { weight, sum }
-}
+export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: number): Statistics =>
+  defined.summarize(data, weights, offset)
 
 /**
  * Weighted MLE of every component: λ_jc = W_j / S_jc. A component whose weighted sum is zero in
@@ -212,26 +179,7 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
  * @category Families
  * @since 0.1.0
  */
-export const estimate = (stats: readonly Statistics[]): E.Either<Degenerate, Component[]> => {
-  const out: Component[] = []
-  for (let j = 0; j < stats.length; j++) {
-    const s = stats[j]!
-    const d = s.sum.length
-    const rate = new Float64Array(d)
-    for (let c = 0; c < d; c++) {
-      const r = s.weight / s.sum[c]!
-      if (!Number.isFinite(r) || !(r > 0)) {
-        return E.left({
-          component: j,
-          message: `the weighted sum of column ${c} is ${s.sum[c]} for a weight of ${s.weight}, so its rate would be ${r}: the component holds only zeros (or nothing) in that column`,
-        })
-      }
-      rate[c] = r
-    }
-    out.push({ rate })
-  }
-  return E.right(out)
-}
+export const estimate = (stats: readonly Statistics[]): E.Either<Degenerate, Component[]> => defined.estimate(stats)
 
 /** Fraction of a group's width by which each quantile cut may move (restarts draw different cuts). */
 const JITTER = 0.5
@@ -304,9 +252,7 @@ export const initialResponsibilities = (data: Dataset.Dataset, k: number, rng: R
  * @category Sampling
  * @since 0.1.0
  */
-export const sample = (c: Component, rng: Rng.Rng, out: Float64Array, offset: number): void => {
-  for (let t = 0; t < c.rate.length; t++) out[offset + t] = rng.exponential() / c.rate[t]!
-}
+export const sample = (c: Component, rng: Rng.Rng, out: Float64Array, offset: number): void => spec.sample!(c, rng, out, offset)
 
 /**
  * Components as their JSON fields, `{ "rate": [λ₁, …, λ_d] }` each.
@@ -314,8 +260,7 @@ export const sample = (c: Component, rng: Rng.Rng, out: Float64Array, offset: nu
  * @category JSON
  * @since 0.1.0
  */
-export const toJSON = (components: readonly Component[]): Array<Record<string, unknown>> =>
-  components.map((c) => ({ rate: Array.from(c.rate) }))
+export const toJSON = (components: readonly Component[]): Array<Record<string, unknown>> => defined.toJSON(components)
 
 /**
  * Components from their JSON fields (`{ "rate": [...] }`, length d, every rate finite and > 0).
@@ -324,30 +269,7 @@ export const toJSON = (components: readonly Component[]): Array<Record<string, u
  * @category JSON
  * @since 0.1.0
  */
-export const fromJSON = (components: readonly unknown[], d: number): E.Either<EmError, Component[]> => {
-  const out: Component[] = []
-  for (let j = 0; j < components.length; j++) {
-    const c: unknown = components[j]
-    const path = `components/${j}/rate`
-    if (typeof c !== 'object' || c === null || !Array.isArray((c as { rate?: unknown }).rate)) {
-      return E.left(Errors.invalidModel(`component ${j} needs a "rate" array`, path))
-    }
-    const r = (c as { rate: unknown[] }).rate
-    if (r.length !== d) return E.left(Errors.invalidModel(`component ${j}: "rate" has ${r.length} entries, expected ${d}`, path))
-    const rate = new Float64Array(d)
-    for (let t = 0; t < d; t++) {
-      const x = r[t]
-      if (typeof x !== 'number' || !Number.isFinite(x) || !(x > 0)) {
-        return E.left(
-          Errors.invalidModel(`component ${j}: rate[${t}] is ${Validate.show(x)}; rates must be finite numbers > 0`, `${path}/${t}`),
-        )
-      }
-      rate[t] = x
-    }
-    out.push({ rate })
-  }
-  return E.right(out)
-}
+export const fromJSON = (components: readonly unknown[], d: number): E.Either<EmError, Component[]> => defined.fromJSON(components, d)
 
 /**
  * The exponential family for `Mixture` (name `"exponential"`, no variant fields).
@@ -365,27 +287,4 @@ export const fromJSON = (components: readonly unknown[], d: number): E.Either<Em
  * @category Families
  * @since 0.1.0
  */
-export const family = (): ComponentFamily<Component, Statistics> => ({
-  name: 'exponential',
-  worker: { module: import.meta.url, factory: 'family' },
-  variant: {},
-  checkData,
-  logDensityInto,
-  statistics,
-  summarize,
-  weight: (s) => s.weight,
-  scale,
-  estimate,
-  freeParameters: (d, k) => k * d,
-  dimension: (c) => c.rate.length,
-  sample,
-  toJSON,
-  fromJSON,
-  toVector: (c) => c.rate,
-  validate,
-  toUnconstrained,
-  fromUnconstrained,
-  derivatives,
-  initialResponsibilities,
-  defaultInit: 'family',
-})
+export const family = (): ComponentFamily<Component, Statistics> => ({ ...defined, derivatives })

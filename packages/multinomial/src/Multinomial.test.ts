@@ -135,7 +135,7 @@ describe('smoothing: EM on log p(X|θ) + log p(θ)', () => {
   })
 
   it('the MAP M-step is additive smoothing: (Cᵥ + α) / (Σ C + Vα)', () => {
-    const stats = [{ weight: 2, counts: Float64Array.of(3, 1, 0) }]
+    const stats = [{ weight: 2, sum: Float64Array.of(3, 1, 0) }]
     const mle = Multinomial.estimate(stats, 0)
     const map = Multinomial.estimate(stats, 1)
     if (E.isLeft(mle) || E.isLeft(map)) throw new Error('estimate failed')
@@ -180,7 +180,7 @@ describe('statistics', () => {
             .statistics(data.d)
             .concat(family.summarize(Dataset.slice(data, 0, m), w, 0), family.summarize(Dataset.slice(data, m, data.n), w, m))
           closeTo(merged.weight, whole.weight, 1e-12, 1e-12, 'weight')
-          merged.counts.forEach((c, v) => closeTo(c, whole.counts[v]!, 1e-12, 1e-12, `count ${v}`))
+          merged.sum.forEach((c, v) => closeTo(c, whole.sum[v]!, 1e-12, 1e-12, `count ${v}`))
           return true
         },
       ),
@@ -193,7 +193,7 @@ describe('statistics', () => {
         const data = right(Dataset.fromRows(rows))
         const x = family.summarize(data, new Float64Array(data.n).fill(1), 0)
         const e = family.statistics(4).concat(family.statistics(4).empty, x)
-        return e.weight === x.weight && e.counts.every((c, v) => c === x.counts[v])
+        return e.weight === x.weight && e.sum.every((c, v) => c === x.sum[v])
       }),
     )
   })
@@ -372,13 +372,13 @@ describe('collapse', () => {
   it('a component holding only empty rows cannot be estimated without smoothing', () => {
     const r = Multinomial.estimate(
       [
-        { weight: 2, counts: Float64Array.of(1, 1) },
-        { weight: 3, counts: Float64Array.of(0, 0) },
+        { weight: 2, sum: Float64Array.of(1, 1) },
+        { weight: 3, sum: Float64Array.of(0, 0) },
       ],
       0,
     )
     expect(E.isLeft(r) && r.left.component).toBe(1)
-    const s = Multinomial.estimate([{ weight: 3, counts: Float64Array.of(0, 0) }], 0.5)
+    const s = Multinomial.estimate([{ weight: 3, sum: Float64Array.of(0, 0) }], 0.5)
     expect(E.isRight(s) && Array.from(s.right[0]!.probabilities)).toEqual([0.5, 0.5])
   })
 

@@ -8,16 +8,15 @@
  * per dataset, irrelevant to responsibilities, part of the reported log-likelihood).
  */
 import type { ComponentFamily, Dataset, Degenerate, EmError, Mixture, Rng } from '@emkit/core'
-import { Errors, Validate } from '@emkit/core'
+import { Errors, Family, Schema, Special, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
-import { logFactorial, logGamma } from './internal/logGamma.js'
-import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
 import { derivatives } from './internal/derivatives.js'
 
 /**
- * One multinomial component: category probabilities (length V, ≥ 0, summing to 1) and their logs
- * (cached; log 0 = −∞, used only where the count is positive, so 0·log 0 = 0).
+ * One multinomial component: category probabilities (length V, ≥ 0, summing to 1). Since 0.2.0
+ * the logs are no longer cached in the component (the family template computes them once per
+ * pass).
  *
  * @category Components
  * @since 0.1.0
@@ -25,13 +24,12 @@ import { derivatives } from './internal/derivatives.js'
 export interface Component {
   /** p, length V, on the simplex. */
   readonly probabilities: Float64Array
-  /** log p, length V (−∞ where p = 0). */
-  readonly logProbabilities: Float64Array
 }
 
 /**
  * Sufficient statistics of a weighted sample: the total weight and the weighted count of every
- * category. Additive, so statistics of chunks merge with the family's `statistics(V).concat`.
+ * category (the family template's feature sums; the field was `counts` before 0.2.0). Additive,
+ * so statistics of chunks merge with the family's `statistics(V).concat`.
  *
  * @category Statistics
  * @since 0.1.0
@@ -40,7 +38,7 @@ export interface Statistics {
   /** W = Σᵢ wᵢ (rows with zero total count included). */
   readonly weight: number
   /** Cᵥ = Σᵢ wᵢ xᵢᵥ, length V. */
-  readonly counts: Float64Array
+  readonly sum: Float64Array
 }
 
 /**
@@ -75,9 +73,6 @@ export interface MultinomialFamily extends ComponentFamily<Component, Statistics
   readonly trials: number
 }
 
-/** Relative tolerance on Σ p = 1 for given parameters. */
-const SIMPLEX_TOLERANCE = 1e-9
-
 /**
  * A component from its probabilities (copied; logs cached). Throws an
  * {@link @emkit/core!EmException | EmException} (`InvalidParameters`) when they are not finite,
@@ -104,11 +99,60 @@ export const component = (probabilities: ArrayLike<number>): Component => {
  * @category Components
  * @since 0.1.0
  */
-export const unsafeComponent = (probabilities: Float64Array): Component => {
-  const logProbabilities = new Float64Array(probabilities.length)
-  for (let v = 0; v < probabilities.length; v++) logProbabilities[v] = Math.log(probabilities[v]!)
-  return { probabilities, logProbabilities }
-}
+export const unsafeComponent = (probabilities: Float64Array): Component => ({ probabilities })
+
+/** One component's parameters: V category probabilities on the simplex. */
+const parameters = { probabilities: Schema.vector('simplex') }
+
+/**
+ * The multinomial family on the family template: joint rows whose features are the counts
+ * themselves, natural parameters log pᵥ, log-partition 0 and base measure the multinomial
+ * coefficient; the M-step pᵥ = (Cᵥ + α) / (Σ C + Vα).
+ */
+const specOf = (smoothing: number, trials: number): Family.JointSpec<typeof parameters> => ({
+  name: 'multinomial',
+  parameters,
+  support: Family.supports.counts,
+  coordinates: 'joint',
+  natural: (c, out) => {
+    for (let v = 0; v < out.length; v++) out[v] = Math.log(c.probabilities[v]!)
+  },
+  logPartition: () => 0,
+  logBaseMeasure: (values, at, d) => {
+    let total = 0
+    let denominator = 0
+    for (let v = 0; v < d; v++) {
+      const x = values[at + v]!
+      if (x === 0) continue
+      total += x
+      denominator += Special.logFactorial(x)
+    }
+    return Special.logFactorial(total) - denominator
+  },
+  estimate: (counts) => {
+    const d = counts.length
+    let total = 0
+    for (let v = 0; v < d; v++) total += counts[v]!
+    const denominator = total + d * smoothing
+    if (!(denominator > 0) || !Number.isFinite(denominator))
+      return `its rows hold a total count of ${total}, so its category probabilities cannot be estimated (use smoothing > 0, or fewer components)`
+    const p = new Float64Array(d)
+    const inv = 1 / denominator
+    for (let v = 0; v < d; v++) p[v] = (counts[v]! + smoothing) * inv
+    return { probabilities: p }
+  },
+  sample: (c, rng, out, offset) => sample(c, rng, out, offset, trials),
+  // The prior hook only exists with smoothing, so that smoothing 0 reports the plain log-likelihood.
+  ...(smoothing > 0 ? { logPrior: (components: readonly Component[]) => logDirichlet(components, smoothing) } : {}),
+  // Soft random responsibilities: every component starts with every observed category (no
+  // zero-probability trap for the MLE) and hard k-means on raw counts is poor for short
+  // documents; measured in docs/exponential-and-multinomial.md.
+  defaultInit: 'random',
+  worker: { module: import.meta.url, factory: 'family', options: { smoothing, trials } },
+})
+
+/** The template's family without smoothing, whose hooks are also exported one by one below. */
+const plain = Family.define(specOf(0, 1))
 
 /**
  * Checks that every value is a non-negative integer count (rows of zero total are valid).
@@ -117,48 +161,16 @@ export const unsafeComponent = (probabilities: Float64Array): Component => {
  * @category Data
  * @since 0.1.0
  */
-export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => {
-  const { n, d, values } = data
-  for (let i = 0; i < n; i++) {
-    for (let v = 0; v < d; v++) {
-      const x = values[i * d + v]!
-      if (!Number.isInteger(x) || x < 0) {
-        return E.left(
-          Errors.invalidData(
-            `row ${i}, column ${v}: value is ${String(x)}; the multinomial family needs non-negative integer counts`,
-            i,
-            v,
-          ),
-        )
-      }
-    }
-  }
-  return E.right(data)
-}
+export const checkData = (data: Dataset.Dataset): E.Either<EmError, Dataset.Dataset> => plain.checkData(data)
 
 /**
  * log(nᵢ! / Πᵥ xᵢᵥ!) for every row (length n): the multinomial coefficient, with an accurate
- * log-factorial (exact for counts ≤ 22, Stirling's series beyond). 0 for a row of zero total.
+ * log-factorial (`Special.logFactorial`). 0 for a row of zero total.
  *
  * @category Families
  * @since 0.1.0
  */
-export const logCoefficients = (data: Dataset.Dataset): Float64Array => {
-  const { n, d, values } = data
-  const out = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    let total = 0
-    let denominator = 0
-    for (let v = 0; v < d; v++) {
-      const x = values[i * d + v]!
-      if (x === 0) continue
-      total += x
-      denominator += logFactorial(x)
-    }
-    out[i] = logFactorial(total) - denominator
-  }
-  return out
-}
+export const logCoefficients = (data: Dataset.Dataset): Float64Array => plain.logBaseMeasure!(data)
 
 /**
  * Batched log-densities without the coefficient: `out[j * n + i] = Σᵥ xᵢᵥ log pⱼᵥ`, skipping zero
@@ -167,22 +179,8 @@ export const logCoefficients = (data: Dataset.Dataset): Float64Array => {
  * @category Families
  * @since 0.1.0
  */
-export const logDensityInto = (data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void => {
-  const { n, d, values } = data
-  for (let j = 0; j < components.length; j++) {
-    const logp = components[j]!.logProbabilities
-    const o = j * n
-    for (let i = 0; i < n; i++) {
-      const a = i * d
-      let s = 0
-      for (let v = 0; v < d; v++) {
-        const x = values[a + v]!
-        if (x !== 0) s += x * logp[v]!
-      }
-      out[o + i] = s
-    }
-  }
-}
+export const logDensityInto = (data: Dataset.Dataset, components: readonly Component[], out: Float64Array): void =>
+  plain.logDensityInto(data, components, out)
 
 /**
  * The statistics monoid for V categories: `empty` has weight 0 and zero counts; `concat` adds.
@@ -190,14 +188,7 @@ export const logDensityInto = (data: Dataset.Dataset, components: readonly Compo
  * @category Statistics
  * @since 0.1.0
  */
-export const statistics = (d: number): M.Monoid<Statistics> => ({
-  empty: { weight: 0, counts: new Float64Array(d) },
-  concat: (a, b) => {
-    const counts = new Float64Array(a.counts.length)
-    for (let v = 0; v < counts.length; v++) counts[v] = a.counts[v]! + b.counts[v]!
-    return { weight: a.weight + b.weight, counts }
-  },
-})
+export const statistics = (d: number): M.Monoid<Statistics> => plain.statistics(d)
 
 /**
  * The statistics of the same sample with every weight multiplied by `factor` ≥ 0: the weight and
@@ -207,11 +198,7 @@ export const statistics = (d: number): M.Monoid<Statistics> => ({
  * @category Statistics
  * @since 0.2.0
  */
-export const scale = (s: Statistics, factor: number): Statistics => {
-  const counts = new Float64Array(s.counts.length)
-  for (let c = 0; c < counts.length; c++) counts[c] = s.counts[c]! * factor
-  return { weight: s.weight * factor, counts }
-}
+export const scale = (s: Statistics, factor: number): Statistics => plain.scale!(s, factor)
 
 /**
  * Statistics of the rows of `data` weighted by `weights[offset + i]`.
@@ -219,22 +206,8 @@ export const scale = (s: Statistics, factor: number): Statistics => {
  * @category Statistics
  * @since 0.1.0
  */
-export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: number): Statistics => {
-  const { n, d, values } = data
-  const counts = new Float64Array(d)
-  let weight = 0
-  for (let i = 0; i < n; i++) {
-    const w = weights[offset + i]!
-    if (w === 0) continue
-    weight += w
-    const a = i * d
-    for (let v = 0; v < d; v++) {
-      const x = values[a + v]!
-      if (x !== 0) counts[v] = counts[v]! + w * x
-    }
-  }
-  return { weight, counts }
-}
+export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: number): Statistics =>
+  plain.summarize(data, weights, offset)
 
 /**
  * The weighted MLE (α = 0) or Dirichlet MAP (α > 0) of every component:
@@ -245,27 +218,8 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
  * @category Families
  * @since 0.1.0
  */
-export const estimate = (stats: readonly Statistics[], smoothing = 0): E.Either<Degenerate, Component[]> => {
-  const out: Component[] = []
-  for (let j = 0; j < stats.length; j++) {
-    const counts = stats[j]!.counts
-    const d = counts.length
-    let total = 0
-    for (let v = 0; v < d; v++) total += counts[v]!
-    const denominator = total + d * smoothing
-    if (!(denominator > 0) || !Number.isFinite(denominator)) {
-      return E.left({
-        component: j,
-        message: `its rows hold a total count of ${total}, so its category probabilities cannot be estimated (use smoothing > 0, or fewer components)`,
-      })
-    }
-    const p = new Float64Array(d)
-    const inv = 1 / denominator
-    for (let v = 0; v < d; v++) p[v] = (counts[v]! + smoothing) * inv
-    out.push(unsafeComponent(p))
-  }
-  return E.right(out)
-}
+export const estimate = (stats: readonly Statistics[], smoothing = 0): E.Either<Degenerate, Component[]> =>
+  (smoothing === 0 ? plain : Family.define(specOf(smoothing, 1))).estimate(stats)
 
 /**
  * Checks components for V = d categories: length d, every probability finite and ≥ 0 (> 0 when
@@ -277,26 +231,20 @@ export const estimate = (stats: readonly Statistics[], smoothing = 0): E.Either<
  * @since 0.1.0
  */
 export const validate = (components: readonly Component[], d: number, smoothing = 0): E.Either<EmError, readonly Component[]> => {
+  const ok = Schema.validate(parameters, components, d)
+  if (E.isLeft(ok) || smoothing === 0) return ok
   for (let j = 0; j < components.length; j++) {
-    const p = components[j]!.probabilities
-    const path = `components/${j}/probabilities`
-    if (p.length !== d) return E.left(Errors.invalidParameters(`component ${j} has ${p.length} probabilities, expected ${d}`, j, path))
-    let s = 0
-    for (let v = 0; v < d; v++) {
-      const x = p[v]!
-      if (!Number.isFinite(x) || x < 0 || (smoothing > 0 && x === 0)) {
-        const need = smoothing > 0 ? '> 0 when smoothing > 0' : 'finite and ≥ 0'
-        return E.left(
-          Errors.invalidParameters(`component ${j}: probability ${v} is ${String(x)}; probabilities must be ${need}`, j, `${path}/${v}`),
-        )
-      }
-      s += x
-    }
-    if (!(Math.abs(s - 1) <= SIMPLEX_TOLERANCE * Math.max(1, Math.sqrt(d)))) {
-      return E.left(Errors.invalidParameters(`component ${j}: probabilities sum to ${s}, not 1`, j, path))
-    }
+    const v = components[j]!.probabilities.indexOf(0)
+    if (v >= 0)
+      return E.left(
+        Errors.invalidParameters(
+          `component ${j}: probability ${v} is 0; probabilities must be > 0 when smoothing > 0`,
+          j,
+          `components/${j}/probabilities/${v}`,
+        ),
+      )
   }
-  return E.right(components)
+  return ok
 }
 
 /**
@@ -348,12 +296,12 @@ export const checkSupport = (params: Mixture.Params<Component>, data: Dataset.Da
 export const logDirichlet = (components: readonly Component[], smoothing: number): number => {
   if (smoothing === 0 || components.length === 0) return 0
   const d = components[0]!.probabilities.length
-  const normaliser = logGamma(d * (smoothing + 1)) - d * logGamma(smoothing + 1)
+  const normaliser = Special.logGamma(d * (smoothing + 1)) - d * Special.logGamma(smoothing + 1)
   let s = 0
   for (let j = 0; j < components.length; j++) {
-    const logp = components[j]!.logProbabilities
+    const p = components[j]!.probabilities
     let t = 0
-    for (let v = 0; v < d; v++) t += logp[v]!
+    for (let v = 0; v < d; v++) t += Math.log(p[v]!)
     s += normaliser + smoothing * t
   }
   return s
@@ -388,8 +336,7 @@ export const sample = (c: Component, rng: Rng.Rng, out: Float64Array, offset: nu
  * @category JSON
  * @since 0.1.0
  */
-export const toJSON = (components: readonly Component[]): Array<Record<string, unknown>> =>
-  components.map((c) => ({ probabilities: Array.from(c.probabilities) }))
+export const toJSON = (components: readonly Component[]): Array<Record<string, unknown>> => plain.toJSON(components)
 
 /**
  * Components from their JSON fields (`{ "probabilities": [...] }`, length V, finite, ≥ 0 (> 0 when
@@ -400,37 +347,12 @@ export const toJSON = (components: readonly Component[]): Array<Record<string, u
  * @since 0.1.0
  */
 export const fromJSON = (components: readonly unknown[], d: number, smoothing = 0): E.Either<EmError, Component[]> => {
-  const out: Component[] = []
-  for (let j = 0; j < components.length; j++) {
-    const c: unknown = components[j]
-    const path = `components/${j}/probabilities`
-    if (typeof c !== 'object' || c === null || !Array.isArray((c as { probabilities?: unknown }).probabilities)) {
-      return E.left(Errors.invalidModel(`component ${j} needs a "probabilities" array`, path))
-    }
-    const raw = (c as { probabilities: unknown[] }).probabilities
-    if (raw.length !== d)
-      return E.left(Errors.invalidModel(`component ${j}: "probabilities" has ${raw.length} entries, expected ${d}`, path))
-    const p = new Float64Array(d)
-    for (let v = 0; v < d; v++) {
-      const x = raw[v]
-      if (typeof x !== 'number')
-        return E.left(Errors.invalidModel(`component ${j}: probability ${v} is ${Validate.show(x)}, not a number`, `${path}/${v}`))
-      p[v] = x
-    }
-    const comp = unsafeComponent(p)
-    const ok = validate([comp], d, smoothing)
-    if (E.isLeft(ok)) {
-      const e = ok.left
-      return E.left(
-        Errors.invalidModel(
-          e.message.replace('component 0', `component ${j}`),
-          e._tag === 'InvalidParameters' && e.path !== undefined ? e.path.replace('components/0', `components/${j}`) : path,
-        ),
-      )
-    }
-    out.push(comp)
-  }
-  return E.right(out)
+  const decoded = plain.fromJSON(components, d)
+  if (E.isLeft(decoded)) return decoded
+  const ok = validate(decoded.right, d, smoothing)
+  return E.isLeft(ok)
+    ? E.left(Errors.invalidModel(ok.left.message, ok.left._tag === 'InvalidParameters' ? ok.left.path : undefined))
+    : decoded
 }
 
 /**
@@ -453,39 +375,15 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
   if (E.isLeft(trialsOk)) return trialsOk
   const smoothing = smoothingOk.right
   const trials = trialsOk.right
-  const family: MultinomialFamily = {
-    name: 'multinomial',
-    variant: {},
+  const defined = Family.define(specOf(smoothing, trials))
+  return E.right({
+    ...defined,
     smoothing,
     trials,
-    worker: { module: import.meta.url, factory: 'family', options: { smoothing, trials } },
-    checkData,
-    logDensityInto,
-    logBaseMeasure: logCoefficients,
-    statistics,
-    summarize,
-    weight: (s) => s.weight,
-    scale,
-    estimate: (stats) => estimate(stats, smoothing),
-    freeParameters: (d, k) => k * (d - 1),
-    dimension: (c) => c.probabilities.length,
-    sample: (c, rng, out, offset) => sample(c, rng, out, offset, trials),
-    toJSON,
     fromJSON: (components, d) => fromJSON(components, d, smoothing),
-    toVector: (c) => c.probabilities,
     validate: (components, d) => validate(components, d, smoothing),
-    toUnconstrained,
-    fromUnconstrained,
     derivatives,
-    // Soft random responsibilities: every component starts with every observed category (no
-    // zero-probability trap for the MLE) and hard k-means on raw counts is poor for short
-    // documents; measured in docs/exponential-and-multinomial.md.
-    defaultInit: 'random',
-  }
-  // The prior hook only exists with smoothing, so that smoothing 0 reports the plain log-likelihood.
-  return E.right(
-    smoothing > 0 ? { ...family, logPrior: (components: readonly Component[]) => logDirichlet(components, smoothing) } : family,
-  )
+  })
 }
 
 /**

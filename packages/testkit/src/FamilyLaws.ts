@@ -368,6 +368,7 @@ const normalizationCheck = <C, S>(family: ComponentFamily<C, S>, spec: Normaliza
   }
   if (spec.kind !== 'quadrature') return
   if (family.dimension(component) !== 1) throw new Error('the quadrature normalization check needs d = 1; use a reference density instead')
+  if (family.sample === undefined) throw new Error('the quadrature normalization check needs the family to sample (to find its range)')
   const rng = Rng.seeded(12345)
   const draws = new Float64Array(2000)
   for (let t = 0; t < draws.length; t++) family.sample(component, rng, draws, t)

@@ -195,7 +195,8 @@ export const freeParameters = <C, S>(family: ComponentFamily<C, S>, params: Para
  *
  * @param n - number of draws, an integer ≥ 0 with n·d at most `Validate.MAX_VALUES`.
  * @param rng - a seed (a finite number) or an {@link Rng}.
- * @returns `Right` of the draws, or `Left` (`InvalidOptions` for n or rng, `InvalidParameters`).
+ * @returns `Right` of the draws, or `Left` (`InvalidOptions` for n or rng, or for a family without
+ *   `sample`; `InvalidParameters`).
  * @category Sampling
  * @since 0.1.0
  */
@@ -207,6 +208,7 @@ export const sample = <C, S>(
 ): E.Either<EmError, { values: Float64Array; labels: Int32Array; d: number }> =>
   Validate.guard(
     () => {
+      if (family.sample === undefined) return E.left(invalidOptions('family', `the ${family.name} family cannot sample (it has no sample method)`))
       const ok = validateParams(family, Number.MAX_SAFE_INTEGER, undefined, params, false)
       if (E.isLeft(ok)) return ok
       const d = dimensionOf(family, params)
