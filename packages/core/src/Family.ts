@@ -46,6 +46,14 @@ export interface ComponentFamily<C, S> {
   readonly name: string
   /** Extra top-level JSON fields that identify the variant, e.g. `{ covariance: 'full' }`; `{}` when none. */
   readonly variant: Readonly<Record<string, string>>
+  /**
+   * Optional extra top-level JSON fields of any JSON value that identify the family beyond
+   * `variant` (a product family's `parts`); written by `Mixture.toJSON` and required, equal up to
+   * key order, by `Mixture.fromJSON`.
+   *
+   * @since 0.2.0
+   */
+  readonly header?: Readonly<Record<string, unknown>>
   /** Checks the data are in the support (e.g. x ≥ 0); `Left(InvalidData)` naming row and column otherwise. */
   checkData(data: Dataset): E.Either<EmError, Dataset>
   /**

@@ -89,6 +89,8 @@ export interface CommonSpec<F extends Schema.Fields> {
   readonly parameters: F
   /** The data the family accepts, cell by cell. */
   readonly support: Support
+  /** Optional: the number of data columns the family reads (e.g. 1 for one categorical column); any d ≥ 1 when absent. */
+  readonly columns?: number
   /**
    * The M-step: the weighted MLE (or MAP, with `logPrior`) of one component from its feature sums
    * `sum` (length m) and weight W > 0. Return the parameters, or a readable line saying why none
@@ -301,9 +303,11 @@ const shell = <F extends Schema.Fields>(
 
 /** `checkData` from a support: every non-missing cell inside it, else `InvalidData` naming the row and column. */
 const supportCheck =
-  (name: string, support: Support) =>
+  (name: string, support: Support, columns: number | undefined) =>
   (data: Dataset): E.Either<EmError, Dataset> => {
     const { n, d, values, missing } = data
+    if (columns !== undefined && d !== columns)
+      return E.left(invalidData(`the ${name} family reads ${columns} column${columns === 1 ? '' : 's'}; the data have ${d}`))
     for (let i = 0; i < n; i++) {
       for (let c = 0; c < d; c++) {
         if (missing !== undefined && missing[i * d + c] === 1) continue
@@ -412,7 +416,7 @@ const independent = <F extends Schema.Fields>(spec: IndependentSpec<F>): Defined
     spec,
     (d) => d * F,
     dimension,
-    supportCheck(spec.name, spec.support),
+    supportCheck(spec.name, spec.support, spec.columns),
     logDensityInto,
     (data, w, o) => summarizeWith(data, w, o, undefined),
   )
@@ -493,7 +497,7 @@ const joint = <F extends Schema.Fields>(spec: JointSpec<F>): DefinedFamily<F> =>
     }
     return { weight, sum }
   }
-  const family = shell(spec, count, dimension, supportCheck(spec.name, spec.support), logDensityInto, summarize)
+  const family = shell(spec, count, dimension, supportCheck(spec.name, spec.support, spec.columns), logDensityInto, summarize)
   const h = spec.logBaseMeasure
   return h === undefined
     ? family

@@ -31,7 +31,10 @@ const load = (): Promise<(request: PassRequest) => WorkerReply<unknown>> => {
     const factory = mod[init.recipe.factory]
     if (typeof factory !== 'function') throw new Error(`${init.recipe.module} has no export ${init.recipe.factory}`)
     const { block, base } = blockOf(init)
-    return blockServer((factory as (o: unknown) => ComponentFamily<unknown, unknown>)(init.recipe.options), block, base, init.start)
+    // A factory may return a promise (a product family imports its parts' modules).
+    return Promise.resolve(
+      (factory as (o: unknown) => ComponentFamily<unknown, unknown> | Promise<ComponentFamily<unknown, unknown>>)(init.recipe.options),
+    ).then((family) => blockServer(family, block, base, init.start))
   })
   return server
 }

@@ -72,6 +72,7 @@ export const toJSON = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, f
   if (E.isLeft(valid)) throw new EmException(valid.left)
   const out: Record<string, unknown> = { format: FORMAT, family: family.name }
   for (const [key, value] of Object.entries(family.variant)) out[key] = value
+  for (const [key, value] of Object.entries(family.header ?? {})) out[key] = value
   out['dimension'] = family.dimension(params.components[0]!)
   out['weights'] = Array.from(params.weights)
   out['components'] = family.toJSON(params.components)
@@ -90,6 +91,14 @@ export const toJSON = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, f
   }
   return out as unknown as ModelJson
 }
+
+/** A JSON value as a string with object keys sorted, for comparison up to key order. */
+const canonical = (x: unknown): string =>
+  JSON.stringify(x, (_key, v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  )
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
 
@@ -115,6 +124,10 @@ export const fromJSON = <C, S>(
   }
   for (const [key, value] of Object.entries(family.variant)) {
     if (json[key] !== value) return E.left(invalidModel(`"${key}" is ${show(json[key])}, expected "${value}"`, key))
+  }
+  for (const [key, value] of Object.entries(family.header ?? {})) {
+    if (canonical(json[key]) !== canonical(value))
+      return E.left(invalidModel(`"${key}" is ${show(json[key])}, expected ${show(value)} (the family this model is read with)`, key))
   }
   const d = json['dimension']
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 1)
