@@ -12,7 +12,8 @@
  *   its weight is c·weight(s), scale(s, 1) = s and, for a maximum-likelihood family, the estimate
  *   is unchanged for c > 0;
  * - `estimateMaximizes`: the estimate maximises Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θⱼ) (+ log-prior) over
- *   admissible perturbations, jointly for two components;
+ *   admissible perturbations, jointly for two components (rows below
+ *   {@link NEGLIGIBLE_ROW_WEIGHT} of their component's weight left out);
  * - `supportErrors`: data outside the support give a typed `InvalidData`, from the family and from
  *   `Mixture.fit`; data inside it are accepted;
  * - `normalization`: the density integrates (or sums) to 1, or matches a reference log-density.
@@ -69,6 +70,18 @@ export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
   supportErrors: 'data outside the support give Left(InvalidData) from checkData and from Mixture.fit; data inside give Right',
   normalization: '∫ f(x | θ) dx = 1 (quadrature, d = 1), Σₓ f(x | θ) h(x) = 1 over an enumerated support, or log f = a reference',
 }
+
+/**
+ * The resolution of a component's weighted statistics: a row whose weight is below 2⁻⁵³ (the unit
+ * roundoff) times the component's total weight W does not change W when added, so no estimate can
+ * account for it — e.g. a Bernoulli estimate p = S/W rounds to exactly 1 when the only row with
+ * x = 0 weighs 5e-324, and that row's log-density is −∞. The family contract does not ask a family
+ * to fit such rows, and `estimateMaximizes` leaves them out of the objective it compares.
+ *
+ * @category Laws
+ * @since 0.2.0
+ */
+export const NEGLIGIBLE_ROW_WEIGHT = 2 ** -53
 
 /**
  * How the `normalization` law checks the density:
@@ -294,10 +307,12 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       fc.pre(E.isRight(est))
       const theta = est.right
       const buf = new Float64Array(2 * n)
+      // Rows below the statistics' resolution are left out: no estimate can account for them.
+      const floor = ws.map((w) => NEGLIGIBLE_ROW_WEIGHT * w.reduce((a, b) => a + b, 0))
       const objective = (cs: readonly C[]): number => {
         family.logDensityInto(data, cs, buf)
         let s = family.logPrior === undefined ? 0 : family.logPrior(cs)
-        for (let j = 0; j < 2; j++) for (let i = 0; i < n; i++) if (ws[j]![i]! > 0) s += ws[j]![i]! * buf[j * n + i]!
+        for (let j = 0; j < 2; j++) for (let i = 0; i < n; i++) if (ws[j]![i]! > floor[j]!) s += ws[j]![i]! * buf[j * n + i]!
         return s
       }
       const best = objective(theta)
