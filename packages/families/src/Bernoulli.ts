@@ -6,8 +6,13 @@
  */
 import { Family, Schema } from '@emkit/core'
 
-/** One component's parameters: a probability p_c ∈ [0, 1] per column (JSON `{ "probabilities": [p₁ … p_d] }`). */
-const parameters = { probabilities: Schema.vector('probability') }
+/**
+ * One component's parameters: a probability p_c ∈ [0, 1] per column (JSON `{ "probabilities": [p₁ … p_d] }`).
+ *
+ * @category Components
+ * @since 0.2.0
+ */
+export const parameters = { probabilities: Schema.vector('probability') }
 
 /**
  * The Bernoulli family for `Mixture` (name `"bernoulli"`): d ≥ 1 binary columns (latent class

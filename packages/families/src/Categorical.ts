@@ -8,8 +8,13 @@ import { either as E } from 'fp-ts'
 import { Errors, Family, Schema, Validate } from '@emkit/core'
 import type { EmError } from '@emkit/core'
 
-/** One component's parameters for V levels: probabilities on the simplex (JSON `{ "probabilities": [p₀ … p_{V−1}] }`). */
-const parametersFor = (levels: number) => ({ probabilities: Schema.vector('simplex', levels) })
+/**
+ * One component's parameters for V levels: probabilities on the simplex (JSON `{ "probabilities": [p₀ … p_{V−1}] }`).
+ *
+ * @category Components
+ * @since 0.2.0
+ */
+export const parametersFor = (levels: number) => ({ probabilities: Schema.vector('simplex', levels) })
 
 /**
  * Options of {@link family}.

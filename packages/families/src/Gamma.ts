@@ -6,8 +6,13 @@
  */
 import { Family, Schema, Special } from '@emkit/core'
 
-/** One component's parameters: a shape and a rate per column (JSON `{ "shape": […], "rate": […] }`). */
-const parameters = { shape: Schema.vector('positive'), rate: Schema.vector('positive') }
+/**
+ * One component's parameters: a shape and a rate per column (JSON `{ "shape": […], "rate": […] }`).
+ *
+ * @category Components
+ * @since 0.2.0
+ */
+export const parameters = { shape: Schema.vector('positive'), rate: Schema.vector('positive') }
 
 /**
  * The gamma shape â solving log a − ψ(a) = s for s = log(mean) − mean(log) > 0, the M-step's

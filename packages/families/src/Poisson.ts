@@ -6,8 +6,13 @@
  */
 import { Family, Schema, Special } from '@emkit/core'
 
-/** One component's parameters: a rate λ_c ≥ 0 per column (JSON `{ "rate": [λ₁ … λ_d] }`). */
-const parameters = { rate: Schema.vector('nonNegative') }
+/**
+ * One component's parameters: a rate λ_c ≥ 0 per column (JSON `{ "rate": [λ₁ … λ_d] }`).
+ *
+ * @category Components
+ * @since 0.2.0
+ */
+export const parameters = { rate: Schema.vector('nonNegative') }
 
 /**
  * The Poisson family for `Mixture` (name `"poisson"`): d ≥ 1 independent count columns.

@@ -7,7 +7,13 @@ const relative = (a: number, b: number): number => Math.abs(a - b) / Math.max(Ma
 
 /** Every number of a JSON value, in order (for comparing parameters entry by entry). */
 const numbers = (x: unknown): number[] =>
-  typeof x === 'number' ? [x] : Array.isArray(x) ? x.flatMap(numbers) : typeof x === 'object' && x !== null ? Object.values(x).flatMap(numbers) : []
+  typeof x === 'number'
+    ? [x]
+    : Array.isArray(x)
+      ? x.flatMap(numbers)
+      : typeof x === 'object' && x !== null
+        ? Object.values(x).flatMap(numbers)
+        : []
 
 const CASES = ['poisson', 'poisson-weighted', 'bernoulli', 'categorical', 'gamma-1d', 'gamma-2d', 'product', 'product-categorical']
 

@@ -12,8 +12,8 @@
  *   its weight is c·weight(s), scale(s, 1) = s and, for a maximum-likelihood family, the estimate
  *   is unchanged for c > 0;
  * - `estimateMaximizes`: the estimate maximises Σⱼ Σᵢ wᵢⱼ log f(xᵢ | θⱼ) (+ log-prior) over
- *   admissible perturbations, jointly for two components (rows below
- *   {@link NEGLIGIBLE_ROW_WEIGHT} of their component's weight left out);
+ *   admissible perturbations, jointly for two components (a row below
+ *   {@link NEGLIGIBLE_ROW_WEIGHT} of its component's weight at log-density −∞ counts 0);
  * - `supportErrors`: data outside the support give a typed `InvalidData`, from the family and from
  *   `Mixture.fit`; data inside it are accepted;
  * - `normalization`: the density integrates (or sums) to 1, or matches a reference log-density.
@@ -74,14 +74,17 @@ export const FAMILY_STATEMENTS: Readonly<Record<FamilyLaw, string>> = {
 /**
  * The resolution of a component's weighted statistics: a row whose weight is below 2⁻⁵³ (the unit
  * roundoff) times the component's total weight W does not change W when added, so no estimate can
- * account for it — e.g. a Bernoulli estimate p = S/W rounds to exactly 1 when the only row with
- * x = 0 weighs 5e-324, and that row's log-density is −∞. The family contract does not ask a family
- * to fit such rows, and `estimateMaximizes` leaves them out of the objective it compares.
+ * be sure to give it a positive density — e.g. a Bernoulli estimate p = S/W rounds to exactly 1
+ * when the only row with x = 0 weighs 5e-324, and that row's log-density is −∞. The family
+ * contract does not ask a family to avoid that; `estimateMaximizes` takes such a row's term
+ * (negligible weight × −∞) as 0, as the mixture's Q does (`Mixture.NEGLIGIBLE_RESPONSIBILITY`, the
+ * same number). Rows of negligible weight with a finite log-density still count: through a large
+ * value they can move a sum such as Σ wᵢxᵢ.
  *
  * @category Laws
  * @since 0.2.0
  */
-export const NEGLIGIBLE_ROW_WEIGHT = 2 ** -53
+export const NEGLIGIBLE_ROW_WEIGHT = Mixture.NEGLIGIBLE_RESPONSIBILITY
 
 /**
  * How the `normalization` law checks the density:
@@ -307,12 +310,17 @@ const lawChecks = <C, S>(config: FamilyLawsConfig<C, S>) => {
       fc.pre(E.isRight(est))
       const theta = est.right
       const buf = new Float64Array(2 * n)
-      // Rows below the statistics' resolution are left out: no estimate can account for them.
+      // A row below the statistics' resolution at log-density −∞ is left out: no estimate can account for it.
       const floor = ws.map((w) => NEGLIGIBLE_ROW_WEIGHT * w.reduce((a, b) => a + b, 0))
       const objective = (cs: readonly C[]): number => {
         family.logDensityInto(data, cs, buf)
         let s = family.logPrior === undefined ? 0 : family.logPrior(cs)
-        for (let j = 0; j < 2; j++) for (let i = 0; i < n; i++) if (ws[j]![i]! > floor[j]!) s += ws[j]![i]! * buf[j * n + i]!
+        for (let j = 0; j < 2; j++)
+          for (let i = 0; i < n; i++) {
+            const w = ws[j]![i]!
+            const f = buf[j * n + i]!
+            if (w > 0 && (f !== Number.NEGATIVE_INFINITY || w > floor[j]!)) s += w * f
+          }
         return s
       }
       const best = objective(theta)

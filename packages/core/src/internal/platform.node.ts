@@ -24,12 +24,23 @@ export const runnableUrl = (url: string): string => {
   return existsSync(dist) ? pathToFileURL(dist).href : url
 }
 
+/** A recipe with `runnableUrl` applied to its module and to any recipe nested in its options (a product family's parts). */
+const runnableRecipe = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(runnableRecipe)
+  if (typeof value !== 'object' || value === null) return value
+  const out: Record<string, unknown> = {}
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) out[key] = runnableRecipe(v)
+  const r = value as { module?: unknown; factory?: unknown }
+  if (typeof r.module === 'string' && typeof r.factory === 'string') out['module'] = runnableUrl(r.module)
+  return out
+}
+
 const spawn = (init: BlockInit): BlockWorker => {
   const channel = new MessageChannel()
   const port: MessagePort = channel.port1
   const workerUrl = new URL(runnableUrl(import.meta.url.replace(/platform\.node\.(js|ts)$/, 'worker.$1')))
   const worker = new Worker(workerUrl, {
-    workerData: { ...init, recipe: { ...init.recipe, module: runnableUrl(init.recipe.module) }, port: channel.port2 },
+    workerData: { ...init, recipe: runnableRecipe(init.recipe), port: channel.port2 },
     transferList: [channel.port2],
     // A small young generation: the worker allocates little per request, and each MB here is resident memory.
     resourceLimits: { maxYoungGenerationSizeMb: 4 },

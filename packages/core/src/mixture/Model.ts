@@ -16,6 +16,19 @@ import { show, thrown } from '../Validate.js'
 import type { ComponentFamily } from '../Family.js'
 import { normalizeBlock, ROWS } from '../internal/fused.js'
 import { summarizeBlock } from '../internal/shard.js'
+
+/**
+ * The resolution of a component's weighted statistics: a row's weighted responsibility wᵢγᵢⱼ below
+ * 2⁻⁵³ (the unit roundoff) of the component's total Σᵢ wᵢγᵢⱼ does not change that total when added,
+ * so the M-step cannot be sure to give the row a positive density (a Bernoulli p = S/W rounds to
+ * exactly 1 when the only row with x = 0 carries such a weight). The mixture's Q(θ, θₖ)
+ * (`expectedCompleteLogLikelihood`) takes the term of such a row at log-density −∞ as 0, so Q stays
+ * the objective the M-step maximises; the testkit's laws use the same resolution.
+ *
+ * @category Mixture
+ * @since 0.2.0
+ */
+export const NEGLIGIBLE_RESPONSIBILITY = 2 ** -53
 import { baseMeasure, worstRowsStatistics } from '../internal/rows.js'
 import type { Model, StepContext } from '../Model.js'
 import { maximizeStatistics, runSync } from './MStep.js'
@@ -176,12 +189,23 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
       const buf = jointLogDensity(family, data, params)
       const base = baseMeasure(family, data)
       const sw = data.sampleWeights
+      // A responsibility below the resolution of its component's statistics (2⁻⁵³ of Σᵢ wᵢγᵢⱼ) cannot
+      // keep the M-step from giving its row zero density (a Bernoulli p = S/W that rounds to 1 leaves
+      // such a row with x = 0 at log-density −∞): that term, negligible × −∞, counts 0.
+      const floor = new Float64Array(kk)
+      for (let j = 0; j < kk; j++) {
+        let w = 0
+        for (let i = 0; i < n; i++) w += (sw === undefined ? 1 : sw[i]!) * q.values[j * n + i]!
+        floor[j] = NEGLIGIBLE_RESPONSIBILITY * w
+      }
       let s = 0
       for (let i = 0; i < n; i++) {
         let row = base === undefined ? 0 : base[i]!
+        const wi = sw === undefined ? 1 : sw[i]!
         for (let j = 0; j < kk; j++) {
           const g = q.values[j * n + i]!
-          if (g > 0) row += g * buf[j * n + i]!
+          const f = buf[j * n + i]!
+          if (g > 0 && (f !== Number.NEGATIVE_INFINITY || wi * g > floor[j]!)) row += g * f
         }
         s += sw === undefined ? row : sw[i]! > 0 ? sw[i]! * row : 0
       }

@@ -208,7 +208,8 @@ export const sample = <C, S>(
 ): E.Either<EmError, { values: Float64Array; labels: Int32Array; d: number }> =>
   Validate.guard(
     () => {
-      if (family.sample === undefined) return E.left(invalidOptions('family', `the ${family.name} family cannot sample (it has no sample method)`))
+      if (family.sample === undefined)
+        return E.left(invalidOptions('family', `the ${family.name} family cannot sample (it has no sample method)`))
       const ok = validateParams(family, Number.MAX_SAFE_INTEGER, undefined, params, false)
       if (E.isLeft(ok)) return ok
       const d = dimensionOf(family, params)

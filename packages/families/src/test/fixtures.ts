@@ -30,7 +30,8 @@ const csv = (text: string): number[][] =>
 export const load = (name: string): Case => {
   const reference = JSON.parse(read(`${name}/reference.json`)) as Omit<Case, 'name' | 'data' | 'start'> & { sampleWeights?: string }
   const rows = csv(read(`${name}/data.csv`))
-  const options = reference.sampleWeights === undefined ? {} : { sampleWeights: csv(read(`${name}/${reference.sampleWeights}`)).map((r) => r[0]!) }
+  const options =
+    reference.sampleWeights === undefined ? {} : { sampleWeights: csv(read(`${name}/${reference.sampleWeights}`)).map((r) => r[0]!) }
   const data = Dataset.fromRows(rows, options)
   if (E.isLeft(data)) throw new Error(data.left.message)
   return { ...reference, name, data: data.right, start: JSON.parse(read(`${name}/start.json`)) as Record<string, unknown> }
@@ -49,7 +50,10 @@ const byName = (part: Record<string, unknown>, levels: number): ComponentFamily<
       return Categorical.family({ levels }) as ComponentFamily<unknown, unknown>
     case 'gaussian':
       // The reference adds nothing to the covariance estimate.
-      return Gaussian.family({ covariance: part['covariance'] as 'full', regularization: 0 }) as unknown as ComponentFamily<unknown, unknown>
+      return Gaussian.family({ covariance: part['covariance'] as 'full', regularization: 0 }) as unknown as ComponentFamily<
+        unknown,
+        unknown
+      >
     default:
       throw new Error(`unknown family ${String(part['family'])}`)
   }
