@@ -9,8 +9,9 @@
  * validated (see docs/errors-and-guarantees.md).
  */
 import type { ComponentFamily, Dataset as DatasetNs, Mixture as MixtureNs } from '@emkit/core'
-import { Dataset, Datasets, Em, Engine, Mixture, Rng, Source, Stepwise, Validate } from '@emkit/core'
+import { Dataset, Datasets, Em, Engine, Mixture, Product, Rng, Source, Stepwise, Validate } from '@emkit/core'
 import * as Exponential from '@emkit/exponential'
+import { Bernoulli, Categorical, Gamma, Poisson } from '@emkit/families'
 import * as Gaussian from '@emkit/gaussian'
 import * as Multinomial from '@emkit/multinomial'
 import { Fuzz, Hostile } from '@emkit/testkit'
@@ -39,6 +40,25 @@ const counts = Dataset.fromRowsOrThrow([
   [1, 3, 1],
 ])
 const lifetimes = Dataset.fromColumnOrThrow([0.1, 0.5, 2.3, 0.05, 4.1, 1.2, 0.7, 3.3, 0.2, 6.5])
+const answers = Dataset.fromRowsOrThrow([
+  [1, 0, 1],
+  [1, 1, 1],
+  [0, 0, 1],
+  [0, 1, 0],
+  [1, 1, 0],
+  [0, 0, 0],
+  [1, 0, 0],
+])
+const levels = Dataset.fromColumnOrThrow([0, 1, 2, 3, 0, 0, 2, 1, 3, 3])
+const mixed = Dataset.fromRowsOrThrow([
+  [0.1, 2.3, 4],
+  [1.5, 0.2, 0],
+  [3.1, 2.2, 7],
+  [0.4, 1.9, 1],
+  [2.8, 0.7, 6],
+  [0.9, 1.1, 2],
+  [3.3, 2.9, 9],
+])
 
 const subject = (name: string, family: AnyFamily, data: DatasetNs.Dataset, isCounts: boolean): Subject => ({
   name,
@@ -53,6 +73,21 @@ export const subjects: readonly Subject[] = [
   ...Gaussian.COVARIANCE_TYPES.map((c) => subject(`gaussian/${c}`, erase(Gaussian.family({ covariance: c })), Datasets.faithful, false)),
   subject('exponential', erase(Exponential.family()), lifetimes, false),
   subject('multinomial', erase(Multinomial.family({ smoothing: 0.5 })), counts, true),
+  subject('poisson', erase(Poisson.family()), counts, true),
+  subject('bernoulli', erase(Bernoulli.family()), answers, true),
+  subject('categorical', erase(Categorical.family({ levels: 4 })), levels, true),
+  subject('gamma', erase(Gamma.family()), lifetimes, false),
+  subject(
+    'product',
+    erase(
+      Product.family([
+        { family: Gaussian.family({ covariance: 'diag' }), columns: [0, 1] },
+        { family: Poisson.family(), columns: [2] },
+      ]),
+    ),
+    mixed,
+    false,
+  ),
 ]
 
 /** Datasets for a subject: hostile-but-valid data of its kind (often, of its dimension), or anything at all. */
@@ -212,6 +247,25 @@ const sharedTargets = (): Array<Fuzz.Target<unknown>> => [
     name: 'Multinomial.fromOptions',
     input: Hostile.options({ smoothing: fc.constantFrom(0, 1), trials: fc.integer({ min: 1, max: 5 }) }),
     call: (o) => E.map(() => 'ok')(Multinomial.fromOptions(o as Multinomial.Options)),
+  }),
+  Fuzz.target({
+    name: 'Categorical.fromOptions',
+    input: Hostile.options({ levels: fc.integer({ min: 2, max: 9 }) }, ['levels']),
+    call: (o) => E.map(() => 'ok')(Categorical.fromOptions(o as Categorical.Options)),
+  }),
+  Fuzz.target({
+    name: 'Product.fromParts',
+    input: fc.oneof(
+      fc.array(
+        fc.record({
+          family: fc.oneof(fc.constant(Poisson.family()), fc.constant(Gamma.family()), Hostile.anything()),
+          columns: fc.oneof(fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 3 }), Hostile.anything()),
+        }),
+        { maxLength: 4 },
+      ),
+      Hostile.anything(),
+    ),
+    call: (parts) => E.map(() => 'ok')(Product.fromParts(parts as Product.Part[])),
   }),
   Fuzz.target({
     name: 'Gaussian.component',

@@ -14,7 +14,7 @@ import type { EmError } from './Errors.js'
 import { EmException, invalidData, invalidModel, invalidOptions, invalidParameters } from './Errors.js'
 import type { ComponentFamily, DataScale, Degenerate, IncompleteData, WorkerRecipe } from './Family.js'
 import type { Rng } from './Rng.js'
-import { show } from './Validate.js'
+import { guard, show } from './Validate.js'
 
 /**
  * A family of any component and statistics types, as a part holds it (the parts of one product
@@ -160,8 +160,29 @@ const checkColumns = (parts: readonly Part[]): E.Either<EmError, number> => {
  * @category Families
  * @since 0.2.0
  */
-export const fromParts = (parts: readonly Part[]): E.Either<EmError, ProductFamily> => {
-  const D = checkColumns(parts)
+export const fromParts = (given: readonly Part[]): E.Either<EmError, ProductFamily> => {
+  // The parts are read once, into a snapshot: a throwing getter or a Proxy is the caller's error.
+  const read = guard(
+    () => {
+      if (!Array.isArray(given)) return E.left(invalidOptions('parts', `parts is ${show(given)}, not an array of { family, columns }`))
+      const snapshot: Part[] = []
+      for (const [p, part] of (given as readonly unknown[]).entries()) {
+        if (typeof part !== 'object' || part === null)
+          return E.left(invalidOptions(`parts/${p}`, `part ${p} is ${show(part)}, not { family, columns }`))
+        const { family, columns, names } = part as Part
+        const copy = (xs: unknown): unknown => (Array.isArray(xs) ? [...(xs as unknown[])] : xs)
+        snapshot.push({ family, columns: copy(columns) as number[], ...(names === undefined ? {} : { names: copy(names) as string[] }) })
+      }
+      return E.right(snapshot)
+    },
+    (m) => invalidOptions('parts', `the parts could not be read: ${m}`),
+  )
+  if (E.isLeft(read)) return read
+  const parts = read.right
+  const D = guard(
+    () => checkColumns(parts),
+    (m) => invalidOptions('parts', `the parts could not be read: ${m}`),
+  )
   if (E.isLeft(D)) return D
   const P = parts.length
   // The parts' types are opaque here: each part's values only ever meet its own family.
