@@ -4,16 +4,20 @@
  * condition number, mixture parameters in the `emkit.mixture/v1` JSON form of each family, and data
  * drawn from a given mixture.
  *
- * The testkit imports no family: parameter arbitraries produce the families' JSON component forms
- * (`{ mean, covariance }`, `{ rate }`, `{ probabilities }`), and a test turns them into parameters
- * with `Mixture.fromJSON(family, json)`.
+ * The testkit imports no family. For a family built on the template (`Family.define`, which carries
+ * its parameter {@link @emkit/core!Schema | Schema}), the generators are typed by the family:
+ * {@link components} derives components from the schema, and {@link mixtureParamsOf},
+ * {@link mixtureJsonOf} and {@link mixtureCaseOf} build on them, so a wrong component shape is a
+ * compile error. For other families, parameter arbitraries produce the families' JSON component
+ * forms (`{ mean, covariance }`, `{ rate }`, `{ probabilities }`), and a test turns them into
+ * parameters with `Mixture.fromJSON(family, json)`.
  *
  * @packageDocumentation
  */
 import fc from 'fast-check'
 import { either as E } from 'fp-ts'
-import type { ComponentFamily } from '@emkit/core'
-import { Dataset, Mixture, Rng } from '@emkit/core'
+import type { ComponentFamily, Family } from '@emkit/core'
+import { Dataset, Mixture, Rng, Schema } from '@emkit/core'
 
 /**
  * Options of {@link dataset}.
@@ -278,7 +282,8 @@ export const multinomialComponents = (categories: number, k: number, floor = 1e-
 /**
  * An `emkit.mixture/v1` model JSON (without `fit`) around generated components: mixing weights from
  * {@link simplex}, the family name and variant fields as given. Turn it into parameters with
- * `Mixture.fromJSON(family, json)`.
+ * `Mixture.fromJSON(family, json)`. For a template family, {@link mixtureJsonOf} builds the
+ * same JSON from components typed by the family.
  *
  * @example
  * ```ts
@@ -387,6 +392,222 @@ export const mixtureCase = <C, S>(
   options: MixtureDataOptions = {},
 ): fc.Arbitrary<{ data: Dataset.Dataset; init: Mixture.Params<C> }> => {
   const params = mixtureParams(family, json)
+  return fc
+    .tuple(
+      params.chain((p) => mixtureData(family, p, options)),
+      params,
+    )
+    .map(([data, init]) => ({ data, init }))
+}
+
+/**
+ * Ranges of generated parameter entries, by domain (see {@link components}).
+ *
+ * @category Parameters
+ * @since 0.2.0
+ */
+export interface ComponentArbitraryOptions {
+  /** `real` entries: uniform in [−spread, spread]. Default 5. */
+  readonly spread?: number
+  /** `positive` and `nonNegative` entries: log-uniform in [min, max]. Default [0.1, 10]. */
+  readonly positive?: { readonly min: number; readonly max: number }
+  /** `probability` entries: uniform in [min, max] ⊂ [0, 1]. Default [0.02, 0.98]. */
+  readonly probability?: { readonly min: number; readonly max: number }
+  /** `simplex` entries: every probability at least this before normalising (as {@link simplex}). Default 1e-3. */
+  readonly simplexFloor?: number
+  /**
+   * Also generate boundary values the domains admit (about one entry in eight): 0 for
+   * `nonNegative`, 0 or 1 for `probability`, a 0 in a `simplex` of V ≥ 2. Default false (a
+   * start on a boundary often has log-likelihood −∞, a case the model laws skip).
+   */
+  readonly boundary?: boolean
+}
+
+/** What {@link components} accepts: a template family (it carries its schema) or the schema itself. */
+type SchemaSource<F extends Schema.Fields> = { readonly schema: F } | F
+
+const schemaOf = <F extends Schema.Fields>(source: SchemaSource<F>): F => {
+  const s = (source as { schema?: unknown }).schema
+  // A family carries `schema` (an object of fields) beside functions; a schema's own values are fields with a `kind`.
+  return typeof s === 'object' && s !== null && typeof (s as { kind?: unknown }).kind !== 'string' ? (s as F) : (source as F)
+}
+
+const logUniform = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.double({ min: 0, max: 1, noNaN: true }).map((t) => Math.min(max, min * Math.pow(max / min, t)))
+
+/** One entry of `domain` (not a simplex). */
+const entry = (domain: Exclude<Schema.Domain, 'simplex'>, options: ComponentArbitraryOptions): fc.Arbitrary<number> => {
+  const boundary = options.boundary ?? false
+  const { min: plo, max: phi } = options.positive ?? { min: 0.1, max: 10 }
+  switch (domain) {
+    case 'real': {
+      const spread = options.spread ?? 5
+      return fc.double({ min: -spread, max: spread, noNaN: true })
+    }
+    case 'positive':
+      return logUniform(plo, phi)
+    case 'nonNegative':
+      return boundary
+        ? fc.oneof({ arbitrary: logUniform(plo, phi), weight: 7 }, { arbitrary: fc.constant(0), weight: 1 })
+        : logUniform(plo, phi)
+    case 'probability': {
+      const { min, max } = options.probability ?? { min: 0.02, max: 0.98 }
+      const inside = fc.double({ min, max, noNaN: true })
+      return boundary ? fc.oneof({ arbitrary: inside, weight: 6 }, { arbitrary: fc.constantFrom(0, 1), weight: 2 }) : inside
+    }
+  }
+}
+
+/** A point of the simplex of `length` entries, optionally with one zero. */
+const simplexEntries = (length: number, options: ComponentArbitraryOptions): fc.Arbitrary<Float64Array> => {
+  const base = simplex(length, options.simplexFloor ?? 1e-3)
+  if (!(options.boundary ?? false) || length < 2) return base
+  const withZero = fc.tuple(base, fc.integer({ min: 0, max: length - 1 })).map(([p, z]) => {
+    const out = Float64Array.from(p)
+    out[z] = 0
+    let s = 0
+    for (const x of out) s += x
+    return out.map((x) => x / s)
+  })
+  return fc.oneof({ arbitrary: base, weight: 7 }, { arbitrary: withZero, weight: 1 })
+}
+
+/** One field's value in dimension d. */
+const fieldValue = (field: Schema.Field, d: number, options: ComponentArbitraryOptions): fc.Arbitrary<number | Float64Array> => {
+  if (field.kind === 'scalar') return entry(field.domain, options)
+  const length = Schema.size(field, d)
+  if (field.domain === 'simplex') return simplexEntries(length, options)
+  return fc.array(entry(field.domain, options), { minLength: length, maxLength: length }).map((v) => Float64Array.from(v))
+}
+
+/**
+ * One component of a template family (or of a parameter schema) in dimension d: every field of its
+ * length (`'d'` or fixed) with entries in its domain — `real` uniform in [−spread, spread],
+ * `positive` and `nonNegative` log-uniform in [0.1, 10], `probability` in [0.02, 0.98], `simplex`
+ * from {@link simplex} — so every value passes `Schema.validate`. Typed by the schema:
+ * `Schema.Infer<F>`.
+ *
+ * @example
+ * ```ts
+ * const parameters = { rate: Schema.vector('positive'), p: Schema.scalar('probability') }
+ * const one = fc.sample(Arbitraries.component(parameters, 3), 1)[0]! // { rate: Float64Array(3), p: number }
+ * ```
+ * @category Parameters
+ * @since 0.2.0
+ */
+export const component = <F extends Schema.Fields>(
+  source: SchemaSource<F>,
+  d: number,
+  options: ComponentArbitraryOptions = {},
+): fc.Arbitrary<Schema.Infer<F>> => {
+  const fields = schemaOf(source)
+  const parts: Record<string, fc.Arbitrary<number | Float64Array>> = {}
+  for (const [name, field] of Object.entries(fields)) parts[name] = fieldValue(field, d, options)
+  // fc.record builds exactly the schema's fields; the entries' types follow the fields' kinds.
+  return fc.record(parts) as unknown as fc.Arbitrary<Schema.Infer<F>>
+}
+
+/**
+ * k components of a template family (`Family.define`, which carries its schema) or of a parameter
+ * schema, in dimension d (see {@link component} for the ranges). The element type is the family's
+ * component type, so handing them to another family, or building a wrong shape by hand, does not
+ * compile.
+ *
+ * @example
+ * ```ts
+ * const parameters = { rate: Schema.vector('nonNegative') }
+ * const poisson = Family.define({
+ *   name: 'my-poisson',
+ *   parameters,
+ *   support: Family.supports.counts,
+ *   coordinates: 'independent',
+ *   natural: (c, t, out, o) => { out[o] = Math.log(c.rate[t]!) },
+ *   logPartition: (c, t) => c.rate[t]!,
+ *   estimate: (sum, weight) => ({ rate: sum.map((s) => s / weight) }),
+ * })
+ * const cs = Arbitraries.components(poisson, 3, 2) // fc.Arbitrary<{ readonly rate: Float64Array }[]>
+ * ```
+ * @category Parameters
+ * @since 0.2.0
+ */
+export const components = <F extends Schema.Fields>(
+  source: SchemaSource<F>,
+  d: number,
+  k: number,
+  options: ComponentArbitraryOptions = {},
+): fc.Arbitrary<Array<Schema.Infer<F>>> => fc.array(component(source, d, options), { minLength: k, maxLength: k })
+
+/**
+ * Mixture parameters of k components of a template family in dimension d: mixing weights from
+ * {@link simplex}, components from {@link components} (typed by the family, and checked by the
+ * family's own `validate`).
+ *
+ * @throws `Error` when the family rejects a generated component (a family whose `validate` is
+ *   stricter than its schema; narrow the ranges with `options`).
+ * @category Parameters
+ * @since 0.2.0
+ */
+export const mixtureParamsOf = <F extends Schema.Fields>(
+  family: Family.DefinedFamily<F>,
+  d: number,
+  k: number,
+  options: ComponentArbitraryOptions = {},
+): fc.Arbitrary<Mixture.Params<Schema.Infer<F>>> =>
+  fc.tuple(simplex(k), components(family, d, k, options)).map(([weights, cs]) => {
+    const ok = family.validate(cs, d)
+    if (E.isLeft(ok)) throw new Error(`testkit: the ${family.name} family rejected generated parameters: ${ok.left.message}`)
+    return { weights, components: cs }
+  })
+
+/**
+ * The `emkit.mixture/v1` model JSON (without `fit`) of {@link mixtureParamsOf}: the family's name
+ * and variant fields, dimension d, mixing weights and the components as the family writes them.
+ *
+ * @example
+ * ```ts
+ * declare const family: Family.DefinedFamily<{ readonly rate: Schema.VectorField }>
+ * const json = Arbitraries.mixtureJsonOf(family, 2, 3) // fc.Arbitrary<Mixture.ModelJson>
+ * ```
+ * @category Parameters
+ * @since 0.2.0
+ */
+export const mixtureJsonOf = <F extends Schema.Fields>(
+  family: Family.DefinedFamily<F>,
+  d: number,
+  k: number,
+  options: ComponentArbitraryOptions = {},
+): fc.Arbitrary<Mixture.ModelJson> =>
+  mixtureParamsOf(family, d, k, options).map((p) => ({
+    format: Mixture.FORMAT,
+    family: family.name,
+    ...family.variant,
+    dimension: d,
+    weights: Array.from(p.weights),
+    components: family.toJSON(p.components),
+  }))
+
+/**
+ * A mixture fitting case for a template family (the typed twin of {@link mixtureCase}): data drawn
+ * by the family's sampler from generated "true" parameters and, as θ₀, other generated parameters,
+ * both of k components in dimension d.
+ *
+ * @throws `Error` when the family has no `sample` (draw the data yourself and use {@link mixtureParamsOf}).
+ * @example
+ * ```ts
+ * declare const family: Family.DefinedFamily<{ readonly rate: Schema.VectorField }>
+ * ModelLaws.assertMixtureLaws(family, 2, { cases: Arbitraries.mixtureCaseOf(family, 1, 2) })
+ * ```
+ * @category Data
+ * @since 0.2.0
+ */
+export const mixtureCaseOf = <F extends Schema.Fields>(
+  family: Family.DefinedFamily<F>,
+  d: number,
+  k: number,
+  options: ComponentArbitraryOptions & MixtureDataOptions = {},
+): fc.Arbitrary<{ data: Dataset.Dataset; init: Mixture.Params<Schema.Infer<F>> }> => {
+  if (family.sample === undefined) throw new Error(`testkit: the ${family.name} family cannot sample; mixtureCaseOf draws its data with it`)
+  const params = mixtureParamsOf(family, d, k, options)
   return fc
     .tuple(
       params.chain((p) => mixtureData(family, p, options)),

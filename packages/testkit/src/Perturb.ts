@@ -5,13 +5,15 @@
  *
  * Admissibility is model-specific, so a perturbation is a plain function; this module provides the
  * ones mixtures need: mixing weights moved on the simplex, and components moved through a hook or,
- * by default, through the family's JSON form ({@link jsonComponents}).
+ * by default, on the unconstrained scale of the family's parameter schema ({@link schemaComponents},
+ * for families built with `Family.define`, whose perturbed parameters always stay in their domains)
+ * or else through the family's JSON form ({@link jsonComponents}).
  *
  * @packageDocumentation
  */
 import { either as E } from 'fp-ts'
 import type { ComponentFamily, Mixture } from '@emkit/core'
-import { Rng } from '@emkit/core'
+import { Rng, Schema } from '@emkit/core'
 
 /**
  * A random perturbation of parameters of size about `scale` (a relative size: 0.01 moves things by
@@ -150,20 +152,99 @@ export const jsonComponents =
   }
 
 /**
+ * A component perturbation derived from a parameter schema: every entry moves on the schema's
+ * unconstrained scale (`Schema.toUnconstrained`, then back with `Schema.fromUnconstrained`), so
+ * each stays inside its domain by construction:
+ * - `real`: x + scale·(1 + |x|)·z;
+ * - `positive`, `nonNegative`: x·exp(scale·z) (a 0 stays 0);
+ * - `probability`: logit p + scale·z, so p stays in (0, 1) (a 0 or 1 stays where it is);
+ * - `simplex`: p′ ∝ p·exp(scale·z), on the simplex (zeros stay zero);
+ * with z standard normal, one draw per entry. Returns `undefined` only when a move leaves the
+ * floating-point range (an exp that underflows to 0 or overflows), which the schema then rejects.
+ *
+ * @example
+ * ```ts
+ * const parameters = { p: Schema.vector('probability') }
+ * const move = Perturb.schemaComponents(parameters)
+ * const moved = move([{ p: Float64Array.of(0.999, 0.5) }], Rng.seeded(1), 0.3) // every p still in [0, 1]
+ * ```
+ * @category Laws
+ * @since 0.2.0
+ */
+export const schemaComponents =
+  <F extends Schema.Fields>(
+    fields: F,
+  ): ((components: readonly Schema.Infer<F>[], rng: Rng.Rng, scale: number) => Schema.Infer<F>[] | undefined) =>
+  (components, rng, scale) => {
+    if (components.length === 0) return []
+    const u = Schema.toUnconstrained(fields, components)
+    let at = 0
+    for (const c of components) {
+      for (const [name, field] of Object.entries(fields)) {
+        const v = (c as Record<string, number | Float64Array>)[name]!
+        const length = typeof v === 'number' ? 1 : v.length
+        for (let t = 0; t < length; t++, at++) {
+          const x = u[at]!
+          const z = rng.normal()
+          // ±∞ is an entry on its domain's boundary, which fromUnconstrained holds where it is.
+          if (Number.isFinite(x)) u[at] = field.domain === 'real' ? x + scale * (1 + Math.abs(x)) * z : x + scale * z
+        }
+      }
+    }
+    const back = Schema.fromUnconstrained(fields, u, components)
+    return E.isLeft(back) ? undefined : back.right
+  }
+
+/** The schema a template family carries, if it carries one. */
+const schemaOfFamily = (family: object): Schema.Fields | undefined => {
+  const s = (family as { schema?: unknown }).schema
+  return typeof s === 'object' && s !== null ? (s as Schema.Fields) : undefined
+}
+
+/**
+ * The default component perturbation for `family`: {@link schemaComponents} of its schema when it
+ * carries one (a family built with `Family.define`), re-checked by the family's own `validate`;
+ * otherwise {@link jsonComponents}.
+ *
+ * @example
+ * ```ts
+ * const move = Perturb.familyComponents(Exponential.family())
+ * const moved = move([Exponential.component([2, 0.5])], Rng.seeded(1), 0.1)
+ * ```
+ * @category Laws
+ * @since 0.2.0
+ */
+export const familyComponents = <C, S>(
+  family: ComponentFamily<C, S>,
+): ((components: readonly C[], rng: Rng.Rng, scale: number) => C[] | undefined) => {
+  const fields = schemaOfFamily(family)
+  if (fields === undefined) return jsonComponents(family)
+  // A template family's components are its schema's (DefinedFamily<F> is a ComponentFamily<Schema.Infer<F>, …>).
+  const move = schemaComponents(fields) as unknown as (components: readonly C[], rng: Rng.Rng, scale: number) => C[] | undefined
+  return (components, rng, scale) => {
+    const moved = move(components, rng, scale)
+    if (moved === undefined || components.length === 0) return moved
+    return E.isLeft(family.validate(moved, family.dimension(components[0]!))) ? undefined : moved
+  }
+}
+
+/**
  * Options of {@link mixture}.
  *
  * @category Laws
  * @since 0.1.0
  */
 export interface MixturePerturbationOptions<C> {
-  /** How to move the components; default {@link jsonComponents}. */
+  /** How to move the components; default {@link familyComponents} (the schema's unconstrained scale for a template family, else {@link jsonComponents}). */
   readonly components?: (components: readonly C[], rng: Rng.Rng, scale: number) => C[] | undefined
 }
 
 /**
  * The admissible perturbation of mixture parameters used by the model laws: each call moves the
  * mixing weights on the simplex, the components, or both (chosen at random), so a law failure
- * points at the part of the M-step that is not a maximiser.
+ * points at the part of the M-step that is not a maximiser. Components move by
+ * `options.components`, by default {@link familyComponents}: inside each parameter's domain for a
+ * template family, through the JSON form otherwise.
  *
  * @example
  * ```ts
@@ -174,13 +255,16 @@ export interface MixturePerturbationOptions<C> {
  * @category Laws
  * @since 0.1.0
  */
-export const mixture =
-  <C, S>(family: ComponentFamily<C, S>, options: MixturePerturbationOptions<C> = {}): Perturbation<Mixture.Params<C>> =>
-  (params, rng, scale) => {
-    const move = options.components ?? jsonComponents(family)
+export const mixture = <C, S>(
+  family: ComponentFamily<C, S>,
+  options: MixturePerturbationOptions<C> = {},
+): Perturbation<Mixture.Params<C>> => {
+  const move = options.components ?? familyComponents(family)
+  return (params, rng, scale) => {
     const which = rng.int(3) // 0: weights, 1: components, 2: both
     const weights = which === 1 ? params.weights : onSimplex(params.weights, rng, scale)
     if (which === 0) return { weights, components: params.components }
     const components = move(params.components, rng, scale)
     return components === undefined ? undefined : { weights, components }
   }
+}
