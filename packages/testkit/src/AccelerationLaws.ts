@@ -25,8 +25,8 @@ import fc from 'fast-check'
 import { either as E } from 'fp-ts'
 import type { Fit, LoopModel } from '@emkit/core'
 import { Em, Rng, Squarem } from '@emkit/core'
-import type { CheckParameters, LawReport } from './Report.js'
-import { assertReport, describe, runLaw, violated } from './Report.js'
+import type { CheckParameters, LawReport, RunOptions } from './Report.js'
+import { assertReport, replayTarget, runContext, runLaw, violated } from './Report.js'
 
 /**
  * The names of the acceleration laws, in the order they run.
@@ -63,7 +63,7 @@ export const ACCELERATION_STATEMENTS: Readonly<Record<AccelerationLaw, string>> 
  * @category Laws
  * @since 0.2.0
  */
-export interface AccelerationLawsConfig<D, P, Q> {
+export interface AccelerationLawsConfig<D, P, Q> extends RunOptions {
   /** The model under test; it must provide `unconstrained`. */
   readonly model: LoopModel<D, P, Q>
   /** Generated cases: data and starting parameters θ₀. */
@@ -159,10 +159,12 @@ export const checkAcceleration = <D, P, Q>(config: AccelerationLawsConfig<D, P, 
     },
   }
   const parameters: CheckParameters = { numRuns: 15, ...config.parameters }
-  const results = (config.laws ?? ACCELERATION_LAWS).map((law) =>
-    runLaw(law, ACCELERATION_STATEMENTS[law], config.cases, checks[law], parameters, describe),
-  )
-  return { subject: config.subject ?? model.name, ok: results.every((r) => r.status === 'passed'), results }
+  const replay = replayTarget(config, ACCELERATION_LAWS)
+  const subject = config.subject ?? model.name
+  const context = runContext(subject, config, replay)
+  const laws = replay === undefined ? (config.laws ?? ACCELERATION_LAWS) : [replay.law as AccelerationLaw]
+  const results = laws.map((law) => runLaw(law, ACCELERATION_STATEMENTS[law], config.cases, checks[law], parameters, undefined, context))
+  return { subject, ok: results.every((r) => r.status === 'passed'), results }
 }
 
 /**

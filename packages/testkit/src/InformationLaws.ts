@@ -16,8 +16,8 @@ import fc from 'fast-check'
 import { either as E } from 'fp-ts'
 import type { ComponentFamily, Dataset } from '@emkit/core'
 import { Em, Linalg, Mixture } from '@emkit/core'
-import type { CheckParameters, LawReport } from './Report.js'
-import { assertReport, describe, runLaw, violated } from './Report.js'
+import type { CheckParameters, LawReport, RunOptions } from './Report.js'
+import { assertReport, replayTarget, runContext, runLaw, violated } from './Report.js'
 
 /**
  * What the information law states (used in reports).
@@ -34,7 +34,7 @@ export const INFORMATION_STATEMENT =
  * @category Laws
  * @since 0.2.0
  */
-export interface InformationLawConfig<C, S> {
+export interface InformationLawConfig<C, S> extends RunOptions {
   /** The family under test; it must provide `derivatives`. */
   readonly family: ComponentFamily<C, S>
   /** Generated cases: data and starting parameters, from which EM fits θ̂ (e.g. `Arbitraries.mixtureCase`). */
@@ -198,8 +198,11 @@ export const checkInformation = <C, S>(config: InformationLawConfig<C, S>): LawR
     })
   }
   const parameters: CheckParameters = { numRuns: 10, ...config.parameters }
-  const result = runLaw('informationMatchesFiniteDifferences', INFORMATION_STATEMENT, config.cases, check, parameters, describe)
-  return { subject: config.subject ?? `${family.name} family`, ok: result.status === 'passed', results: [result] }
+  const law = 'informationMatchesFiniteDifferences'
+  const subject = config.subject ?? `${family.name} family`
+  const context = runContext(subject, config, replayTarget(config, [law]))
+  const result = runLaw(law, INFORMATION_STATEMENT, config.cases, check, parameters, undefined, context)
+  return { subject, ok: result.status === 'passed', results: [result] }
 }
 
 /**

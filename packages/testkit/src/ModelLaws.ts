@@ -14,16 +14,23 @@
  * Steps where the M-step reports `breaksMonotonicity` (a re-seeded or dropped component) are not
  * EM steps and are exempt from laws 1, 2 and 5.
  *
+ * Vanishing weights (since 0.2.0): given a {@link ComponentLayout} (mixtures have one), `fixedPoint`
+ * ignores the movement of a component whose weight has vanished to at most
+ * {@link FamilyLaws.VANISHING_WEIGHT} of the total — its parameters are fixed by rounding, not data,
+ * and drift while ℓ stays put — and every failure message names the components whose weight has
+ * vanished at the failing step, with their weights.
+ *
  * @packageDocumentation
  */
 import fc from 'fast-check'
 import { either as E } from 'fp-ts'
 import type { ComponentFamily, Dataset, Initializer, Model } from '@emkit/core'
 import { Em, Mixture, Rng } from '@emkit/core'
+import { VANISHING_WEIGHT, weightNote } from './FamilyLaws.js'
 import type { Perturbation } from './Perturb.js'
 import { mixture as mixturePerturbation } from './Perturb.js'
-import type { CheckParameters, LawReport, LawResult } from './Report.js'
-import { assertReport, describe, runLaw, violated } from './Report.js'
+import type { CheckParameters, LawReport, LawResult, RunOptions } from './Report.js'
+import { assertReport, replayTarget, runContext, runLaw, violated } from './Report.js'
 
 /**
  * The names of the model laws, in the order they run.
@@ -119,12 +126,50 @@ export const mixturePosterior: PosteriorCheck<Dataset.Dataset, Mixture.Responsib
 }
 
 /**
+ * How a model's parameters split into weighted components, for the vanishing-weight rules: each
+ * component's share of the total weight, and which component each entry of `model.toVector(params)`
+ * belongs to.
+ *
+ * @category Laws
+ * @since 0.2.0
+ */
+export interface ComponentLayout {
+  /** Each component's share of the total weight (a mixture's mixing weights πⱼ), length k. */
+  readonly weights: ArrayLike<number>
+  /** For each entry of `model.toVector(params)` (same length), its component j, or −1 for an entry no component owns. */
+  readonly owners: ArrayLike<number>
+}
+
+/**
+ * The {@link ComponentLayout} of mixture parameters (`toVector` = the mixing weights, then each
+ * component's `family.toVector`): entry j and component j's entries belong to component j.
+ *
+ * @example
+ * ```ts
+ * const layout = ModelLaws.mixtureLayout(Exponential.family())
+ * layout({ weights: Float64Array.of(0.5, 0.5), components: [Exponential.component(1), Exponential.component(2)] }).owners // [0, 1, 0, 1]
+ * ```
+ * @category Laws
+ * @since 0.2.0
+ */
+export const mixtureLayout =
+  <C, S>(family: ComponentFamily<C, S>) =>
+  (params: Mixture.Params<C>): ComponentLayout => {
+    const owners: number[] = Array.from(params.weights, (_, j) => j)
+    params.components.forEach((c, j) => {
+      const length = family.toVector(c).length
+      for (let t = 0; t < length; t++) owners.push(j)
+    })
+    return { weights: params.weights, owners }
+  }
+
+/**
  * Options of the model laws.
  *
  * @category Laws
  * @since 0.1.0
  */
-export interface ModelLawsConfig<D, P, Q, Z> {
+export interface ModelLawsConfig<D, P, Q, Z> extends RunOptions {
   /** The model under test. */
   readonly model: Model<D, P, Q, Z>
   /** Generated cases: data and starting parameters θ₀. Cases whose θ₀ is invalid or has ℓ = −∞ are skipped. */
@@ -149,6 +194,17 @@ export interface ModelLawsConfig<D, P, Q, Z> {
   readonly convergenceIterations?: number
   /** `fixedPoint`: allowed parameter move, relative to 1 + max|θ|. Default 1e-3. */
   readonly fixedPointTolerance?: number
+  /**
+   * How the parameters split into weighted components (mixtures: {@link mixtureLayout}, filled in
+   * by {@link checkMixtureLaws}); without one, no weight is treated as vanished. Since 0.2.0.
+   */
+  readonly layout?: (params: P) => ComponentLayout
+  /**
+   * Share of the total weight at or below which a component's weight has vanished: `fixedPoint`
+   * ignores its parameters' movement. Default {@link FamilyLaws.VANISHING_WEIGHT}; 0 tolerates
+   * nothing (the failure then names the component and its weight). Since 0.2.0.
+   */
+  readonly vanishingWeight?: number
   /** fast-check parameters (numRuns, seed, path, endOnFailure…). Default numRuns 25. */
   readonly parameters?: CheckParameters
   /** Name used in reports; default the model's name. */
@@ -202,8 +258,24 @@ const maxAbs = (v: ArrayLike<number>): number => {
 
 /** The law bodies, each checking one generated case. */
 const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
-  const { model } = config
+  const { model, layout } = config
   const T = config.iterations ?? 15
+  const tolerated = config.vanishingWeight ?? VANISHING_WEIGHT
+  /** The components of `params` whose weight share is at most `limit`. */
+  const vanishedIn = (params: P, limit: number): number[] => {
+    if (layout === undefined) return []
+    const w = layout(params).weights
+    const out: number[] = []
+    for (let j = 0; j < w.length; j++) if (w[j]! <= limit) out.push(j)
+    return out
+  }
+  /** " (component j's weight … has vanished …)" for the components at or below VANISHING_WEIGHT, else "". */
+  const notes = (params: P): string => {
+    if (layout === undefined) return ''
+    const w = layout(params).weights
+    const small = vanishedIn(params, VANISHING_WEIGHT).map((j) => weightNote(j, w[j]!, 1))
+    return small.length === 0 ? '' : ` (${small.join('; ')})`
+  }
   return {
     logLikelihoodNonDecreasing: ({ data, init }: { data: D; init: P }) => {
       const steps = trajectory(model, data, init, T)
@@ -211,7 +283,7 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
         if (steps[t]!.excused) continue
         const prev = steps[t - 1]!.logLikelihood
         const next = steps[t]!.logLikelihood
-        violated(prev - next, slack(prev), `log p(X | θ) decreased from ${prev} to ${next}`, t)
+        violated(prev - next, slack(prev), `log p(X | θ) decreased from ${prev} to ${next}${notes(steps[t]!.params)}`, t)
       }
     },
     qAscent: ({ data, init }: { data: D; init: P }) => {
@@ -221,7 +293,7 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
         const q = steps[t - 1]!.posterior
         const before = model.expectedCompleteLogLikelihood(data, steps[t - 1]!.params, q)
         const after = model.expectedCompleteLogLikelihood(data, steps[t]!.params, q)
-        violated(before - after, slack(before), `Q(θₖ₊₁, θₖ) = ${after} is below Q(θₖ, θₖ) = ${before}`, t)
+        violated(before - after, slack(before), `Q(θₖ₊₁, θₖ) = ${after} is below Q(θₖ, θₖ) = ${before}${notes(steps[t]!.params)}`, t)
       }
     },
     posteriorIsDistribution: ({ data, init }: { data: D; init: P }) => {
@@ -266,7 +338,7 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
           violated(
             other - best,
             slack(best),
-            `a perturbation of size ${scale} of the M-step's θₖ₊₁ raises Q(·, θₖ) from ${best} to ${other}: the M-step is not a maximiser`,
+            `a perturbation of size ${scale} of the M-step's θₖ₊₁ raises Q(·, θₖ) from ${best} to ${other}: the M-step is not a maximiser${notes(steps[t]!.params)}`,
             t,
           )
         }
@@ -302,9 +374,14 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
           `one more step changed the number of parameters from ${a.length} to ${b.length}`,
           f.iterations + 1,
         )
+      // Components whose weight has vanished (before or after the step) are fixed by rounding: their movement is ignored.
+      const gone = new Set([...vanishedIn(f.params, tolerated), ...vanishedIn(next.right, tolerated)])
+      const owners = layout?.(f.params).owners
+      const ownerOf = (t: number): number => (owners === undefined ? -1 : (owners[t] ?? -1))
       let move = 0
       let at = 0
       for (let t = 0; t < a.length; t++) {
+        if (gone.has(ownerOf(t))) continue
         const m = Math.abs(a[t]! - b[t]!)
         if (m > move || Number.isNaN(m)) {
           move = m
@@ -312,10 +389,13 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
         }
       }
       const allowed = (config.fixedPointTolerance ?? 1e-3) * (1 + maxAbs(a))
+      const owner = ownerOf(at)
+      const weight = owner < 0 || layout === undefined ? undefined : layout(f.params).weights[owner]
+      const whose = owner < 0 ? '' : ` (of component ${owner}${weight === undefined ? '' : `, ${weightNote(owner, weight, 1)}`})`
       violated(
         move,
         allowed,
-        `after convergence (${f.iterations} iterations, ℓ = ${f.logLikelihood}) one more step moves parameter ${at} from ${a[at]} to ${b[at]}`,
+        `after convergence (${f.iterations} iterations, ℓ = ${f.logLikelihood}) one more step moves parameter ${at}${whose} from ${a[at]} to ${b[at]}`,
         f.iterations + 1,
       )
     },
@@ -374,11 +454,13 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
  * @since 0.1.0
  */
 export const checkModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>): LawReport => {
-  const laws = config.laws ?? MODEL_LAWS
+  const replay = replayTarget(config, MODEL_LAWS)
+  const laws = replay === undefined ? (config.laws ?? MODEL_LAWS) : [replay.law as ModelLaw]
+  const subject = config.subject ?? config.model.name
+  const context = runContext(subject, config, replay)
   const parameters: CheckParameters = { numRuns: 25, ...config.parameters }
   const checks = lawChecks(config)
   const results: LawResult[] = []
-  const show = (value: unknown): string => describe(value)
   for (const law of laws) {
     if (law === 'mStepMaximizes' && config.perturb === undefined) continue
     if (law === 'posteriorIsDistribution' && config.checkPosterior === undefined) continue
@@ -390,14 +472,15 @@ export const checkModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>):
           fc.tuple(config.cases, fc.integer({ min: 0, max: 0x7fffffff })),
           checks[law] as (v: unknown) => void,
           parameters,
-          show,
+          undefined,
+          context,
         ),
       )
     } else {
-      results.push(runLaw(law, STATEMENTS[law], config.cases, checks[law] as (v: unknown) => void, parameters, show))
+      results.push(runLaw(law, STATEMENTS[law], config.cases, checks[law] as (v: unknown) => void, parameters, undefined, context))
     }
   }
-  return { subject: config.subject ?? config.model.name, ok: results.every((r) => r.status === 'passed'), results }
+  return { subject, ok: results.every((r) => r.status === 'passed'), results }
 }
 
 /**
@@ -426,9 +509,9 @@ export const assertModelLaws = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>)
  */
 export type MixtureLawsConfig<C> = Omit<
   ModelLawsConfig<Dataset.Dataset, Mixture.Params<C>, Mixture.Responsibilities, Int32Array>,
-  'model' | 'perturb' | 'checkPosterior' | 'initializer'
+  'model' | 'perturb' | 'checkPosterior' | 'initializer' | 'layout'
 > & {
-  /** Perturbation; default {@link Perturb.mixture} of the family. */
+  /** Perturbation; default {@link Perturb.mixture} of the family (inside each parameter's domain for a template family). */
   readonly perturb?: Perturbation<Mixture.Params<C>>
   /** Collapse policy of the mixture under test; default `'reseed'`. */
   readonly collapse?: Mixture.CollapsePolicy
@@ -436,8 +519,9 @@ export type MixtureLawsConfig<C> = Omit<
 
 /**
  * The model laws for the k-component mixture of `family`, with the mixture's posterior check,
- * perturbation (mixing weights on the simplex, components through the family's JSON) and
- * k-means++ initialiser filled in.
+ * perturbation (mixing weights on the simplex, components inside their domains for a template
+ * family, else through the family's JSON), k-means++ initialiser and component layout (for the
+ * vanishing-weight rules) filled in.
  *
  * @example
  * ```ts
@@ -456,6 +540,7 @@ export const checkMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number,
     perturb: config.perturb ?? mixturePerturbation(family),
     checkPosterior: mixturePosterior,
     initializer: Mixture.initializer(model),
+    layout: mixtureLayout(family),
   })
 }
 
