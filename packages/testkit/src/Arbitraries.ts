@@ -423,8 +423,14 @@ export interface ComponentArbitraryOptions {
   readonly boundary?: boolean
 }
 
-/** What {@link components} accepts: a template family (it carries its schema) or the schema itself. */
-type SchemaSource<F extends Schema.Fields> = { readonly schema: F } | F
+/**
+ * What {@link component} and {@link components} accept: a family built with `Family.define` (it
+ * carries its parameter schema) or the schema itself.
+ *
+ * @category Parameters
+ * @since 0.2.0
+ */
+export type SchemaSource<F extends Schema.Fields> = { readonly schema: F } | F
 
 const schemaOf = <F extends Schema.Fields>(source: SchemaSource<F>): F => {
   const s = (source as { schema?: unknown }).schema

@@ -478,7 +478,11 @@ export const replayTarget = (options: RunOptions, laws: readonly string[]): Coun
   return cx
 }
 
-/** What {@link runLaw} needs besides the law: the subject (file names) and the suite's {@link RunOptions}. */
+/**
+ * What {@link runLaw} needs besides the law: the subject (file names) and the suite's {@link RunOptions}.
+ *
+ * @internal
+ */
 export interface RunContext extends RunOptions {
   readonly subject: string
   /** The file `replay` was read from, for the message. */
