@@ -68,19 +68,21 @@ export const VANISHING_WEIGHT = 1e-6
 export const EMPTY_WEIGHT = 1e-12
 
 /**
- * A readable note on component j's weight for failure messages: its weight, its share of the total,
- * and whether it has vanished (≤ {@link VANISHING_WEIGHT}).
+ * A readable note on component j's weight for failure messages: its weight, its share of `total`
+ * (left out when `total` is 1, as for a mixing weight), and whether it has vanished
+ * (≤ {@link VANISHING_WEIGHT} of the total).
  *
  * @example
  * ```ts
- * FamilyLaws.weightNote(1, 3e-12, 30) // "component 1's weight 3e-12 (1.00e-13 of the total) has vanished below VANISHING_WEIGHT = 1e-6 …"
+ * FamilyLaws.weightNote(1, 3e-12, 30) // "component 1's weight 3e-12 (1.00e-13 of the total) has vanished below VANISHING_WEIGHT = 1e-6: …"
+ * FamilyLaws.weightNote(0, 0.25) // "component 0's weight 0.25"
  * ```
  * @category Laws
  * @since 0.2.0
  */
-export const weightNote = (j: number, weight: number, total: number): string => {
+export const weightNote = (j: number, weight: number, total = 1): string => {
   const share = weight / total
-  const base = `component ${j}'s weight ${weight} (${share.toExponential(2)} of the total)`
+  const base = `component ${j}'s weight ${weight}${total === 1 ? '' : ` (${share.toExponential(2)} of the total)`}`
   return share <= VANISHING_WEIGHT
     ? `${base} has vanished below VANISHING_WEIGHT = ${VANISHING_WEIGHT.toExponential(0)}: its parameters rest on rounding, not data`
     : base

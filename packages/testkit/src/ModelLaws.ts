@@ -273,7 +273,7 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
   const notes = (params: P): string => {
     if (layout === undefined) return ''
     const w = layout(params).weights
-    const small = vanishedIn(params, VANISHING_WEIGHT).map((j) => weightNote(j, w[j]!, 1))
+    const small = vanishedIn(params, VANISHING_WEIGHT).map((j) => weightNote(j, w[j]!))
     return small.length === 0 ? '' : ` (${small.join('; ')})`
   }
   return {
@@ -391,7 +391,7 @@ const lawChecks = <D, P, Q, Z>(config: ModelLawsConfig<D, P, Q, Z>) => {
       const allowed = (config.fixedPointTolerance ?? 1e-3) * (1 + maxAbs(a))
       const owner = ownerOf(at)
       const weight = owner < 0 || layout === undefined ? undefined : layout(f.params).weights[owner]
-      const whose = owner < 0 ? '' : ` (of component ${owner}${weight === undefined ? '' : `, ${weightNote(owner, weight, 1)}`})`
+      const whose = owner < 0 ? '' : ` (component ${owner}'s${weight === undefined ? '' : `; ${weightNote(owner, weight)}`})`
       violated(
         move,
         allowed,

@@ -45,6 +45,7 @@ describe('the documented thresholds', () => {
       "component 1's weight 3e-12 (1.00e-13 of the total) has vanished below VANISHING_WEIGHT = 1e-6: its parameters rest on rounding, not data",
     )
     expect(weightNote(0, 3, 30)).toBe("component 0's weight 3 (1.00e-1 of the total)")
+    expect(weightNote(2, 1e-7)).toMatch(/^component 2's weight 1e-7 has vanished below/)
   })
   it('a mixture layout gives each weight and each component entry its component', () => {
     const layout = mixtureLayout(T.poisson)({
@@ -85,7 +86,7 @@ describe('a correct Poisson family written with Family.define passes, vanishing 
     const strict = checkMixtureLaws(T.poisson, 2, { ...config, vanishingWeight: 0 }).results[0]!
     expect(strict.status).toBe('failed')
     expect(strict.message).toMatch(
-      /one more step moves parameter \d+ \(of component (\d), component \1's weight [\d.e-]+ \([\d.e-]+ of the total\) has vanished below VANISHING_WEIGHT = 1e-6: its parameters rest on rounding, not data\)/,
+      /one more step moves parameter \d+ \(component (\d)'s; component \1's weight [\d.e-]+ has vanished below VANISHING_WEIGHT = 1e-6: its parameters rest on rounding, not data\) from/,
     )
   })
   it('estimateMaximizes on a hand-written case: component 1 holds a vanishing weight (5e-10 of the total)', () => {
