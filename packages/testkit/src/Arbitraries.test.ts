@@ -2,10 +2,19 @@ import fc from 'fast-check'
 import { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import type { Schema as S } from '@emkit/core'
-import { Mixture, Rng, Schema } from '@emkit/core'
+import { Mixture, Product, Rng, Schema } from '@emkit/core'
 import * as Arbitraries from './Arbitraries.js'
 import { familyComponents, jsonComponents, mixture, schemaComponents } from './Perturb.js'
+import * as Fx from './test/fixtures.js'
 import * as T from './test/templateFamilies.js'
+
+/** Counts in columns 0–1, a binary column 2, and a normal column 3 (a family without a schema). */
+const product = Product.family([
+  { family: T.poisson, columns: [0, 1] },
+  { family: T.bernoulli, columns: [2] },
+  { family: Fx.normalFamily, columns: [3] },
+])
+const normalPart = Fx.normalComponents(1).map((cs) => cs[0]!)
 
 const validParams = (p: Mixture.Params<T.Poisson>, d: number): boolean =>
   E.isRight(T.poisson.validate(p.components, d)) &&
@@ -148,5 +157,38 @@ describe('perturbations stay inside each parameter domain', () => {
       expect(out).toBeDefined()
       expect(validParams(out!, 2)).toBe(true)
     }
+  })
+  it('a product family: each part moves by its own default (schemas inside their domains, the normal part through its JSON)', () => {
+    const move = familyComponents(product)
+    const rng = Rng.seeded(13)
+    const starts = fc.sample(Arbitraries.productComponents(product, 2, { parts: [undefined, undefined, normalPart] }), {
+      numRuns: 1000,
+      seed: 4,
+    })
+    let moved = 0
+    for (const cs of starts) {
+      const out = move(cs, rng, 0.5)
+      expect(out).toBeDefined()
+      expect(E.isRight(product.validate(out!, 4))).toBe(true)
+      const [rates, bernoulli, normal] = out![0]!.parts as [T.Poisson, { p: Float64Array }, Fx.Normal]
+      expect(rates.rate.every((r) => r >= 0) && bernoulli.p.every((p) => p >= 0 && p <= 1) && normal.variance > 0).toBe(true)
+      if (normal.mean !== (cs[0]!.parts[2] as Fx.Normal).mean && bernoulli.p[0] !== (cs[0]!.parts[1] as { p: Float64Array }).p[0]) moved++
+    }
+    expect(moved).toBeGreaterThan(990)
+  })
+})
+
+describe('product components', () => {
+  it('come from each part’s schema, or from the arbitrary given for a part without one', () => {
+    fc.assert(
+      fc.property(Arbitraries.productComponents(product, 3, { parts: [undefined, undefined, normalPart] }), (cs) => {
+        const [rates, bernoulli] = cs[0]!.parts as [T.Poisson, { p: Float64Array }]
+        return cs.length === 3 && rates.rate.length === 2 && bernoulli.p.length === 1 && E.isRight(product.validate(cs, 4))
+      }),
+      { numRuns: 50 },
+    )
+    expect(() => Arbitraries.productComponents(product, 2)).toThrow(
+      'part 2 (test-normal) carries no schema; give an arbitrary of its components in options.parts[2]',
+    )
   })
 })

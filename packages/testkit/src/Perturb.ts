@@ -201,10 +201,19 @@ const schemaOfFamily = (family: object): Schema.Fields | undefined => {
   return typeof s === 'object' && s !== null ? (s as Schema.Fields) : undefined
 }
 
+/** The parts of a product family (`Product.family`), if it is one. */
+const partsOfFamily = (family: object): ReadonlyArray<{ readonly family: ComponentFamily<unknown, unknown> }> | undefined => {
+  const parts = (family as { parts?: unknown }).parts
+  return Array.isArray(parts) && parts.every((p) => typeof (p as { family?: unknown }).family === 'object')
+    ? (parts as ReadonlyArray<{ readonly family: ComponentFamily<unknown, unknown> }>)
+    : undefined
+}
+
 /**
  * The default component perturbation for `family`: {@link schemaComponents} of its schema when it
- * carries one (a family built with `Family.define`), re-checked by the family's own `validate`;
- * otherwise {@link jsonComponents}.
+ * carries one (a family built with `Family.define`); for a product family (`Product.family`), each
+ * part's own default applied to that part's components; otherwise {@link jsonComponents}. The
+ * result is re-checked by the family's own `validate` (`undefined` when it refuses).
  *
  * @example
  * ```ts
@@ -218,9 +227,28 @@ export const familyComponents = <C, S>(
   family: ComponentFamily<C, S>,
 ): ((components: readonly C[], rng: Rng.Rng, scale: number) => C[] | undefined) => {
   const fields = schemaOfFamily(family)
-  if (fields === undefined) return jsonComponents(family)
-  // A template family's components are its schema's (DefinedFamily<F> is a ComponentFamily<Schema.Infer<F>, …>).
-  const move = schemaComponents(fields) as unknown as (components: readonly C[], rng: Rng.Rng, scale: number) => C[] | undefined
+  const parts = partsOfFamily(family)
+  let move: (components: readonly C[], rng: Rng.Rng, scale: number) => C[] | undefined
+  if (fields !== undefined) {
+    // A template family's components are its schema's (DefinedFamily<F> is a ComponentFamily<Schema.Infer<F>, …>).
+    move = schemaComponents(fields) as unknown as typeof move
+  } else if (parts !== undefined) {
+    const moves = parts.map((p) => familyComponents(p.family))
+    move = (components, rng, scale) => {
+      const byPart: unknown[][] = []
+      for (let t = 0; t < moves.length; t++) {
+        const moved = moves[t]!(
+          components.map((c) => (c as { parts: readonly unknown[] }).parts[t]),
+          rng,
+          scale,
+        )
+        if (moved === undefined) return undefined
+        byPart.push(moved)
+      }
+      // A product component is `{ parts }`, one component per part.
+      return components.map((c, j) => ({ ...c, parts: byPart.map((m) => m[j]) }))
+    }
+  } else return jsonComponents(family)
   return (components, rng, scale) => {
     const moved = move(components, rng, scale)
     if (moved === undefined || components.length === 0) return moved
