@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { Mixture } from '@emkit/core'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import * as Arbitraries from './Arbitraries.js'
 import { checkFamilyLaws } from './FamilyLaws.js'
 import { checkModelLaws, MODEL_LAWS } from './ModelLaws.js'
@@ -92,6 +92,17 @@ describe('counterexamples are written whole to a file', () => {
       expect(readdirSync(other)).toEqual([counterexampleFile('broken: M-step uses Math.random', 'determinism', r.seed)])
     } finally {
       delete process.env[ARTIFACTS_ENV]
+    }
+  })
+  it('without a file system (a browser) nothing is written and the message says so', () => {
+    const spy = vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined)
+    try {
+      const r = broken().results[0]!
+      expect(r.status).toBe('failed')
+      expect(r.file).toBeUndefined()
+      expect(r.message).toContain('whole counterexample not written: no file system here')
+    } finally {
+      spy.mockRestore()
     }
   })
   it('a file for another suite’s law is refused', () => {
