@@ -87,7 +87,7 @@ describe('generators typed by the family (from its parameter schema)', () => {
     fc.assert(
       fc.property(Arbitraries.mixtureJsonOf(T.poisson, 3, 2), (json) => {
         const back = Mixture.fromJSON(T.poisson, json)
-        return json.family === 'test-poisson' && json.dimension === 3 && E.isRight(back) && back.right.params.components.length === 2
+        return json.family === 'poisson' && json.dimension === 3 && E.isRight(back) && back.right.params.components.length === 2
       }),
       { numRuns: 50 },
     )

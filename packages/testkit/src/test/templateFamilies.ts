@@ -1,32 +1,25 @@
 /**
- * Test fixtures on the family template: a correct Poisson family written with `Family.define` (as a
- * user would), a schema with every domain and field shape, and broken variants the laws must catch.
+ * Test fixtures on the family template: a correct Poisson family written with `Family.define` (the
+ * built-in one), a Bernoulli family, a schema with every domain and field shape, and broken variants
+ * the laws must catch.
  */
 import { either as E } from 'fp-ts'
 import type { ComponentFamily, Family as F } from '@emkit/core'
-import { Family, Schema, Special } from '@emkit/core'
+import { Family, Schema } from '@emkit/core'
+// The built-in Poisson family, from source (test code; the testkit itself depends on core only).
+import * as PoissonFamily from '../../../families/src/Poisson.js'
 
 /** Poisson rates, one per column; a rate of 0 is admissible (a column of zeros). */
-export const poissonParameters = { rate: Schema.vector('nonNegative') }
+export const poissonParameters = PoissonFamily.parameters
 
 /** The Poisson component type the schema gives. */
 export type Poisson = Schema.Infer<typeof poissonParameters>
 
-/** A correct multivariate Poisson family (independent counts), in the few lines the template asks for. */
-export const poisson: F.DefinedFamily<typeof poissonParameters> = Family.define({
-  name: 'test-poisson',
-  parameters: poissonParameters,
-  support: Family.supports.counts,
-  coordinates: 'independent',
-  natural: (c, t, out, o) => void (out[o] = Math.log(c.rate[t]!)),
-  logPartition: (c, t) => c.rate[t]!,
-  logBaseMeasure: (x) => -Special.logFactorial(x),
-  mean: (c, t, out, o) => void (out[o] = c.rate[t]!),
-  estimate: (sum, weight) => ({ rate: sum.map((s) => s / weight) }),
-  sample: (c, rng, out, offset) => {
-    for (let t = 0; t < c.rate.length; t++) out[offset + t] = rng.poisson(c.rate[t]!)
-  },
-})
+/**
+ * A correct multivariate Poisson family (independent counts) written on the template: the built-in
+ * one of `@emkit/families` (test code, outside this package's sources, as core's normal family is).
+ */
+export const poisson: F.DefinedFamily<typeof poissonParameters> = PoissonFamily.family()
 
 /** Every domain, scalar and vector fields, `'d'` and fixed lengths. */
 export const everyDomain = {
