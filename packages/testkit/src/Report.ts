@@ -406,6 +406,9 @@ const slug = (s: string): string =>
  */
 export const counterexampleFile = (subject: string, law: string, seed: number): string => `${slug(subject)}-${slug(law)}-${seed}.json`
 
+/** Files this module has written (part of its temporary names). */
+let written = 0
+
 /**
  * Writes a counterexample whole to `directory` (created if missing; written to a temporary name
  * and renamed, so a reader never sees half a file).
@@ -425,7 +428,9 @@ export const writeCounterexample = (counterexample: Counterexample, directory: s
     const text = `{\n${fields.map(([key, v]) => ` ${JSON.stringify(key)}: ${JSON.stringify(v)}`).join(',\n')}\n}`
     fs.mkdirSync(directory, { recursive: true })
     const target = path.resolve(directory, counterexampleFile(counterexample.subject, counterexample.law, counterexample.seed))
-    const tmp = `${target}.${Date.now().toString(36)}.tmp`
+    // A name no other writer uses (test files run in parallel processes and may write the same case).
+    const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0
+    const tmp = `${target}.${pid}-${(written++).toString(36)}.tmp`
     fs.writeFileSync(tmp, `${text}\n`)
     fs.renameSync(tmp, target)
     const relative = path.relative(path.resolve('.'), target)
