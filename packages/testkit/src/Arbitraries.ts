@@ -606,6 +606,11 @@ export const productComponents = (
  *
  * @throws `Error` when the family rejects a generated component (a family whose `validate` is
  *   stricter than its schema; narrow the ranges with `options`).
+ * @example
+ * ```ts
+ * declare const family: Family.DefinedFamily<{ readonly rate: Schema.VectorField }>
+ * const params = Arbitraries.mixtureParamsOf(family, 2, 3) // fc.Arbitrary<Mixture.Params<{ readonly rate: Float64Array }>>
+ * ```
  * @category Parameters
  * @since 0.2.0
  */

@@ -327,6 +327,12 @@ const TAGS = ['$number', '$typed', '$bigint', '$undefined', '$object']
  * `{ "$typed": "Float64Array", "values": […] }`, `undefined` and bigints tagged, arrays and plain
  * objects recursively (functions are left out: they cannot be replayed).
  *
+ * @example
+ * ```ts
+ * const json = JSON.stringify(Report.encodeValue({ values: Float64Array.of(1, NaN), shift: -0 }))
+ * // {"values":{"$typed":"Float64Array","values":[1,{"$number":"NaN"}]},"shift":{"$number":"-0"}}
+ * const back = Report.decodeValue(JSON.parse(json)) // { values: Float64Array [1, NaN], shift: -0 }
+ * ```
  * @category Reports
  * @since 0.2.0
  */
@@ -366,6 +372,10 @@ const TYPED: Readonly<Record<string, (values: unknown[]) => unknown>> = {
 /**
  * The inverse of {@link encodeValue}.
  *
+ * @example
+ * ```ts
+ * Report.decodeValue({ $typed: 'Int32Array', values: [1, 2] }) // Int32Array [1, 2]
+ * ```
  * @throws `Error` on a tag it does not know (a file from elsewhere).
  * @category Reports
  * @since 0.2.0
@@ -415,6 +425,12 @@ let written = 0
  *
  * @returns the file's path (relative to the working directory when inside it), or a `reason` it
  *   could not be written (no file system, an I/O error) — a failed write never hides the law's failure.
+ * @example
+ * ```ts
+ * declare const result: Report.LawResult // a failed law, written with { artifacts: false }
+ * const cx = Report.readCounterexample('test-artifacts/laws/first.json')
+ * const where = Report.writeCounterexample({ ...cx, law: result.law }, 'regressions') // { file: 'regressions/…json' }
+ * ```
  * @category Reports
  * @since 0.2.0
  */
