@@ -20,6 +20,7 @@
 export type { Params, Responsibilities, CollapsePolicy } from './mixture/Types.js'
 export type { ModelOptions, MixtureModel } from './mixture/Model.js'
 export { model, NEGLIGIBLE_RESPONSIBILITY } from './mixture/Model.js'
+export { EMPTY as EMPTY_COMPONENT_WEIGHT } from './mixture/MStep.js'
 export { initializer, sampleRows, sourceInitializer } from './mixture/Init.js'
 export type { MixtureFitOptions, MixtureFitAsyncOptions, MixtureFit, EngineChoice } from './mixture/Fit.js'
 export { fit, fitAsync, fitOrThrow, checkData, DEFAULT_INIT_SAMPLE } from './mixture/Fit.js'

@@ -60,12 +60,12 @@ export const VANISHING_WEIGHT = 1e-6
 /**
  * The share of the total weight at or below which the mixture never passes a component to its
  * family (it applies its collapse policy instead): 10⁻¹², as in the family contract
- * (`Family.define`). The family laws never generate such a case.
+ * (`Family.define`; core's `Mixture.EMPTY_COMPONENT_WEIGHT`). The family laws never generate such a case.
  *
  * @category Laws
  * @since 0.2.0
  */
-export const EMPTY_WEIGHT = 1e-12
+export const EMPTY_WEIGHT = Mixture.EMPTY_COMPONENT_WEIGHT
 
 /**
  * A readable note on component j's weight for failure messages: its weight, its share of `total`

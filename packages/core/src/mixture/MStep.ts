@@ -12,7 +12,14 @@ import type { ComponentFamily } from '../Family.js'
 import type { StepContext } from '../Model.js'
 import type { CollapsePolicy, Params } from './Types.js'
 
-/** Below this weight (relative to Σ wᵢ) a component is empty. */
+/**
+ * The share of the total weight Σ wᵢ at or below which a component is empty: the M-step never
+ * passes it to its family's `estimate` and applies the collapse policy instead (the family
+ * contract's vanishing-weight rule, see `Family.define`).
+ *
+ * @category Mixture
+ * @since 0.2.0
+ */
 export const EMPTY = 1e-12
 
 /**
