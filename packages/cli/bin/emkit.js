@@ -12,7 +12,7 @@ const cliDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const packagesDir = join(cliDir, '..')
 const main = join(cliDir, 'dist', 'main.js')
 const stamp = join(cliDir, 'dist', '.emkit-build-stamp')
-const sources = ['core', 'gaussian', 'exponential', 'multinomial', 'cli'].map((p) => join(packagesDir, p, 'src'))
+const sources = ['core', 'gaussian', 'exponential', 'multinomial', 'families', 'cli'].map((p) => join(packagesDir, p, 'src'))
 
 const newestSource = () => {
   let newest = 0

@@ -14,7 +14,7 @@ import type { Table } from './Csv.js'
 import { cellPlace } from './Csv.js'
 import type { CliError } from './Failure.js'
 import { dataError } from './Failure.js'
-import type { AnyFamily, FamilyName } from './Families.js'
+import type { AnyFamily } from './Families.js'
 
 /**
  * The name of the embedded data set in messages.
@@ -47,6 +47,8 @@ export const faithfulTable = (): Table => {
  * Whether one value lies in a family's support: `undefined` when it does, else why not (the message
  * after the cell's place): values ≥ 0 for `exponential`; non-negative integer counts for
  * `multinomial`. Shared by {@link checkSupport} and the streaming reader, so both word it alike.
+ * Other families (poisson, bernoulli, categorical, gamma, products, modules) are checked by their
+ * own `checkData` ({@link toDataset}), which names the row and column.
  *
  * @example
  * ```ts
@@ -55,7 +57,7 @@ export const faithfulTable = (): Table => {
  * @category Data
  * @since 0.2.0
  */
-export const supportProblem = (family: FamilyName, x: number): string | undefined => {
+export const supportProblem = (family: string, x: number): string | undefined => {
   if (family === 'exponential' && x < 0) return `negative value ${x}; the exponential family needs values ≥ 0`
   if (family === 'multinomial') {
     if (!Number.isInteger(x)) return `non-integer count ${x}; the multinomial family needs non-negative integer counts`
@@ -71,8 +73,8 @@ export const supportProblem = (family: FamilyName, x: number): string | undefine
  * @category Data
  * @since 0.1.0
  */
-export const checkSupport = (table: Table, family: FamilyName): E.Either<CliError, Table> => {
-  if (family === 'gaussian') return E.right(table)
+export const checkSupport = (table: Table, family: string): E.Either<CliError, Table> => {
+  if (family !== 'exponential' && family !== 'multinomial') return E.right(table)
   const { n, d, values } = table
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < d; c++) {
@@ -82,6 +84,15 @@ export const checkSupport = (table: Table, family: FamilyName): E.Either<CliErro
   }
   return E.right(table)
 }
+
+/**
+ * A family's message without the 0-based place it starts with (`row 3, column 1: …`), which the
+ * command says itself, 1-based and with the line and the column's name.
+ *
+ * @category Data
+ * @since 0.2.0
+ */
+export const withoutPlace = (message: string): string => message.replace(/^row \d+(?:, column \d+)?: /, '')
 
 /**
  * The core dataset of a table, checked for `k` components of `family` (support, k ≤ n, the
@@ -98,7 +109,7 @@ export const toDataset = (table: Table, family: AnyFamily, k: number | undefined
     if (e._tag === 'InvalidData' && e.row !== undefined) {
       const line = table.lines[e.row] ?? e.row + 1
       const where = e.column !== undefined ? cellPlace(table, e.row + 1, line, e.column) : `${table.file}: row ${e.row + 1} (line ${line})`
-      return E.left(dataError(`${where}: ${e.message}`))
+      return E.left(dataError(`${where}: ${withoutPlace(e.message)}`))
     }
     return E.left(dataError(`${table.file}: ${e.message}`))
   }

@@ -10,7 +10,9 @@ import type { Command } from 'commander'
 import { InvalidArgumentError, Option } from 'commander'
 import { parseWorkers } from './Engines.js'
 import type { Covariance } from './Families.js'
-import { COVARIANCES, FAMILIES } from './Families.js'
+import { COVARIANCES } from './Families.js'
+import type { FamilyArgument, ModuleArgument } from './FamilyArgument.js'
+import { parseFamily } from './FamilyArgument.js'
 import type { ProgressSink } from './Progress.js'
 import { terminalBar } from './Progress.js'
 
@@ -132,8 +134,36 @@ export const plotPath = (s: string): string => {
   return s
 }
 
-/** The `--family` option. */
-export const familyOption = (): Option => new Option('--family <family>', 'component family (default: gaussian)').choices(FAMILIES)
+/** Parses `--family`: a built-in name, `gaussian/STRUCTURE`, a product over columns, or a module path. */
+export const familyArgument = (s: string): FamilyArgument => {
+  const r = parseFamily(s)
+  if (r._tag === 'Left') throw new InvalidArgumentError(r.left)
+  return r.right
+}
+
+/** The `--family` option of `fit` and `select`. */
+export const familyOption = (): Option =>
+  new Option(
+    '--family <family>',
+    'component family (default: gaussian): gaussian, exponential, multinomial, poisson, bernoulli, categorical, gamma; gaussian/diag (a structure); a product over columns, e.g. gaussian:x,y+poisson:n+bernoulli:b (by header name or 0-based index); or a family module, e.g. ./my-family.js',
+  ).argParser(familyArgument)
+
+/** Parses the `--family` of `predict`, `score` and `sample`: a module path only (the model file names its family). */
+export const moduleArgument = (s: string): ModuleArgument => {
+  const r = familyArgument(s)
+  if (r.kind !== 'module')
+    throw new InvalidArgumentError(
+      'the model file names its family; --family here gives only the module of a family that is not built in (e.g. ./my-family.js)',
+    )
+  return r
+}
+
+/** The `--family` option of `predict`, `score` and `sample`. */
+export const moduleOption = (): Option =>
+  new Option(
+    '--family <module.js>',
+    "the module that defines the model's family, when it is not built in (a model fitted with --family ./my-family.js)",
+  ).argParser(moduleArgument)
 /** The flags that say how to read DATA (every command that reads a data file). */
 export interface ReadFlags {
   columns?: string[]

@@ -35,7 +35,6 @@ import { cellPlace, columnIndices, PARSE_OPTIONS, RecordDecoder, unreadableCsv }
 import { supportProblem } from './Data.js'
 import type { CliError } from './Failure.js'
 import { dataError, orFail, readFailure } from './Failure.js'
-import type { FamilyName } from './Families.js'
 
 /**
  * Rows per block, both when the spill file is written and when it is read on every pass: 65 536
@@ -80,7 +79,7 @@ export interface SpillOptions {
   /** Keep only these columns, by header name, in this order (`--columns`). */
   readonly columns?: readonly string[]
   /** The family whose support every value is checked against. */
-  readonly family: FamilyName
+  readonly family: string
   /** Rows to keep as a uniform sample (default 0: none). */
   readonly sampleSize?: number
   /** Seed of the sample's random stream (default 0). */

@@ -15,7 +15,11 @@ import { selectColumns } from './Csv.js'
 import { checkSupport, faithfulTable, toDataset } from './Data.js'
 import type { CliError } from './Failure.js'
 import { CliFailure, dataError, orFail, readFailure, usageError } from './Failure.js'
-import type { AnyFamily, Covariance, FamilyName, FamilySpec, Registry } from './Families.js'
+import type { AnyFamily, FamilySpec, Registry } from './Families.js'
+import { label } from './Families.js'
+import type { ModuleArgument } from './FamilyArgument.js'
+import type { FamilyModule } from './FamilyModule.js'
+import { load } from './FamilyModule.js'
 import type { LoadedModel } from './ModelFile.js'
 import { parseModel } from './ModelFile.js'
 import type { Io, ReadFlags } from './Options.js'
@@ -23,14 +27,6 @@ import type { DataRead } from './Read.js'
 import { readData } from './Read.js'
 import type { ProgressSink } from './Progress.js'
 import { silent } from './Progress.js'
-
-/** The flags that choose a family. */
-export interface FamilyFlags {
-  family?: FamilyName
-  covariance?: Covariance
-  regCovar?: number
-  smoothing?: number
-}
 
 /** A file's text, or the error naming it (`what`: "data file", "model file"). */
 export const readText = (path: string, what: string): E.Either<CliError, string> => {
@@ -84,9 +80,31 @@ export const loadData = async (
   return read
 }
 
-/** A model file, validated. */
-export const loadModel = (path: string, options: Pick<FamilySpec, 'regularization' | 'smoothing'>, registry: Registry): LoadedModel =>
-  orFail(parseModel(orFail(readText(path, 'model file')), path, registry, options))
+/** A model file, validated; `modules` supply the families that are not built in (`--family ./module.js`). */
+export const loadModel = (
+  path: string,
+  options: Pick<FamilySpec, 'regularization' | 'smoothing'>,
+  registry: Registry,
+  modules: readonly FamilyModule[] = [],
+): LoadedModel => orFail(parseModel(orFail(readText(path, 'model file')), path, registry, options, modules))
+
+/**
+ * The model file of `predict`, `score` and `sample`, with the family module `--family` gives (for a
+ * model fitted with a module family); a module whose family the model does not use is an error.
+ */
+export const loadModelFile = async (path: string, registry: Registry, module: ModuleArgument | undefined): Promise<LoadedModel> => {
+  if (module === undefined) return loadModel(path, {}, registry)
+  const loaded = orFail(await load(module.path))
+  const model = loadModel(path, {}, registry, [loaded])
+  const used = model.spec.module !== undefined || (model.spec.parts ?? []).some((p) => p.spec.module !== undefined)
+  if (!used)
+    throw new CliFailure(
+      dataError(
+        `${path} is a ${label(model.spec)} model; ${module.path} defines the family ${JSON.stringify(loaded.family.name)}, which it does not use`,
+      ),
+    )
+  return model
+}
 
 /** The data of a table for a model read from a file: dimensions must agree. */
 export const dataForModel = (table: Table, model: LoadedModel): Dataset => {
@@ -121,22 +139,6 @@ export const fitFailure = (what: string, e: { message: string }): CliError => da
 /** A number in `digits` significant digits, shortest form. */
 export const fmt = (x: number, digits = 6): string => (Number.isFinite(x) ? Number(x.toPrecision(digits)).toString() : String(x))
 
-/** The family of the flags (`covariance` overrides the flag's, for select's grid); flags for another family are usage errors. */
-export const familySpec = (flags: FamilyFlags, covariance?: Covariance): FamilySpec => {
-  const family = flags.family ?? 'gaussian'
-  if (family !== 'gaussian' && flags.covariance !== undefined)
-    throw new CliFailure(usageError(`--covariance applies to --family gaussian only, not ${family}`))
-  if (family !== 'gaussian' && flags.regCovar !== undefined)
-    throw new CliFailure(usageError(`--reg-covar applies to --family gaussian only, not ${family}`))
-  if (family !== 'multinomial' && flags.smoothing !== undefined)
-    throw new CliFailure(usageError(`--smoothing applies to --family multinomial only, not ${family}`))
-  const spec: { family: FamilyName; covariance?: Covariance; regularization?: number; smoothing?: number } = { family }
-  if (family === 'gaussian') spec.covariance = covariance ?? flags.covariance ?? 'full'
-  if (flags.regCovar !== undefined) spec.regularization = flags.regCovar
-  if (flags.smoothing !== undefined) spec.smoothing = flags.smoothing
-  return spec
-}
-
 /** The progress display: a live one on a terminal, else none. */
 export const progressFor = (io: Io, quiet: boolean | undefined): ProgressSink =>
   quiet === true || io.progress === undefined ? silent : io.progress()
@@ -144,6 +146,8 @@ export const progressFor = (io: Io, quiet: boolean | undefined): ProgressSink =>
 /** The flags of `predict` and `score`. */
 export interface ModelFlags extends ReadFlags {
   out?: string
+  /** `--family ./module.js`: the module of a family that is not built in. */
+  family?: ModuleArgument
 }
 
 /**

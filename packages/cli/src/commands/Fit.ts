@@ -10,6 +10,7 @@ import { Mixture, Source, Validate } from '@emkit/core'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { either as E } from 'fp-ts'
+import type { CsvShape, Table } from '../Csv.js'
 import { checkSupport, toDataset } from '../Data.js'
 import type { CliError } from '../Failure.js'
 import { agreement, agreementLines } from '../Agreement.js'
@@ -19,6 +20,11 @@ import type { EngineName, EnginePlan, Workers } from '../Engines.js'
 import { ENGINES, mib as mibOf, planEngine, STREAM_THRESHOLD_ENV, streamThreshold } from '../Engines.js'
 import type { AnyFamily, FamilySpec, Registry } from '../Families.js'
 import { COVARIANCES, label } from '../Families.js'
+import { argumentLabel } from '../FamilyArgument.js'
+import type { FamilyFlags } from '../FamilyChoice.js'
+import { checkFamilyFlags, columnsToRead, loadModules, specForTable, streamProblem } from '../FamilyChoice.js'
+import type { FamilyModule } from '../FamilyModule.js'
+import type { LoadedModel } from '../ModelFile.js'
 import { specOf } from '../ModelFile.js'
 import type { Io, ReadFlags } from '../Options.js'
 import { commonFitOptions, familyOption, integer, plotPath, readOptions } from '../Options.js'
@@ -26,8 +32,8 @@ import { modelTables, renderPicture } from '../Pictures.js'
 import { dataSpec, PLOT_POINTS, thinRows, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
 import { withSpill } from '../Spill.js'
-import type { FamilyFlags, Written } from '../Steps.js'
-import { familySpec, fitFailure, fmt, loadData, loadModel, modelJson, progressFor, readText, writeAll } from '../Steps.js'
+import type { Written } from '../Steps.js'
+import { fitFailure, fmt, loadData, loadModel, modelJson, progressFor, readText, writeAll } from '../Steps.js'
 
 /** The flags of `fit`. */
 export interface FitFlags extends FamilyFlags, ReadFlags {
@@ -48,16 +54,19 @@ export interface FitFlags extends FamilyFlags, ReadFlags {
   se?: 'observed' | 'bootstrap'
 }
 
-/** The family, the starting parameters (from `--init`) and k of a fit, flags and model file reconciled. */
+/** The family modules, the starting model (from `--init`) and k of a fit, flags and model file reconciled. */
 interface Start {
-  readonly spec: FamilySpec
+  /** The family modules `--family` names, loaded. */
+  readonly modules: ReadonlyMap<string, FamilyModule>
+  /** The starting model, whose family the fit uses. */
+  readonly model?: LoadedModel
   readonly init: Mixture.Params<unknown> | undefined
   readonly k: number
 }
 
-const resolveStart = (registry: Registry, flags: FitFlags): Start => {
-  let spec = familySpec(flags)
-  if (flags.init === undefined) return { spec, init: undefined, k: flags.k ?? 2 }
+const resolveStart = async (registry: Registry, flags: FitFlags): Promise<Start> => {
+  const modules = await loadModules(flags.family)
+  if (flags.init === undefined) return { modules, init: undefined, k: flags.k ?? 2 }
   // The starting model names its family; flags given explicitly must agree with it.
   const text = orFail(readText(flags.init, 'model file'))
   let json: unknown
@@ -66,26 +75,65 @@ const resolveStart = (registry: Registry, flags: FitFlags): Start => {
   } catch (e) {
     throw new CliFailure(dataError(`${flags.init}: not valid JSON (${Validate.thrown(e)})`))
   }
-  const fileSpec = orFail(specOf(json, flags.init))
-  if (flags.family !== undefined && flags.family !== fileSpec.family) {
-    throw new CliFailure(dataError(`${flags.init} is a ${label(fileSpec)} model but --family ${flags.family} was given`))
+  const fileSpec = orFail(specOf(json, flags.init, [...modules.values()]))
+  const given = flags.family
+  if (given !== undefined) {
+    const model = `${flags.init} is a ${label(fileSpec)} model`
+    if (given.kind === 'product')
+      throw new CliFailure(
+        fileSpec.parts === undefined
+          ? dataError(`${model} but --family ${argumentLabel(given)} was given`)
+          : usageError(`${flags.init} names the product's parts and their columns; leave out --family`),
+      )
+    if (given.kind === 'module' && fileSpec.module === undefined) {
+      const name = modules.get(given.path)?.family.name
+      throw new CliFailure(dataError(`${model} but ${given.path} defines the family ${JSON.stringify(name)}`))
+    }
+    if (given.kind === 'builtin' && (given.name !== fileSpec.family || fileSpec.module !== undefined))
+      throw new CliFailure(dataError(`${model} but --family ${argumentLabel(given)} was given`))
+    if (given.kind === 'builtin' && given.covariance !== undefined && given.covariance !== fileSpec.covariance)
+      throw new CliFailure(dataError(`${model} but --family ${argumentLabel(given)} was given`))
   }
   if (flags.covariance !== undefined && fileSpec.covariance !== undefined && flags.covariance !== fileSpec.covariance) {
     throw new CliFailure(dataError(`${flags.init} is a ${label(fileSpec)} model but --covariance ${flags.covariance} was given`))
   }
-  spec = familySpec({ ...flags, family: fileSpec.family }, fileSpec.covariance)
+  checkFamilyFlags(flags, fileSpec)
   const loaded = loadModel(
     flags.init,
     {
-      ...(spec.regularization === undefined ? {} : { regularization: spec.regularization }),
-      ...(spec.smoothing === undefined ? {} : { smoothing: spec.smoothing }),
+      ...(flags.regCovar === undefined ? {} : { regularization: flags.regCovar }),
+      ...(flags.smoothing === undefined ? {} : { smoothing: flags.smoothing }),
     },
     registry,
+    [...modules.values()],
   )
   const kk = loaded.params.components.length
   if (flags.k !== undefined && flags.k !== kk)
     throw new CliFailure(dataError(`${flags.init} has ${kk} components but --k ${flags.k} was given`))
-  return { spec, init: loaded.params, k: kk }
+  return { modules, model: loaded, init: loaded.params, k: kk }
+}
+
+/**
+ * The columns a fit reads when `--columns` is not given: a product's named columns (`--family`), or
+ * the columns of a product starting model (`--init`); `undefined`: every numeric column.
+ */
+const columnsToFit = (flags: FitFlags, start: Start): { columns?: string[]; from?: string } => {
+  if (flags.columns !== undefined) return {}
+  if (start.model?.spec.parts !== undefined && start.model.columns !== undefined)
+    return { columns: [...start.model.columns], from: `the columns of ${start.model.file}` }
+  const named = columnsToRead(flags.family)
+  return named === undefined ? {} : { columns: named, from: 'the columns of --family' }
+}
+
+/** The family of a fit on a table (the starting model's, or the flags' resolved against the data), and the table in its columns' order. */
+const familyFor = (
+  registry: Registry,
+  flags: FitFlags,
+  start: Start,
+  table: Table,
+): { readonly spec: FamilySpec; readonly family: AnyFamily; readonly table: Table } => {
+  const chosen = start.model !== undefined ? { spec: start.model.spec, table } : orFail(specForTable(flags, start.modules, table))
+  return { ...chosen, family: start.model?.family ?? orFail(registry(chosen.spec)) }
 }
 
 /** The starting model's dimension must be the data's. */
@@ -115,6 +163,9 @@ const PLOT_SAMPLE = 10_000
 /** A finished fit and what its outputs say about the data. */
 interface Fitted {
   readonly fit: Mixture.MixtureFit<unknown>
+  /** The family fitted, and what names it. */
+  readonly family: AnyFamily
+  readonly spec: FamilySpec
   /** The data's name, size and columns. */
   readonly shape: {
     readonly file: string
@@ -135,9 +186,11 @@ interface Fitted {
  * `--header`) need the memory engine: a usage error with `--engine stream`, the memory engine (with
  * a note) when the size alone chose the stream.
  */
-const memoryWhenNeeded = (io: Io, flags: FitFlags, dataPath: string | undefined, plan: EnginePlan): EnginePlan => {
+const memoryWhenNeeded = (io: Io, flags: FitFlags, dataPath: string | undefined, plan: EnginePlan, start: Start): EnginePlan => {
   if (plan.engine === 'memory') return plan
+  const family = start.model === undefined ? streamProblem(flags.family) : undefined
   const needs = [
+    ...(family === undefined ? [] : [family]),
     ...(dataPath === '-' ? ['standard input'] : []),
     ...(dataPath !== undefined && /\.parquet$/i.test(dataPath) ? ['Parquet'] : []),
     ...(['truth', 'missing', 'delimiter', 'decimal', 'header'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`),
@@ -187,13 +240,22 @@ const fitInMemory = async (
   dataPath: string | undefined,
   flags: FitFlags,
   start: Start,
-  family: AnyFamily,
-  what: string,
+  registry: Registry,
   workers: Workers,
   progress: ProgressSink,
 ): Promise<Fitted> => {
-  const { table, truth } = await loadData(io, dataPath, flags, 'fit', undefined, progress)
-  orFail(checkSupport(table, start.spec.family))
+  const picked = columnsToFit(flags, start)
+  const { table: read, truth } = await loadData(
+    io,
+    dataPath,
+    picked.columns === undefined ? flags : { ...flags, columns: picked.columns },
+    'fit',
+    picked.from,
+    progress,
+  )
+  const { spec, family, table } = familyFor(registry, flags, start, read)
+  const what = `${label(spec)}, k = ${start.k}`
+  orFail(checkSupport(table, spec.family))
   checkInitDimension(flags, family, start, table)
   const data = orFail(toDataset(table, family, start.k))
   const tooMany = tooManyParameters(family, table.n, table.d, start.k)
@@ -204,7 +266,7 @@ const fitInMemory = async (
   const result = Mixture.fit(family, data, { ...loopOptions(flags, start, maxIterations, progress), workers })
   progress.stop()
   if (E.isLeft(result)) throw new CliFailure(fitFailure(`${table.file} (${what})`, result.left))
-  return { fit: result.right, shape: table, plotData: data, ...(truth === undefined ? {} : { truth }) }
+  return { fit: result.right, family, spec, shape: table, plotData: data, ...(truth === undefined ? {} : { truth }) }
 }
 
 /**
@@ -216,8 +278,7 @@ const fitStreamed = async (
   dataPath: string | undefined,
   flags: FitFlags,
   start: Start,
-  family: AnyFamily,
-  what: string,
+  registry: Registry,
   progress: ProgressSink,
 ): Promise<Fitted> => {
   const maxIterations = flags.maxIter ?? 1000
@@ -226,6 +287,8 @@ const fitStreamed = async (
     source: Source.RowSource,
     plotData: Dataset,
   ): Promise<Fitted> => {
+    const { spec, family } = familyFor(registry, flags, start, shapeTable(shape))
+    const what = `${label(spec)}, k = ${start.k}`
     checkInitDimension(flags, family, start, shape)
     if (start.k > shape.n)
       throw new CliFailure(
@@ -243,23 +306,32 @@ const fitStreamed = async (
       progress.stop()
     }
     if (E.isLeft(result)) throw new CliFailure(streamFailure(shape, what, result.left))
-    return { fit: result.right, shape, plotData }
+    return { fit: result.right, family, spec, shape, plotData }
   }
+  const picked = columnsToFit(flags, start)
+  const columns = picked.columns ?? flags.columns
   if (dataPath === undefined) {
-    const { table } = await loadData(io, undefined, flags, 'fit')
+    const { table: read } = await loadData(io, undefined, columns === undefined ? flags : { ...flags, columns }, 'fit')
+    const { family, spec, table } = familyFor(registry, flags, start, read)
     const data = orFail(toDataset(table, family, start.k))
     const source = Source.fromDataset(data)
-    if (E.isLeft(source)) throw new CliFailure(fitFailure(`${table.file} (${what})`, source.left))
+    if (E.isLeft(source)) throw new CliFailure(fitFailure(`${table.file} (${label(spec)}, k = ${start.k})`, source.left))
     return run(table, source.right, data)
   }
   const sampleSize = flags.plot === undefined ? 0 : PLOT_SAMPLE
-  const check = (shape: { readonly file: string; readonly d: number }): CliError | undefined =>
-    initDimensionError(flags, family, start, shape)
+  const check = (shape: CsvShape): CliError | undefined => {
+    try {
+      return initDimensionError(flags, familyFor(registry, flags, start, shapeTable(shape)).family, start, shape)
+    } catch (e) {
+      if (e instanceof CliFailure) return e.error
+      throw e
+    }
+  }
   return withSpill(
     dataPath,
     {
-      ...(flags.columns === undefined ? {} : { columns: flags.columns }),
-      family: start.spec.family,
+      ...(columns === undefined ? {} : { columns }),
+      family: start.model?.spec.family ?? (flags.family?.kind === 'builtin' ? flags.family.name : 'gaussian'),
       sampleSize,
       seed: flags.seed ?? 0,
       check,
@@ -267,6 +339,22 @@ const fitStreamed = async (
     (spill) => run(spill, spill.source, spill.sample),
   )
 }
+
+/** A table of no rows with a shape's columns: what the family's choice needs of a streamed file. */
+const shapeTable = (shape: {
+  readonly file: string
+  readonly columns: readonly string[]
+  readonly header: boolean
+  readonly d: number
+}): Table => ({
+  file: shape.file,
+  columns: shape.columns,
+  header: shape.header,
+  n: 0,
+  d: shape.d,
+  values: new Float64Array(0),
+  lines: new Int32Array(0),
+})
 
 /**
  * A streamed fit's failure. The family's checks run on every block in core and name the global
@@ -314,16 +402,15 @@ const withStandardErrors = (
 
 /** `emkit fit`: fits one model, writes its JSON (and picture), prints one summary line. */
 export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, flags: FitFlags): Promise<void> => {
-  const start = resolveStart(registry, flags)
-  const family = orFail(registry(start.spec))
-  const plan = memoryWhenNeeded(io, flags, dataPath, orFail(planEngine(flags, dataPath)))
-  const what = `${label(start.spec)}, k = ${start.k}`
+  const start = await resolveStart(registry, flags)
+  const plan = memoryWhenNeeded(io, flags, dataPath, orFail(planEngine(flags, dataPath)), start)
   const progress = progressFor(io, flags.quiet)
   const fitted =
     plan.engine === 'memory'
-      ? await fitInMemory(io, dataPath, flags, start, family, what, plan.workers, progress)
-      : await fitStreamed(io, dataPath, flags, start, family, what, progress)
-  const { fit, shape, plotData } = fitted
+      ? await fitInMemory(io, dataPath, flags, start, registry, plan.workers, progress)
+      : await fitStreamed(io, dataPath, flags, start, registry, progress)
+  const { fit, shape, plotData, family } = fitted
+  const what = `${label(fitted.spec)}, k = ${start.k}`
   const degenerate = degenerateWarning(family, fitted)
   const json = withStandardErrors(family, fitted, modelJson(family, fit.params, fit, shape), flags, what)
   const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]

@@ -10,13 +10,13 @@ import { writeCsv } from '../Csv.js'
 import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
-import { readOptions } from '../Options.js'
+import { moduleOption, readOptions } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { dataForModel, loadData, loadModel, modelColumns, writeAll } from '../Steps.js'
+import { dataForModel, loadData, loadModelFile, modelColumns, writeAll } from '../Steps.js'
 
 /** `emkit predict`: for every row, the most likely component, then the probability of each. */
 export const predictCommand = async (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): Promise<void> => {
-  const model = loadModel(modelPath, {}, registry)
+  const model = await loadModelFile(modelPath, registry, flags.family)
   const picked = modelColumns(model, flags)
   const data = dataForModel((await loadData(io, dataPath, picked.flags, 'predict', picked.from)).table, model)
   const k = model.params.components.length
@@ -35,6 +35,7 @@ export const registerPredict = (root: Command, io: Io, registry: Registry): void
     .description('For every row of DATA.csv: the most likely component (0-based), then the probability of each component.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
     .argument('<data>', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name")
+    .addOption(moduleOption())
     .option('--out <file.csv>', 'write here instead of standard output')
     .action(async (model: string, data: string, flags: ModelFlags) => predictCommand(io, registry, model, data, flags))
 }

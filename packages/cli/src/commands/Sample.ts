@@ -10,9 +10,10 @@ import { writeCsv } from '../Csv.js'
 import { CliFailure, modelOnData, orFail, usageError } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import { label } from '../Families.js'
+import type { ModuleArgument } from '../FamilyArgument.js'
 import type { Io } from '../Options.js'
-import { integer } from '../Options.js'
-import { loadModel, writeAll } from '../Steps.js'
+import { integer, moduleOption } from '../Options.js'
+import { loadModelFile, writeAll } from '../Steps.js'
 
 /** The flags of `sample`. */
 export interface SampleFlags {
@@ -21,11 +22,13 @@ export interface SampleFlags {
   seed?: number
   labels?: boolean
   out?: string
+  /** `--family ./module.js`: the module of a family that is not built in. */
+  family?: ModuleArgument
 }
 
 /** `emkit sample`: N draws from a model, as CSV. */
-export const sampleCommand = (io: Io, registry: Registry, modelPath: string, flags: SampleFlags): void => {
-  const model = loadModel(modelPath, {}, registry)
+export const sampleCommand = async (io: Io, registry: Registry, modelPath: string, flags: SampleFlags): Promise<void> => {
+  const model = await loadModelFile(modelPath, registry, flags.family)
   if (flags.trials !== undefined && model.spec.family !== 'multinomial') {
     throw new CliFailure(usageError(`--trials applies to multinomial models only; ${modelPath} is a ${label(model.spec)} model`))
   }
@@ -54,6 +57,7 @@ export const registerSample = (root: Command, io: Io, registry: Registry): void 
     .option('--seed <s>', 'seed of the random stream (default: 0)', integer('--seed', 0))
     .option('--trials <n>', 'multinomial models: the row total (number of trials) of each draw (default: 1)', integer('--trials', 1))
     .option('--labels', 'add a last column with the component of each draw')
+    .addOption(moduleOption())
     .option('--out <file.csv>', 'write here instead of standard output')
-    .action((model: string, flags: SampleFlags) => sampleCommand(io, registry, model, flags))
+    .action(async (model: string, flags: SampleFlags) => sampleCommand(io, registry, model, flags))
 }

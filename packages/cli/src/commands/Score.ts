@@ -10,13 +10,13 @@ import { writeCsv } from '../Csv.js'
 import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
-import { readOptions } from '../Options.js'
+import { moduleOption, readOptions } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { dataForModel, loadData, loadModel, modelColumns, writeAll } from '../Steps.js'
+import { dataForModel, loadData, loadModelFile, modelColumns, writeAll } from '../Steps.js'
 
 /** `emkit score`: the per-row log-likelihood under a model, then the total. */
 export const scoreCommand = async (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): Promise<void> => {
-  const model = loadModel(modelPath, {}, registry)
+  const model = await loadModelFile(modelPath, registry, flags.family)
   const picked = modelColumns(model, flags)
   const data = dataForModel((await loadData(io, dataPath, picked.flags, 'score', picked.from)).table, model)
   const ll = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.scoreSamples(model.family, model.params, data)))
@@ -38,6 +38,7 @@ export const registerScore = (root: Command, io: Io, registry: Registry): void =
     .description('Per-row log-likelihood log p(xᵢ | θ) of DATA.csv under the model, then the total.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
     .argument('<data>', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name")
+    .addOption(moduleOption())
     .option('--out <file.csv>', 'write here instead of standard output')
     .action(async (model: string, data: string, flags: ModelFlags) => scoreCommand(io, registry, model, data, flags))
 }

@@ -17,6 +17,9 @@ import { dataScale, degenerateComponent, freeParameters, tooManyParameters } fro
 import { CliFailure, dataError, orFail, usageError } from '../Failure.js'
 import type { AnyFamily, Covariance, FamilySpec, Registry } from '../Families.js'
 import { COVARIANCES, label } from '../Families.js'
+import { argumentLabel } from '../FamilyArgument.js'
+import type { FamilyFlags } from '../FamilyChoice.js'
+import { columnsToRead, loadModules, specForTable } from '../FamilyChoice.js'
 import type { Io } from '../Options.js'
 import { commonFitOptions, covarianceList, familyOption, integer, parseKs, plotPath, readOptions } from '../Options.js'
 import { modelTables, renderPicture } from '../Pictures.js'
@@ -24,7 +27,7 @@ import type { SelectPoint } from '../Plots.js'
 import { dataSpec, PLOT_POINTS, selectSpec, thinRows, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
 import type { Written } from '../Steps.js'
-import { familySpec, fmt, loadData, modelJson, progressFor, writeAll } from '../Steps.js'
+import { fmt, loadData, modelJson, progressFor, writeAll } from '../Steps.js'
 import type { FitFlags } from './Fit.js'
 
 /** The flags of `select`. */
@@ -96,21 +99,36 @@ const fitCell = (
 
 /** `emkit select`: the grid over k and structures, its table, the best model and its picture. */
 export const selectCommand = async (io: Io, registry: Registry, dataPath: string | undefined, flags: SelectFlags): Promise<void> => {
-  const { covariance: _structures, ...rest } = flags
-  const base = familySpec(rest)
-  const family0 = flags.family ?? 'gaussian'
-  if (family0 !== 'gaussian' && flags.covariance !== undefined)
-    throw new CliFailure(usageError(`--covariance applies to --family gaussian only, not ${family0}`))
+  const { covariance: grid0, ...rest } = flags
+  const argument = flags.family ?? { kind: 'builtin', name: 'gaussian' }
+  // A plain gaussian family is fitted over a grid of structures; any other family is one column of
+  // the grid, where --covariance (one structure) is that of a product's gaussian parts.
+  const gaussianGrid = argument.kind === 'builtin' && argument.name === 'gaussian' && argument.covariance === undefined
+  if (!gaussianGrid && grid0 !== undefined && grid0.length > 1)
+    throw new CliFailure(
+      usageError(`--covariance takes a list of structures for --family gaussian only; give one for ${argumentLabel(argument)}`),
+    )
+  const familyFlags: FamilyFlags = gaussianGrid || grid0 === undefined ? rest : { ...rest, covariance: grid0[0]! }
+  const modules = await loadModules(flags.family)
   const ks = flags.k ?? [1, 2, 3, 4, 5, 6]
   const criterion = flags.criterion ?? 'bic'
   const restarts = flags.restarts ?? SELECT_RESTARTS
   const progress = progressFor(io, flags.quiet)
-  const { table, truth } = await loadData(io, dataPath, flags, 'select', undefined, progress)
+  const named = flags.columns === undefined ? columnsToRead(flags.family) : undefined
+  const { table: read, truth } = await loadData(
+    io,
+    dataPath,
+    named === undefined ? flags : { ...flags, columns: named },
+    'select',
+    named === undefined ? undefined : 'the columns of --family',
+    progress,
+  )
+  const { spec: base, table } = orFail(specForTable(familyFlags, modules, read))
   orFail(checkSupport(table, base.family))
   // In 1-D, full, diag and spherical are one model (mclust's V): fit it once, as full.
   const notes: string[] = []
-  let structures: Array<Covariance | undefined> = family0 === 'gaussian' ? (flags.covariance ?? [...COVARIANCES]) : [undefined]
-  if (table.d === 1 && family0 === 'gaussian') {
+  let structures: Array<Covariance | undefined> = gaussianGrid ? (grid0 ?? [...COVARIANCES]) : [undefined]
+  if (table.d === 1 && gaussianGrid) {
     const one = structures.filter((c) => c === 'tied' || !structures.slice(0, structures.indexOf(c)).some((b) => b !== 'tied'))
     if (one.length < structures.length)
       notes.push("in 1-D full, diag and spherical are one model (mclust's V), fitted once as full; tied is mclust's E")
