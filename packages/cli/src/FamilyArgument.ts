@@ -119,7 +119,7 @@ const ordinal = (i: number): string => {
  *   a column written twice.
  * @example
  * ```ts
- * parseFamily('gaussian/diag:x,y+poisson:2') // Right({ kind: 'product', parts: [ … ] })
+ * FamilyArgument.parseFamily('gaussian/diag:x,y+poisson:2') // Right({ kind: 'product', parts: [ … ] })
  * ```
  * @category Families
  * @since 0.2.0

@@ -237,7 +237,8 @@ export const streamProblem = (argument: FamilyArgument | undefined): string | un
   if (argument.kind === 'builtin' && argument.name === 'categorical')
     return 'the categorical family reads its number of levels from the data in memory (or from --init)'
   if (argument.kind === 'product') {
-    if (productNames(argument) === undefined) return 'a product whose columns are given by index needs the header in memory; name them'
+    if (productNames(argument) === undefined)
+      return 'a product with columns given by index reads the header in memory (name the columns to stream)'
     if (argument.parts.some((p) => p.family.kind === 'builtin' && p.family.name === 'categorical'))
       return 'a categorical part reads its number of levels from the data in memory (or from --init)'
   }

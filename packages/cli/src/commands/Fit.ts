@@ -189,8 +189,13 @@ interface Fitted {
 const memoryWhenNeeded = (io: Io, flags: FitFlags, dataPath: string | undefined, plan: EnginePlan, start: Start): EnginePlan => {
   if (plan.engine === 'memory') return plan
   const family = start.model === undefined ? streamProblem(flags.family) : undefined
+  if (family !== undefined) {
+    if (plan.reason.by === 'flag')
+      throw new CliFailure(usageError(`the stream engine cannot fit this family: ${family}; use --engine memory`))
+    if (flags.quiet !== true) io.stderr(`emkit fit: note: ${family}: reading ${dataPath} into memory\n`)
+    return { engine: 'memory', workers: flags.workers ?? 'auto' }
+  }
   const needs = [
-    ...(family === undefined ? [] : [family]),
     ...(dataPath === '-' ? ['standard input'] : []),
     ...(dataPath !== undefined && /\.parquet$/i.test(dataPath) ? ['Parquet'] : []),
     ...(['truth', 'missing', 'delimiter', 'decimal', 'header'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`),
