@@ -401,13 +401,13 @@ describe('errors: one line on stderr, exit 1 for bad data / model / fit, 2 for u
     [['fit', '--k', '0'], /--k must be an integer ≥ 1/],
     [['fit', '--tol', '-1'], /--tol must be a finite number ≥ 0/],
     [
-      ['fit', '--family', 'poisson'],
-      /^error: option '--family <family>' argument 'poisson' is invalid\. Allowed choices are gaussian, exponential, multinomial\.$/,
+      ['fit', '--family', 'poison'],
+      /^error: option '--family <family>' argument 'poison' is invalid\. unknown family "poison"; choose gaussian, exponential, multinomial, poisson, bernoulli, categorical, gamma, a product such as gaussian:x,y\+poisson:n, or a path to a family module \(\.\/my-family\.js\)$/,
     ],
     [['fit', '--plot', 'x.png'], /the picture must be a \.svg or \.html file/],
     [
       ['fit', '--family', 'exponential', '--covariance', 'diag'],
-      /^emkit: --covariance applies to --family gaussian only, not exponential$/,
+      /^emkit: --covariance applies to --family gaussian only \(or a product's gaussian parts\), not --family exponential$/,
     ],
     [['select', '--k', '3..1'], /bad k range "3\.\.1"/],
     [['predict', 'faithful.json'], /^error: missing required argument 'data'$/],
