@@ -9,6 +9,9 @@
  * - a function that, called with no arguments, returns one (a factory such as `Poisson.family`,
  *   whose options are optional).
  *
+ * A module with neither may instead export exactly one `ComponentFamily` object under any name
+ * (`export const poisson = Family.define(…)`); that one is used.
+ *
  * The object must have `name` (a non-empty string other than `"product"`), `variant` (an object of
  * strings) and the functions `checkData`, `logDensityInto`, `statistics`, `summarize`, `weight`,
  * `estimate`, `freeParameters`, `dimension`, `toJSON`, `fromJSON`, `toVector` and `validate`; the
@@ -177,7 +180,13 @@ export const load = async (path: string, cwd: string = process.cwd()): Promise<E
   let value: unknown = named ? exports['family'] : exports['default']
   if (!named && value === undefined) {
     const names = Object.keys(exports).filter((k) => k !== 'default')
-    return fail(`${EXPECTED}; found neither (${names.length === 0 ? 'the module exports nothing' : `its exports: ${some(names, 6)}`})`)
+    const families = names.filter((k) => notAFamily(exports[k]) === undefined)
+    if (families.length === 1) return E.right({ path, url, family: exports[families[0]!] as AnyFamily })
+    return fail(
+      families.length > 1
+        ? `the module exports several families (${some(families, 6)}) and no "family": export the one to fit as "family" (or as the default export)`
+        : `${EXPECTED}; found neither (${names.length === 0 ? 'the module exports nothing' : `its exports: ${some(names, 6)}`})`,
+    )
   }
   if (typeof value === 'function') {
     try {

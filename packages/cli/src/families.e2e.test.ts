@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative as relativePath } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -279,6 +279,11 @@ describe("a family from a user's module (--family ./module.js)", () => {
         /--family \.\/partial\.mjs: expected .*; found the default export: an object without logDensityInto, statistics, summarize, weight and 7 more \(functions\)$/,
       ],
       ['nothing.mjs', 'export const helper = 1\n', /--family \.\/nothing\.mjs: expected .*; found neither \(its exports: helper\)$/],
+      [
+        'two.mjs',
+        `import { family } from ${JSON.stringify(pathToFileURL(myPoisson).href)}\nexport const a = family()\nexport const b = family()\n`,
+        /--family \.\/two\.mjs: the module exports several families \(a, b\) and no "family": export the one to fit as "family"/,
+      ],
       ['factory.mjs', 'export default () => ({ name: "x" })\n', /found the default export: a function returning an object without variant/],
       [
         'throws.mjs',
@@ -291,6 +296,11 @@ describe("a family from a user's module (--family ./module.js)", () => {
       file(name, text)
       expectOneLine(emkit('fit', data, '--family', `./${name}`), 2, pattern)
     }
+    // A module without "family" or a default export may export exactly one family object, under any name.
+    file('one.mjs', `import { family } from ${JSON.stringify(pathToFileURL(myPoisson).href)}\nexport const poisson = family()\n`)
+    const one = emkit('fit', data, '--family', './one.mjs', '--k', '2', '--quiet')
+    expect(one.status, one.stderr).toBe(0)
+    expect((JSON.parse(one.stdout) as Model).family).toBe('my-poisson')
     expectOneLine(
       emkit('fit', data, '--family', './absent.mjs'),
       2,
