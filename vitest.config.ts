@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const packages = ['core', 'gaussian', 'exponential', 'multinomial', 'families', 'testkit', 'cli']
+const packages = ['core', 'gaussian', 'exponential', 'multinomial', 'families', 'testkit', 'sql', 'cli']
 
 export default defineConfig({
   resolve: {

@@ -131,6 +131,7 @@ const prelude = (pkg) => {
     ...TESTKIT.map((n) => [n, '@emkit/testkit', 'named']),
     ...TESTKIT_TYPES.map((n) => [n, '@emkit/testkit', 'type']),
   ]
+  if (pkg === 'sql') return [...entries, ['Sql', '@emkit/sql', 'named'], ['Dialect', '@emkit/sql', 'named']]
   if (pkg !== 'cli') return entries
   // The command's modules; a name it shares with the testkit (Report, Progress) is the command's.
   const names = new Set(CLI)

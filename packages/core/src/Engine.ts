@@ -358,3 +358,62 @@ export const stream = <C, S>(family: ComponentFamily<C, S>, source: RowSource, o
     dispose: () => undefined,
   }
 }
+
+/**
+ * Data that compute their own passes: a database that runs the fused pass as one aggregate query
+ * (`@emkit/sql`), or several such sources merged. Unlike a {@link RowSource}, no row ever reaches
+ * this thread: the source is bound to a family once ({@link StatisticsSource.open}) and then gives,
+ * for any θ, the same {@link Pass} the in-memory engines compute (log-likelihood, per-component
+ * statistics, weights), so the M-step, the collapse policy and the stopping rule run here unchanged.
+ * `Mixture.fitAsync` accepts one in place of a dataset.
+ *
+ * @category Engines
+ * @since 0.2.0
+ */
+export interface StatisticsSource {
+  /** The discriminant: `'StatisticsSource'`. */
+  readonly _tag: 'StatisticsSource'
+  /** The engine's name in errors and in the fit (e.g. `'duckdb'`, `'postgres'`, `'fanout'`). */
+  readonly engine: string
+  /** Columns d. */
+  readonly d: number
+  /** Optional column names (length d), in the order of the parameters' coordinates. */
+  readonly columns?: readonly string[]
+  /**
+   * Binds the source to a family for a fit of k components: checks the family can run here (e.g.
+   * has the SQL capability), checks the data once (missing and non-finite values, weights, the
+   * family's support) and computes what does not depend on θ (row count, total weight, the base
+   * measure). `Left` with a typed error otherwise; never rejects for a failure it can name.
+   */
+  open<C, S>(family: ComponentFamily<C, S>, k: number): Promise<E.Either<EmError, PassEngine<C, S>>>
+}
+
+/**
+ * A {@link StatisticsSource} bound to a family: one pass per call, computed where the data live.
+ *
+ * @category Engines
+ * @since 0.2.0
+ */
+export interface PassEngine<C, S> {
+  /** One fused pass at θ. Rejects with {@link EmException} (`EngineFailure`, `InvalidData`) when it cannot be computed. */
+  pass(params: Parameters<C>): Promise<Pass<S>>
+  /** As {@link SyncEngine.worstRows} (ties broken as the source's engine orders them). */
+  worstRows(params: Parameters<C>, m: number): Promise<S>
+  /**
+   * At most `size` rows for an initialisation method, drawn by the source (the whole data when it
+   * has no more rows; otherwise a pseudo-random sample determined by `seed`), with their sample
+   * weights.
+   */
+  sample(size: number, seed: number): Promise<E.Either<EmError, Dataset>>
+  /** Releases what {@link StatisticsSource.open} made (idempotent). */
+  dispose(): Promise<void>
+}
+
+/**
+ * Whether `data` is a {@link StatisticsSource}.
+ *
+ * @category Engines
+ * @since 0.2.0
+ */
+export const isStatisticsSource = (data: unknown): data is StatisticsSource =>
+  typeof data === 'object' && data !== null && (data as { _tag?: unknown })._tag === 'StatisticsSource'

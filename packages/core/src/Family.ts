@@ -153,6 +153,14 @@ export interface ComponentFamily<C, S> {
    */
   readonly incomplete?: IncompleteData<C, S>
   /**
+   * Optional: the family's pass written as SQL, so that a database computes it where the data live
+   * (`@emkit/sql`: one aggregate query per EM iteration). Without it, a SQL source refuses the
+   * family with `InvalidOptions`.
+   *
+   * @since 0.2.0
+   */
+  readonly sql?: SqlCapability<C, S>
+  /**
    * Optional initial responsibilities (k × n, component-major) suited to the family, used by the
    * `'family'` initialisation method (e.g. quantile seeding for skewed positive data).
    */
@@ -183,6 +191,79 @@ export interface ComponentFamily<C, S> {
    * @since 0.2.0
    */
   degenerate?(component: C, support: number, scale: DataScale): string | undefined
+}
+
+/**
+ * The SQL building blocks a dialect gives a family's {@link SqlCapability}: every constant goes
+ * through {@link SqlExpressions.number} (the family never formats a number itself) and every
+ * column is handed in as an already-quoted expression, so no user string reaches the SQL unquoted.
+ *
+ * @category Families
+ * @since 0.2.0
+ */
+export interface SqlExpressions {
+  /**
+   * A double as a SQL literal of type double precision: 17 significant digits in exponent form
+   * (`-1.2500000000000000e+0`, in parentheses), which every dialect reads back to the same double
+   * (DuckDB reads `0.5` as DECIMAL but `5e-1` as DOUBLE); ±∞ as the dialect's infinite double.
+   * Throws for NaN.
+   */
+  number(x: number): string
+  /** ln(e) for an expression the family guarantees positive (ln 0 is an error in PostgreSQL and DuckDB). */
+  ln(e: string): string
+  /** exp(e) for e ≤ 0, its argument clamped below at −700 (PostgreSQL raises an error on underflow). */
+  exp(e: string): string
+  /** log(e!) = log Γ(e + 1) for a non-negative integer-valued expression (the dialect's log-gamma or an exact equivalent). */
+  logFactorial(e: string): string
+}
+
+/**
+ * A family's pass as SQL: what `@emkit/sql` needs to run EM inside a database. Every method returns
+ * SQL text built only from the column expressions it is given and {@link SqlExpressions}.
+ *
+ * The contract, for k components θ₁ … θₖ and rows xᵢ with weights wᵢ:
+ * - the source optionally **shifts** the columns of each component: uⱼ = x − {@link SqlCapability.shift}(θⱼ)
+ *   (a Gaussian's current mean, so that second moments are centred near the data and keep their
+ *   digits: raw moments lose most of a variance whose mean is large, shifted ones do not);
+ * - {@link SqlCapability.logDensity} is log f(xᵢ | θⱼ) (without the base measure) as an expression
+ *   over uⱼ;
+ * - {@link SqlCapability.features} is a fixed list of T = {@link SqlCapability.featureCount}(d)
+ *   expressions over uⱼ; the source computes, in one aggregate, W = Σᵢ wᵢγᵢⱼ and the weighted
+ *   sums Σᵢ wᵢγᵢⱼ·featureₜ in slot order t = 0 … T − 1;
+ * - {@link SqlCapability.fromSums} turns (θⱼ, W, sums) back into the statistics `S` — equal, up to
+ *   rounding, to {@link ComponentFamily.summarize} of the rows with weights wᵢγᵢⱼ, so the family's
+ *   monoid merges results of several databases (shards) and `estimate` runs unchanged;
+ * - {@link SqlCapability.logBaseMeasure} (optional) is log h(xᵢ) over the unshifted columns: it does
+ *   not depend on θ, so the source computes Σᵢ wᵢ log h(xᵢ) once and adds it to every pass;
+ * - {@link SqlCapability.support} (optional) is a condition every value of a column must satisfy
+ *   (checked once, before the fit), with the sentence that says so.
+ *
+ * A family described as (log-density, feature list, shift) — the shape of a template family —
+ * fits this contract as it stands.
+ *
+ * @category Families
+ * @since 0.2.0
+ */
+export interface SqlCapability<C, S> {
+  /** The number T of features in dimension d (the same for every component). */
+  featureCount(d: number): number
+  /** Optional: the point each component's columns are shifted by (length d), e.g. its mean; no shift when absent. */
+  shift?(component: C): ArrayLike<number>
+  /** log f(x | θ) as a SQL expression over the component's shifted columns `u` (length d, quoted expressions). */
+  logDensity(component: C, u: readonly string[], sql: SqlExpressions): string
+  /** The T feature expressions over the shifted columns `u`, in slot order. */
+  features(component: C, u: readonly string[], sql: SqlExpressions): readonly string[]
+  /** The statistics from W = Σ wγ and the T weighted sums (slot order) of the component's features. */
+  fromSums(component: C, weight: number, sums: Float64Array): S
+  /** Optional: log h(x), the θ-free per-row term, over the unshifted columns `x`. */
+  logBaseMeasure?(x: readonly string[], sql: SqlExpressions): string
+  /** Optional: the support, per column. */
+  readonly support?: {
+    /** A SQL condition true when the column expression `x` holds an admissible value. */
+    test(x: string, sql: SqlExpressions): string
+    /** What the condition requires, e.g. `"values must be ≥ 0"`. */
+    readonly requirement: string
+  }
 }
 
 /**

@@ -39,6 +39,15 @@ export type {
   FitWarningKind,
   Unconstrained,
 } from './Model.js'
-export type { ComponentFamily, DataScale, Degenerate, Derivatives, IncompleteData, InitMethod } from './Family.js'
+export type {
+  ComponentFamily,
+  DataScale,
+  Degenerate,
+  Derivatives,
+  IncompleteData,
+  InitMethod,
+  SqlCapability,
+  SqlExpressions,
+} from './Family.js'
 export type { Fit, FitOptions, AsyncFitOptions, Progress, StopReason, Initializer, AsyncInitializer, Step, Iteration } from './Em.js'
 export { fit, fitOrThrow, fitAsync, iterate } from './Em.js'

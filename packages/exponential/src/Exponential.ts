@@ -15,6 +15,7 @@ import { Errors, Family, Schema } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
 import { derivatives } from './internal/derivatives.js'
+import { sqlCapability } from './Sql.js'
 
 /**
  * One exponential component: a rate per coordinate (length d, every rate finite and > 0).
@@ -287,4 +288,4 @@ export const fromJSON = (components: readonly unknown[], d: number): E.Either<Em
  * @category Families
  * @since 0.1.0
  */
-export const family = (): ComponentFamily<Component, Statistics> => ({ ...defined, derivatives })
+export const family = (): ComponentFamily<Component, Statistics> => ({ ...defined, derivatives, sql: sqlCapability })

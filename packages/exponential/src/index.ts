@@ -16,3 +16,4 @@
  * @packageDocumentation
  */
 export * from './Exponential.js'
+export { sqlCapability } from './Sql.js'

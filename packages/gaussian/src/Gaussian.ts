@@ -11,6 +11,7 @@ import { EmException, Errors, Validate } from '@emkit/core'
 import type { Component, CovarianceType } from './Component.js'
 import { COVARIANCE_TYPES, component, degenerate, sameMatrix } from './Component.js'
 import type { Statistics } from './Statistics.js'
+import { sqlCapability } from './Sql.js'
 import { monoid, scale, summarize } from './Statistics.js'
 import { estimateDiag, logDensityDiag } from './internal/diag.js'
 import { estimateFull, logDensityFull } from './internal/full.js'
@@ -187,6 +188,7 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
     logDensityInto: kernels.logDensityInto,
     statistics: (d) => monoid(d, kernels.diagonal),
     summarize: (data, weights, offset) => summarize(data, weights, offset, kernels.diagonal),
+    sql: sqlCapability(kernels.diagonal),
     weight: (s) => s.weight,
     scale,
     estimate: (stats) => kernels.estimate(stats, regularization),

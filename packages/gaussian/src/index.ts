@@ -27,6 +27,7 @@ export {
 } from './Component.js'
 export type { FamilyOptions, GaussianFamily } from './Gaussian.js'
 export { DEFAULT_REGULARIZATION, checkOptions, family } from './Gaussian.js'
+export { sqlCapability } from './Sql.js'
 export * as Statistics from './Statistics.js'
 export type { UnivariateFit, UnivariateOptions, UnivariateParams } from './Univariate.js'
 export { fit1d, fit1dOrThrow } from './Univariate.js'

@@ -12,6 +12,7 @@ import { Errors, Family, Schema, Special, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { monoid as M } from 'fp-ts'
 import { derivatives } from './internal/derivatives.js'
+import { sqlCapability } from './Sql.js'
 
 /**
  * One multinomial component: category probabilities (length V, ≥ 0, summing to 1). Since 0.2.0
@@ -383,6 +384,7 @@ export const fromOptions = (options: Options = {}): E.Either<EmError, Multinomia
     fromJSON: (components, d) => fromJSON(components, d, smoothing),
     validate: (components, d) => validate(components, d, smoothing),
     derivatives,
+    sql: sqlCapability,
   })
 }
 

@@ -17,3 +17,4 @@
  * @packageDocumentation
  */
 export * from './Multinomial.js'
+export { sqlCapability } from './Sql.js'

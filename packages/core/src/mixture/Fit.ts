@@ -9,10 +9,10 @@
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import { check as checkDataset, totalWeight } from '../Dataset.js'
-import type { AsyncFitOptions, Fit, FitOptions, Initializer } from '../Em.js'
+import type { AsyncFitOptions, AsyncInitializer, Fit, FitOptions, Initializer } from '../Em.js'
 import { fit as emFit, fitAsync as emFitAsync } from '../Em.js'
-import type { AsyncEngine, Pass, StreamOptions, SyncEngine } from '../Engine.js'
-import { resolveWorkers, stream, threads } from '../Engine.js'
+import type { Pass, StatisticsSource, StreamOptions, SyncEngine } from '../Engine.js'
+import { isStatisticsSource, resolveWorkers, stream, threads } from '../Engine.js'
 import type { EmError } from '../Errors.js'
 import * as Validate from '../Validate.js'
 import { show } from '../Validate.js'
@@ -96,8 +96,11 @@ export interface MixtureFit<C> extends Fit<Params<C>> {
   readonly aic: number
   /** ICL = BIC − 2 Σᵢ wᵢ log γᵢ,ẑᵢ (BIC plus twice the entropy of the hard assignment). */
   readonly icl: number
-  /** The engine the passes ran on. */
-  readonly engine: 'memory' | 'threads' | 'stream'
+  /**
+   * The engine the passes ran on; `'database'` for a {@link StatisticsSource} (its own
+   * `engine` names which, e.g. `'duckdb'`).
+   */
+  readonly engine: 'memory' | 'threads' | 'stream' | 'database'
   /** Threads the passes ran on (1 for memory and stream). */
   readonly threads: number
 }
@@ -173,13 +176,21 @@ const syncModel = <C, S>(
   }
 }
 
+/** What the asynchronous model needs of its engine: a stream engine, or a bound statistics source. */
+interface AsyncPasses<D, C, S> {
+  readonly kind: string
+  readonly source: D
+  pass(params: Params<C>): Promise<Pass<S>>
+  worstRows(params: Params<C>, m: number): Promise<S>
+}
+
 /** The mixture over an asynchronous engine. */
-const asyncModel = <C, S>(
+const asyncModel = <D extends { readonly d: number }, C, S>(
   family: ComponentFamily<C, S>,
   k: number,
   collapse: CollapsePolicy,
-  engine: AsyncEngine<C, S>,
-): AsyncModel<RowSource, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
+  engine: AsyncPasses<D, C, S>,
+): AsyncModel<D, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
@@ -388,7 +399,8 @@ const conclude = <C, S>(
  * may be a {@link RowSource} read in blocks on every pass (exact EM over data larger than memory,
  * the trace equal to the in-memory fit's up to summation order). For a stream, an initialisation
  * method runs on a uniform sample of at most `initSample` rows; pass `init` parameters for a start
- * that does not depend on the sample.
+ * that does not depend on the sample. A {@link StatisticsSource} (a database, `@emkit/sql`) runs each
+ * pass where the data live: one aggregate query per iteration, the M-step here.
  *
  * @returns a promise of `Right(MixtureFit)` or `Left` with a typed error; it never rejects for a
  *   typed failure (a bad block, a failed read, a dead worker).
@@ -402,7 +414,7 @@ const conclude = <C, S>(
  */
 export const fitAsync = async <C, S>(
   family: ComponentFamily<C, S>,
-  data: Dataset | RowSource,
+  data: Dataset | RowSource | StatisticsSource,
   givenOptions: MixtureFitAsyncOptions<C>,
 ): Promise<E.Either<EmError, MixtureFit<C>>> => {
   const read = Validate.record('options', givenOptions)
@@ -410,6 +422,11 @@ export const fitAsync = async <C, S>(
   const options = read.right as MixtureFitAsyncOptions<C>
   if (!Validate.isObject(data)) return E.left(invalidData(`the data must be a Dataset or a RowSource, got ${show(data)}`))
   const choice = options.engine ?? 'auto'
+  if (isStatisticsSource(data)) {
+    if (choice !== 'auto')
+      return E.left(invalidOptions('engine', `a statistics source runs its own passes; leave engine unset, got ${show(choice)}`))
+    return fitStatistics(family, data, options)
+  }
   if (!['auto', 'memory', 'threads', 'stream'].includes(choice)) {
     return E.left(invalidOptions('engine', `engine must be 'auto', 'memory', 'threads' or 'stream', got ${show(choice)}`))
   }
@@ -442,13 +459,9 @@ export const fitAsync = async <C, S>(
     if (E.isLeft(s)) return s
     source = s.right
   }
-  const k = Validate.integer('k', options.k, { min: 1 })
-  if (E.isLeft(k)) return k
-  const resolved = resolveCommon(family, source.d, options)
-  if (E.isLeft(resolved)) return resolved
-  const sampleSize = options.initSample ?? DEFAULT_INIT_SAMPLE
-  const sampleOk = Validate.integer('initSample', sampleSize, { min: 1, max: Math.floor(Validate.MAX_VALUES / source.d) })
-  if (E.isLeft(sampleOk)) return sampleOk
+  const common = resolveAsync(family, source.d, options)
+  if (E.isLeft(common)) return common
+  const { resolved, sampleSize } = common.right
   const streamOptions: { onBlock?: (rowsRead: number, pass: number) => void; signal?: AbortSignal } = {}
   if (options.onBlock !== undefined) streamOptions.onBlock = options.onBlock
   if (options.signal !== undefined) streamOptions.signal = options.signal
@@ -470,6 +483,73 @@ export const fitAsync = async <C, S>(
     return E.left(tooLarge(e, source.d, options.k))
   } finally {
     engine.dispose()
+  }
+}
+
+/** What an asynchronous fit over a source resolves once: k, the common options, the initialisation sample's size. */
+const resolveAsync = <C, S>(
+  family: ComponentFamily<C, S>,
+  d: number,
+  options: MixtureFitAsyncOptions<C>,
+): E.Either<EmError, { readonly k: E.Right<number>; readonly resolved: E.Right<Resolved<C>>; readonly sampleSize: number }> => {
+  const k = Validate.integer('k', options.k, { min: 1 })
+  if (E.isLeft(k)) return k
+  const resolved = resolveCommon(family, d, options)
+  if (E.isLeft(resolved)) return resolved
+  const sampleSize = options.initSample ?? DEFAULT_INIT_SAMPLE
+  const sampleOk = Validate.integer('initSample', sampleSize, { min: 1, max: Math.floor(Validate.MAX_VALUES / d) })
+  if (E.isLeft(sampleOk)) return sampleOk
+  return E.right({ k, resolved, sampleSize })
+}
+
+/**
+ * A {@link StatisticsSource} through the asynchronous loop: bound to the family once, then one pass
+ * per iteration computed where the data live; an initialisation method runs on a sample the source
+ * draws once (seeded by the fit's random stream) and every restart reuses it.
+ */
+const fitStatistics = async <C, S>(
+  family: ComponentFamily<C, S>,
+  source: StatisticsSource,
+  options: MixtureFitAsyncOptions<C>,
+): Promise<E.Either<EmError, MixtureFit<C>>> => {
+  const d = Validate.integer('data.d', source.d, { min: 1 })
+  if (E.isLeft(d)) return d
+  const common = resolveAsync(family, source.d, options)
+  if (E.isLeft(common)) return common
+  const { k, resolved, sampleSize } = common.right
+  const opened = await source.open(family, k.right)
+  if (E.isLeft(opened)) return opened
+  const bound = opened.right
+  const em = asyncModel(family, k.right, resolved.right.collapse, {
+    kind: source.engine,
+    source,
+    pass: (params) => bound.pass(params),
+    worstRows: (params, m) => bound.worstRows(params, m),
+  })
+  try {
+    const start = resolved.right.init
+    let init: Params<C> | AsyncInitializer<StatisticsSource, Params<C>> = start as Params<C>
+    if (typeof start === 'string') {
+      const inMemory = initializer(model(family, k.right, { collapse: resolved.right.collapse }), start)
+      let sample: E.Either<EmError, Dataset> | undefined
+      init = async (_source, rng, warn) => {
+        sample ??= await bound.sample(sampleSize, Math.floor(rng.uniform() * 2 ** 31))
+        if (E.isLeft(sample)) return sample
+        const ok = checkData(family, sample.right, k.right)
+        if (E.isLeft(ok)) return ok
+        return inMemory(sample.right, rng, warn)
+      }
+    }
+    const r = await emFitAsync(em, source, { ...options, init })
+    if (E.isLeft(r)) return E.left(explainStart(start, k.right, r.left, em.last()?.pass.impossibleRow))
+    const last = em.last()
+    const pass = last !== undefined && last.params === r.right.params ? last.pass : await bound.pass(r.right.params)
+    return E.right(finish(family, r.right, pass, 'database', 1))
+  } catch (e) {
+    if (e instanceof EmException) return E.left(e.error)
+    return E.left(tooLarge(e, source.d, options.k))
+  } finally {
+    await bound.dispose()
   }
 }
 
