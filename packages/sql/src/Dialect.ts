@@ -29,6 +29,13 @@ export interface Dialect extends SqlExpressions {
   readonly fence: string
   /** Statements run once when a source is bound (PostgreSQL: `SET jit = off`, whose compilation of a wide query can take minutes). */
   readonly setup: readonly string[]
+  /**
+   * A responsibility exp(e) for e ≤ 0, written as exactly 0 below the dialect's floor: PostgreSQL
+   * raises an error when a product of non-zero doubles underflows to 0, so responsibilities below
+   * e^−230 ≈ 1e-100 (which change no sum by a representable amount next to any that counts) are 0
+   * there; DuckDB keeps everything down to exp's own underflow (e^−745).
+   */
+  responsibility(e: string): string
   /** An identifier, double-quoted with embedded quotes doubled (the caller has refused NUL). */
   identifier(name: string): string
   /** A string literal, single-quoted with embedded quotes doubled. */
@@ -92,6 +99,7 @@ export const duckdb: Dialect = (() => {
     number,
     ln,
     exp: (e) => `exp(greatest(${e}, ${number(EXP_FLOOR)}))`,
+    responsibility: (e) => `exp(${e})`,
     logFactorial: (e) => logFactorialOf(e, 'DOUBLE', 'INTEGER', number, ln),
     array: (items) => `[${items.join(', ')}]`,
     greatest: (items) => (items.length === 1 ? items[0]! : `greatest(${items.join(', ')})`),
@@ -102,7 +110,9 @@ export const duckdb: Dialect = (() => {
 
 /**
  * PostgreSQL (tested on 15, Debian's package). Quirks it handles: `exp()` raises an error on
- * underflow (its argument is clamped at −700), `ln(0)` is an error (never written), a select list
+ * underflow (its argument is clamped at −700), and so does a product of non-zero doubles that
+ * underflows to 0 (responsibilities below e^−230 are written as 0; data whose squares underflow,
+ * |x| < 1e-154, fail with `EngineFailure`); `ln(0)` is an error (never written), a select list
  * holds at most 1 664 entries (the statistics come back in one array column), the planner inlines a
  * chain of CTEs into every aggregate argument unless each is fenced (`OFFSET 0`), JIT compilation of
  * a wide query can take minutes (`SET jit = off` when a source is bound), identifiers longer than 63
@@ -126,6 +136,7 @@ export const postgres: Dialect = (() => {
     number,
     ln,
     exp: (e) => `exp(greatest(${e}, ${number(EXP_FLOOR)}))`,
+    responsibility: (e) => `(CASE WHEN ${e} < ${number(-230)} THEN ${number(0)} ELSE exp(${e}) END)`,
     logFactorial: (e) => logFactorialOf(e, 'double precision', 'bigint', number, ln),
     array: (items) => `ARRAY[${items.join(', ')}]::float8[]`,
     greatest: (items) => (items.length === 1 ? items[0]! : `greatest(${items.join(', ')})`),

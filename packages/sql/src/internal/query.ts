@@ -120,7 +120,7 @@ const layers = <C, S>(
 export const pass = <C, S>(r: Relation, capability: SqlCapability<C, S>, logWeights: Float64Array, components: readonly C[]): string => {
   const d = r.dialect
   const { with: w, columns } = layers(r, capability, logWeights, components)
-  const gammas = components.map((_, j) => `"w" * ${d.exp(`${l(j)} - "lse"`)} AS ${g(j)}`)
+  const gammas = components.map((_, j) => `"w" * ${d.responsibility(`${l(j)} - "lse"`)} AS ${g(j)}`)
   const sums: string[] = []
   for (let j = 0; j < components.length; j++) {
     sums.push(`sum(${g(j)})`)

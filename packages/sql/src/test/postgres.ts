@@ -69,6 +69,9 @@ export const startServer = async (): Promise<Server> => {
     port,
     client: async () => {
       const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' })
+      // A server stopped under a test (the failing shard) ends the connection: the query rejects,
+      // and the client's own 'error' event is expected, not a crash.
+      c.on('error', () => undefined)
       await c.connect()
       return {
         run: async (q) => (await c.query<Record<string, unknown>>(q)).rows[0],
