@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import type { ComponentFamily, EmError, Engine, SqlCapability } from '@emkit/core'
-import { Dataset, EmException, Engine as EngineNs, Errors, Validate } from '@emkit/core'
+import { Dataset, EmException, Engine as EngineNs, Errors, Mixture, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { Dialect } from './Dialect.js'
 import { DIALECTS } from './Dialect.js'
@@ -483,3 +483,61 @@ export const fanout = (shards: readonly Engine.StatisticsSource[]): E.Either<EmE
   }
   return E.right(source)
 }
+
+/**
+ * The SQL of a per-row query under fitted parameters (see {@link predictQuery}, {@link scoreQuery}).
+ */
+const rowQuery = <C, S>(
+  family: ComponentFamily<C, S>,
+  options: SqlOptions,
+  params: { readonly weights: Float64Array; readonly components: readonly C[] },
+  build: typeof Query.predict,
+): E.Either<EmError, string> => {
+  const spec = specOf(options)
+  if (E.isLeft(spec)) return spec
+  const capability = family.sql
+  if (capability === undefined)
+    return invalid(
+      'family',
+      `the ${family.name} family has no SQL capability (ComponentFamily.sql), so it cannot be evaluated inside a database`,
+    )
+  const ok = Mixture.freeParameters(family, params)
+  if (E.isLeft(ok)) return ok
+  const d = family.dimension(params.components[0]!)
+  if (d !== spec.right.names.length)
+    return E.left(Errors.invalidParameters(`the parameters have dimension ${d} but ${spec.right.names.length} columns were given`))
+  return E.right(build(spec.right.relation, capability, logOf(params.weights), params.components))
+}
+
+/**
+ * Prediction as SQL: a query that gives, for every row of `options.from` in the relation's order,
+ * the most likely component `label` (0-based; ties to the lower index, as `Mixture.predict`) and the
+ * posterior probabilities `p0` … `p{k−1}` (as `Mixture.predictProba`). Run it with a client that
+ * streams rows (a cursor), or wrap it in `CREATE TABLE … AS` for a result table. `options.run` is not
+ * called. The rows are not checked: run {@link sql}'s checks (a fit) on data you do not trust.
+ *
+ * @returns `Left(InvalidOptions)` for bad options or a family without the SQL capability,
+ *   `Left(InvalidParameters)` for parameters that do not fit the columns.
+ * @category SQL
+ * @since 0.2.0
+ */
+export const predictQuery = <C, S>(
+  family: ComponentFamily<C, S>,
+  options: SqlOptions,
+  params: { readonly weights: Float64Array; readonly components: readonly C[] },
+): E.Either<EmError, string> => rowQuery(family, options, params, Query.predict)
+
+/**
+ * Scoring as SQL: a query that gives, for every row of `options.from` in the relation's order, its
+ * log-likelihood log p(x | θ) as `score` (natural log, the family's base measure included, as
+ * `Mixture.scoreSamples`). As {@link predictQuery} otherwise.
+ *
+ * @returns as {@link predictQuery}.
+ * @category SQL
+ * @since 0.2.0
+ */
+export const scoreQuery = <C, S>(
+  family: ComponentFamily<C, S>,
+  options: SqlOptions,
+  params: { readonly weights: Float64Array; readonly components: readonly C[] },
+): E.Either<EmError, string> => rowQuery(family, options, params, Query.score)

@@ -164,3 +164,22 @@ export const sample = (r: Relation, size: number, seed: number): string => {
     `FROM (SELECT *, ${key} AS "key" FROM "b" ORDER BY "key" LIMIT ${Math.max(1, Math.floor(size))}) AS "picked"`
   )
 }
+
+/** Per row, in the relation's order: the most likely component "label" (0-based), then "p0" … "p{k−1}". */
+export const predict = <C, S>(r: Relation, capability: SqlCapability<C, S>, logWeights: Float64Array, components: readonly C[]): string => {
+  const d = r.dialect
+  const { with: w } = layers(r, capability, logWeights, components)
+  const ls = components.map((_, j) => l(j))
+  // The first component whose log-density reaches the maximum, as Mixture.predict breaks ties.
+  const label = `CASE ${ls.map((e, j) => `WHEN ${e} = "m" THEN ${j}`).join(' ')} ELSE 0 END`
+  const probabilities = ls.map((e, j) => `${d.exp(`${e} - "lse"`)} AS "p${j}"`)
+  return `${w} SELECT ${label} AS "label", ${probabilities.join(', ')} FROM "r"`
+}
+
+/** Per row, in the relation's order: log p(x | θ) as "score" (the base measure included). */
+export const score = <C, S>(r: Relation, capability: SqlCapability<C, S>, logWeights: Float64Array, components: readonly C[]): string => {
+  const { with: w } = layers(r, capability, logWeights, components)
+  const xs = r.columns.map((_, i) => x(i))
+  const base = capability.logBaseMeasure === undefined ? '' : ` + ${capability.logBaseMeasure(xs, r.dialect)}`
+  return `${w} SELECT "lse"${base} AS "score" FROM "r"`
+}
