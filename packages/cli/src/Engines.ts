@@ -24,12 +24,14 @@ import type { CliError } from './Failure.js'
 import { usageError } from './Failure.js'
 
 /**
- * The engines `--engine` accepts (`duckdb` may join them; anything else is a usage error).
+ * The engines `--engine` accepts (anything else is a usage error): `memory`, `stream`, and `duckdb`
+ * (the file read by DuckDB out of core, each EM pass one aggregate query there; `--db` chooses
+ * PostgreSQL instead).
  *
  * @category Engines
  * @since 0.2.0
  */
-export const ENGINES = ['memory', 'stream'] as const
+export const ENGINES = ['memory', 'stream', 'duckdb'] as const
 
 /**
  * An engine name.
@@ -112,6 +114,12 @@ export type EnginePlan =
       /** Why: `--engine stream`, or a data file of `bytes` bytes above `threshold`. */
       readonly reason: { readonly by: 'flag' } | { readonly by: 'size'; readonly bytes: number; readonly threshold: number }
     }
+  | {
+      readonly engine: 'duckdb'
+      /** Why: `--engine duckdb`, or a Parquet file. */
+      readonly reason: { readonly by: 'flag' } | { readonly by: 'parquet' }
+    }
+  | { readonly engine: 'postgres'; readonly url: string; readonly table: string }
 
 /**
  * Resolves `--engine` and `--workers` for a data file (`undefined`: the embedded data set).
@@ -124,14 +132,19 @@ export type EnginePlan =
  * @since 0.2.0
  */
 export const planEngine = (
-  flags: { readonly engine?: EngineName; readonly workers?: Workers },
+  flags: { readonly engine?: EngineName; readonly workers?: Workers; readonly db?: string; readonly table?: string },
   dataPath: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
   sizeOf: (path: string) => number | undefined = fileSize,
 ): E.Either<CliError, EnginePlan> => {
   const workers = flags.workers ?? 'auto'
+  const database = planDatabase(flags, dataPath)
+  if (database !== undefined) return database
   let plan: EnginePlan
   if (flags.engine === 'memory') plan = { engine: 'memory', workers }
+  else if (flags.engine === 'duckdb') plan = { engine: 'duckdb', reason: { by: 'flag' } }
+  else if (flags.engine === undefined && dataPath !== undefined && /\.parquet$/i.test(dataPath))
+    plan = { engine: 'duckdb', reason: { by: 'parquet' } }
   else if (flags.engine === 'stream') plan = { engine: 'stream', reason: { by: 'flag' } }
   else {
     const bytes = dataPath === undefined ? undefined : sizeOf(dataPath)
@@ -141,6 +154,20 @@ export const planEngine = (
       bytes !== undefined && bytes > threshold.right
         ? { engine: 'stream', reason: { by: 'size', bytes, threshold: threshold.right } }
         : { engine: 'memory', workers }
+  }
+  if (plan.engine === 'duckdb') {
+    if (dataPath === undefined || dataPath === '-')
+      return E.left(
+        usageError(
+          `--engine duckdb reads a CSV or Parquet file; ${dataPath === '-' ? 'standard input' : 'the embedded data set'} is fitted in memory`,
+        ),
+      )
+    if (typeof workers === 'number' && workers > 1)
+      return E.left(
+        usageError(
+          `--workers ${workers}: DuckDB runs its own threads; leave --workers out with ${plan.reason.by === 'flag' ? '--engine duckdb' : 'a Parquet file'}, or use --engine memory`,
+        ),
+      )
   }
   if (plan.engine === 'stream' && typeof workers === 'number' && workers > 1) {
     const why =
@@ -154,6 +181,23 @@ export const planEngine = (
     )
   }
   return E.right(plan)
+}
+
+/** `--db URL --table NAME`: PostgreSQL, or the usage error of a half-given or conflicting pair. */
+const planDatabase = (
+  flags: { readonly engine?: EngineName; readonly workers?: Workers; readonly db?: string; readonly table?: string },
+  dataPath: string | undefined,
+): E.Either<CliError, EnginePlan> | undefined => {
+  if (flags.db === undefined && flags.table === undefined) return undefined
+  if (flags.db === undefined) return E.left(usageError('--table names a table of the --db database; give --db URL too'))
+  if (flags.table === undefined) return E.left(usageError('--db needs --table NAME: the table that holds the data'))
+  if (dataPath !== undefined)
+    return E.left(usageError(`--db reads the data from table ${JSON.stringify(flags.table)}; leave out DATA (${dataPath})`))
+  if (flags.engine !== undefined)
+    return E.left(usageError(`--engine ${flags.engine}: --db runs the fit inside PostgreSQL; leave out --engine`))
+  if (typeof flags.workers === 'number' && flags.workers > 1)
+    return E.left(usageError(`--workers ${flags.workers}: PostgreSQL runs the passes itself; leave out --workers`))
+  return E.right({ engine: 'postgres', url: flags.db, table: flags.table })
 }
 
 const fileSize = (path: string): number | undefined => {

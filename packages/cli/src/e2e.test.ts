@@ -410,7 +410,7 @@ describe('errors: one line on stderr, exit 1 for bad data / model / fit, 2 for u
       /^emkit: --covariance applies to --family gaussian only \(or a product's gaussian parts\), not --family exponential$/,
     ],
     [['select', '--k', '3..1'], /bad k range "3\.\.1"/],
-    [['predict', 'faithful.json'], /^error: missing required argument 'data'$/],
+    [['predict', 'faithful.json'], /^emkit: missing DATA \(a file, or - for standard input\), or --db URL --table NAME$/],
     [['sample', 'faithful.json'], /^error: required option '--n <n>' not specified$/],
     [['frobnicate'], /^error: unknown command 'frobnicate'$/],
     [['fit', 'a.csv', 'b.csv'], /^error: too many arguments for 'fit'/],

@@ -225,8 +225,8 @@ describe('--engine and --workers usage errors (exit 2, one line naming the flag)
     [['select', '--workers', '0'], /^error: option '--workers <n>' argument '0' is invalid/],
     [['select', '--workers', '2.5'], /^error: option '--workers <n>' argument '2\.5' is invalid/],
     [
-      ['fit', '--engine', 'duckdb'],
-      /^error: option '--engine <engine>' argument 'duckdb' is invalid\. Allowed choices are memory, stream\.$/,
+      ['fit', '--engine', 'gpu'],
+      /^error: option '--engine <engine>' argument 'gpu' is invalid\. Allowed choices are memory, stream, duckdb\.$/,
     ],
     [
       ['fit', 'data.csv', '--engine', 'stream', '--workers', '2'],

@@ -34,6 +34,9 @@ import type { ProgressSink } from '../Progress.js'
 import { withSpill } from '../Spill.js'
 import type { Written } from '../Steps.js'
 import { fitFailure, fmt, loadData, loadModel, modelJson, progressFor, readText, writeAll } from '../Steps.js'
+import type { DatabaseTarget } from '../Database.js'
+import { openDatabase } from '../Database.js'
+import { Sql } from '@emkit/sql'
 
 /** The flags of `fit`. */
 export interface FitFlags extends FamilyFlags, ReadFlags {
@@ -48,6 +51,8 @@ export interface FitFlags extends FamilyFlags, ReadFlags {
   plot?: string
   quiet?: boolean
   engine?: EngineName
+  db?: string
+  table?: string
   workers?: Workers
   accelerate?: 'none' | 'squarem'
   stop?: 'loglik' | 'parameters' | 'aitken'
@@ -180,14 +185,35 @@ interface Fitted {
   readonly truth?: readonly string[]
 }
 
+/** The reading flags only the memory engine's reader has (and what needs every row in memory). */
+const MEMORY_FLAGS = ['truth', 'missing', 'delimiter', 'decimal', 'header'] as const
+
 /**
  * The stream engine reads plain CSV files with its own reader; standard input, Parquet and the
  * reading flags of the memory engine's reader (`--truth`, `--missing`, `--delimiter`, `--decimal`,
  * `--header`) need the memory engine: a usage error with `--engine stream`, the memory engine (with
- * a note) when the size alone chose the stream.
+ * a note) when the size alone chose the stream. In a database (`--engine duckdb`, a Parquet file,
+ * `--db`), `--truth`, `--missing`, `--plot` and `--se` need the rows in memory: a usage error when
+ * the database was asked for, the memory engine (with a note) for a Parquet file.
  */
 const memoryWhenNeeded = (io: Io, flags: FitFlags, dataPath: string | undefined, plan: EnginePlan, start: Start): EnginePlan => {
   if (plan.engine === 'memory') return plan
+  if (plan.engine === 'duckdb' || plan.engine === 'postgres') {
+    const needs = [
+      ...(['truth', 'missing', 'plot', 'se'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`),
+      ...(plan.engine === 'duckdb'
+        ? []
+        : (['delimiter', 'decimal', 'header'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`)),
+    ]
+    if (needs.length === 0) return plan
+    const where = plan.engine === 'postgres' ? '--db' : '--engine duckdb'
+    if (plan.engine === 'postgres' || plan.reason.by === 'flag')
+      throw new CliFailure(
+        usageError(`${needs.join(', ')}: not available with ${where}, which fits inside the database; use --engine memory`),
+      )
+    if (flags.quiet !== true) io.stderr(`emkit fit: note: ${needs.join(', ')} need the memory engine: reading ${dataPath} into memory\n`)
+    return { engine: 'memory', workers: flags.workers ?? 'auto' }
+  }
   const family = start.model === undefined ? streamProblem(flags.family) : undefined
   if (family !== undefined) {
     if (plan.reason.by === 'flag')
@@ -198,7 +224,7 @@ const memoryWhenNeeded = (io: Io, flags: FitFlags, dataPath: string | undefined,
   const needs = [
     ...(dataPath === '-' ? ['standard input'] : []),
     ...(dataPath !== undefined && /\.parquet$/i.test(dataPath) ? ['Parquet'] : []),
-    ...(['truth', 'missing', 'delimiter', 'decimal', 'header'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`),
+    ...MEMORY_FLAGS.filter((f) => flags[f] !== undefined).map((f) => `--${f}`),
   ]
   if (needs.length === 0) return plan
   if (plan.reason.by === 'flag') throw new CliFailure(usageError(`${needs.join(', ')}: not read by the stream engine; use --engine memory`))
@@ -362,6 +388,51 @@ const shapeTable = (shape: {
 })
 
 /**
+ * Inside a database: DuckDB reading the file out of core, or a PostgreSQL table; every pass is one
+ * aggregate query there (`@emkit/sql`), nothing but the statistics reaches this process. A query that
+ * fails (a lost connection) stops the fit with exit 1 and nothing written.
+ */
+const fitInDatabase = async (
+  io: Io,
+  target: DatabaseTarget,
+  flags: FitFlags,
+  start: Start,
+  registry: Registry,
+  progress: ProgressSink,
+  asked: boolean,
+): Promise<Fitted | undefined> => {
+  const picked = columnsToFit(flags, start)
+  const db = await openDatabase(target, picked.columns ?? flags.columns)
+  try {
+    if (flags.quiet !== true) for (const note of db.notes) io.stderr(`emkit fit: note: ${note}\n`)
+    const shape = { file: db.file, n: db.n, d: db.columns.length, columns: db.columns, header: true }
+    const { spec, family } = familyFor(registry, flags, start, shapeTable(shape))
+    const what = `${label(spec)}, k = ${start.k}`
+    if (family.sql === undefined) {
+      const why = `the ${label(spec)} family cannot run inside a database (it has no SQL capability)`
+      if (asked) throw new CliFailure(usageError(`${why}; use --engine memory`))
+      if (flags.quiet !== true) io.stderr(`emkit fit: note: ${why}: reading ${db.file} into memory\n`)
+      return undefined
+    }
+    checkInitDimension(flags, family, start, shape)
+    const source = Sql.sql(db.options)
+    if (E.isLeft(source)) throw new CliFailure(dataError(`${db.file}: ${source.left.message}`))
+    const maxIterations = flags.maxIter ?? 1000
+    progress.start(what, maxIterations)
+    let result: E.Either<EmError, Mixture.MixtureFit<unknown>>
+    try {
+      result = await Mixture.fitAsync(family, source.right, loopOptions(flags, start, maxIterations, progress))
+    } finally {
+      progress.stop()
+    }
+    if (E.isLeft(result)) throw new CliFailure(fitFailure(`${db.file} (${what})`, result.left))
+    return { fit: result.right, family, spec, shape, plotData: { n: 0, d: shape.d, values: new Float64Array(0) } }
+  } finally {
+    await db.close()
+  }
+}
+
+/**
  * A streamed fit's failure. The family's checks run on every block in core and name the global
  * row (0-based) and column: say them as the in-memory reader does (1-based, with the column's name);
  * the line is not known once the data are in the spill file.
@@ -413,7 +484,17 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
   const fitted =
     plan.engine === 'memory'
       ? await fitInMemory(io, dataPath, flags, start, registry, plan.workers, progress)
-      : await fitStreamed(io, dataPath, flags, start, registry, progress)
+      : plan.engine === 'stream'
+        ? await fitStreamed(io, dataPath, flags, start, registry, progress)
+        : ((await fitInDatabase(
+            io,
+            plan.engine === 'duckdb' ? { kind: 'duckdb', path: dataPath! } : { kind: 'postgres', url: plan.url, table: plan.table },
+            flags,
+            start,
+            registry,
+            progress,
+            plan.engine === 'postgres' || plan.reason.by === 'flag',
+          )) ?? (await fitInMemory(io, dataPath, flags, start, registry, flags.workers ?? 'auto', progress)))
   const { fit, shape, plotData, family } = fitted
   const what = `${label(fitted.spec)}, k = ${start.k}`
   const degenerate = degenerateWarning(family, fitted)
@@ -463,7 +544,14 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
       fit.warnings.length === 0
         ? ''
         : `; ${fit.warnings.length} warning${fit.warnings.length === 1 ? '' : 's'}: ${fit.warnings[0]!.message}`
-    const engine = fit.engine === 'stream' ? ', stream engine' : ''
+    const engine =
+      fit.engine === 'stream'
+        ? ', stream engine'
+        : plan.engine === 'duckdb'
+          ? ', in DuckDB'
+          : plan.engine === 'postgres'
+            ? ', in PostgreSQL'
+            : ''
     if (degenerate !== undefined)
       io.stderr(
         `emkit fit: warning: a degenerate fit (${degenerate}); its likelihood comes from a spike, not the data: lower --k, add --restarts or use emkit select, which sets such fits aside\n`,
@@ -495,9 +583,11 @@ export const registerFit = (root: Command, io: Io, registry: Registry): void => 
     .addOption(
       new Option(
         '--engine <engine>',
-        'where the passes over the data run: memory or stream (default: stream for a DATA file larger than the stream threshold, else memory)',
+        'where the passes over the data run: memory, stream or duckdb (default: duckdb for a Parquet file, stream for a DATA file larger than the stream threshold, else memory)',
       ).choices(ENGINES),
     )
+    .option('--db <url>', 'fit inside this PostgreSQL database (postgres://user@host:port/db), reading --table')
+    .option('--table <name>', 'the --db table that holds the data (its numeric columns, or --columns)')
     .addOption(new Option('--accelerate <scheme>', 'none (plain EM) or squarem (SQUAREM, S3; default: none)').choices(['none', 'squarem']))
     .addOption(
       new Option(
@@ -522,6 +612,11 @@ Engines:
           every pass reads it in blocks of 65536 rows, on one thread: exact EM on files
           larger than memory. An initialisation method runs on a uniform sample of
           100000 rows; --plot draws a uniform sample of ${PLOT_SAMPLE} rows.
+  duckdb  DATA (CSV or Parquet) is read by DuckDB out of core: every EM iteration is
+          one aggregate query inside DuckDB and only the statistics reach emkit. A
+          Parquet file is fitted this way by default. An initialisation method runs on
+          a sample of 100000 rows the database draws.
+  --db URL --table NAME fits inside PostgreSQL the same way.
   Without --engine, DATA streams when the file is larger than the stream threshold:
   1/32 of the JavaScript heap limit (${mibOf(orFail(streamThreshold({})))} here; --max-old-space-size raises it),
   at most 512 MiB. ${STREAM_THRESHOLD_ENV}=BYTES overrides it (the tests use it).

@@ -6,6 +6,9 @@
 import { either as E } from 'fp-ts'
 import { Mixture } from '@emkit/core'
 import type { Command } from 'commander'
+import { Option } from 'commander'
+import type { DatabaseFlags } from './InDatabase.js'
+import { databaseTarget, scoreInDatabase, readFlagsGiven } from './InDatabase.js'
 import { writeCsv } from '../Csv.js'
 import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
@@ -15,9 +18,18 @@ import type { ModelFlags } from '../Steps.js'
 import { dataForModel, loadData, loadModelFile, modelColumns, writeAll } from '../Steps.js'
 
 /** `emkit score`: the per-row log-likelihood under a model, then the total. */
-export const scoreCommand = async (io: Io, registry: Registry, modelPath: string, dataPath: string, flags: ModelFlags): Promise<void> => {
+export const scoreCommand = async (
+  io: Io,
+  registry: Registry,
+  modelPath: string,
+  dataPath: string | undefined,
+  flags: ModelFlags & DatabaseFlags,
+): Promise<void> => {
   const model = await loadModelFile(modelPath, registry, flags.family)
   const picked = modelColumns(model, flags)
+  const target = databaseTarget(dataPath, flags, readFlagsGiven(flags))
+  if (target !== undefined) return scoreInDatabase(io, model, target, picked.flags.columns, flags.out)
+  if (dataPath === undefined) return
   const data = dataForModel((await loadData(io, dataPath, picked.flags, 'score', picked.from)).table, model)
   const ll = orFail(E.mapLeft(modelOnData(dataPath))(Mixture.scoreSamples(model.family, model.params, data)))
   const rows: Array<Array<number | string>> = []
@@ -37,8 +49,17 @@ export const registerScore = (root: Command, io: Io, registry: Registry): void =
   readOptions(root.command('score'), false)
     .description('Per-row log-likelihood log p(xᵢ | θ) of DATA.csv under the model, then the total.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
-    .argument('<data>', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name")
-    .addOption(moduleOption())
-    .option('--out <file.csv>', 'write here instead of standard output')
-    .action(async (model: string, data: string, flags: ModelFlags) => scoreCommand(io, registry, model, data, flags))
+    .argument('[data]', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name (not with --db)")
+    .addOption(moduleOption())    .option('--out <file.csv>', 'write here instead of standard output')
+    .addOption(
+      new Option('--engine <engine>', 'memory (default) or duckdb: the query runs inside DuckDB, rows stream out').choices([
+        'memory',
+        'duckdb',
+      ]),
+    )
+    .option('--db <url>', 'run inside this PostgreSQL database, reading --table; rows stream out')
+    .option('--table <name>', 'the --db table that holds the data')
+    .action(async (model: string, data: string | undefined, flags: ModelFlags & DatabaseFlags) =>
+      scoreCommand(io, registry, model, data, flags),
+    )
 }
