@@ -211,7 +211,7 @@ export interface SqlExpressions {
   number(x: number): string
   /** ln(e) for an expression the family guarantees positive (ln 0 is an error in PostgreSQL and DuckDB). */
   ln(e: string): string
-  /** exp(e) for e ≤ 0, its argument clamped below at −700 (PostgreSQL raises an error on underflow). */
+  /** exp(e) for e ≤ 0, never an underflow error (PostgreSQL raises one: its dialect clamps the argument at −700). */
   exp(e: string): string
   /** log(e!) = log Γ(e + 1) for a non-negative integer-valued expression (the dialect's log-gamma or an exact equivalent). */
   logFactorial(e: string): string
