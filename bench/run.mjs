@@ -17,6 +17,9 @@
 //   node bench/run.mjs --rounds 3           processes per checkout and thread count (default 1),
 //                                           alternating which checkout goes first
 //   node bench/run.mjs --tree DIR           measure the emkit built in DIR instead of this checkout
+//   node bench/run.mjs --no-sql             leave out bench/sql.mjs (EM inside DuckDB and PostgreSQL,
+//                                           side by side with the in-memory engine, and the 10⁷-row
+//                                           Parquet fit's memory), which a full run ends with
 //
 // Medians pool every fit of every round; memory is the median over the rounds of one fit's peak.
 // The memory target (issue: engine layer) is peak RSS over baseline ≤ 1.25 × the data size + 16 MB
@@ -51,6 +54,7 @@ let runs = 5
 let rounds = 1
 let threadList = ['1', '2']
 let withSklearn = true
+let withSql = true
 let tree = resolve(here, '..')
 let baseline
 const names = []
@@ -65,6 +69,7 @@ for (let a = 0; a < args.length; a++) {
   else if (flag === '--baseline') baseline = resolve(value())
   else if (flag === '--tree') tree = resolve(value())
   else if (flag === '--no-sklearn') withSklearn = false
+  else if (flag === '--no-sql') withSql = false
   else if (flag.startsWith('-')) throw new Error(`unknown flag ${arg}`)
   else names.push(arg)
 }
@@ -312,3 +317,9 @@ console.log(
 )
 console.log(`results appended to ${resultsFile}`)
 if (failed) process.exitCode = 1
+
+// EM inside the database, side by side with the in-memory engine (a full run of this checkout only).
+if (withSql && names.length === 0 && baseline === undefined && tree === resolve(here, '..')) {
+  const sql = spawnSync(process.execPath, [resolve(here, 'sql.mjs')], { stdio: 'inherit' })
+  if (sql.status !== 0) process.exitCode = 1
+}
