@@ -8,6 +8,7 @@
  *
  * @packageDocumentation
  */
+import type { DataScale } from '@emkit/core'
 import type { Sql } from '@emkit/sql'
 import { Dialect } from '@emkit/sql'
 import { CliFailure, dataError } from './Failure.js'
@@ -39,6 +40,8 @@ export interface Database {
   readonly n: number
   /** Notes of the reader (a skipped text or row-name column). */
   readonly notes: readonly string[]
+  /** The data's per-column mean and variance (divided by n), by one query: what judges a fitted component degenerate. */
+  scale(): Promise<DataScale>
   /** Runs a query and yields its rows in batches (each row an array of values, in the select list's order). */
   rows(sql: string): AsyncIterable<ReadonlyArray<ReadonlyArray<unknown>>>
   /** Closes the connection (idempotent). */
@@ -54,6 +57,25 @@ const redact = (url: string): string => {
   } catch {
     return 'the --db URL'
   }
+}
+
+/** The per-column mean and population variance of a relation, by one query through `run`. */
+const scaleOf = async (
+  run: Sql.Run,
+  dialect: Dialect.Dialect,
+  from: string,
+  columns: readonly string[],
+  n: number,
+  file: string,
+): Promise<DataScale> => {
+  const x = columns.map((c) => `CAST(${dialect.identifier(c)} AS ${dialect.double})`)
+  const row = await run(
+    `SELECT ${dialect.array(x.map((e) => `avg(${e})`))} AS "mean", ${dialect.array(x.map((e) => `var_pop(${e})`))} AS "variance" FROM ${from}`,
+  ).catch((e: unknown) => {
+    throw new CliFailure(dataError(`${file}: the columns' scale could not be computed: ${message(e)}`))
+  })
+  const read = (name: string): Float64Array => Float64Array.from((row?.[name] as ArrayLike<unknown> | undefined) ?? [], (v) => Number(v))
+  return { n, mean: read('mean'), variance: read('variance') }
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!
@@ -78,12 +100,14 @@ const openDuckDb = async (path: string, columns: readonly string[] | undefined):
     const counted = await run(`SELECT CAST(count(*) AS DOUBLE) AS "n" FROM ${relation.from}`).catch((e: unknown) => {
       throw new CliFailure(dataError(`${path}: cannot be read: ${message(e)}`))
     })
+    const n = Number(counted?.['n'])
     return {
       file: path,
       options: { dialect: Dialect.duckdb, run, from: { query: relation.from }, columns: relation.columns },
       columns: relation.shown,
-      n: Number(counted?.['n']),
+      n,
       notes: relation.notes,
+      scale: () => scaleOf(run, Dialect.duckdb, relation.from, relation.columns, n, path),
       rows: async function* (q) {
         const result = await connection.stream(q)
         for await (const batch of result.yieldRowsJs()) yield batch
@@ -139,11 +163,13 @@ const openPostgres = async (url: string, table: string, columns: readonly string
     }
     const counted = await run(`SELECT CAST(count(*) AS double precision) AS "n" FROM ${d.identifier(table)}`)
     const skipped = columns === undefined ? all.filter((c) => !picked.includes(c)) : []
+    const n = Number(counted?.['n'])
     return {
       file: where,
       options: { dialect: d, run, from: table, columns: picked },
       columns: picked,
-      n: Number(counted?.['n']),
+      n,
+      scale: () => scaleOf(run, d, d.identifier(table), picked, n, where),
       notes:
         skipped.length === 0
           ? []

@@ -110,7 +110,39 @@ describe('emkit inside DuckDB', () => {
     }
   })
 
+  it('select --engine duckdb: the grid inside DuckDB finds the in-memory best', () => {
+    const args = [
+      'select',
+      'data.csv',
+      '--columns',
+      'a,b,c',
+      '--k',
+      '2..3',
+      '--covariance',
+      'full,diag',
+      '--restarts',
+      '2',
+      '--format',
+      'csv',
+    ]
+    const memory = emkit([...args, '--quiet'])
+    const duck = emkit([...args, '--engine', 'duckdb', '--out', 'select.json'])
+    expect(duck.status, duck.stderr).toBe(0)
+    expect(duck.stderr).toMatch(/4 cells on data\.csv \(2 restarts each\); best by BIC: gaussian\/(full|diag), k = 3/)
+    const best = (csv: string): string[] =>
+      csv
+        .trim()
+        .split('\n')
+        .find((l) => l.endsWith(',*'))!
+        .split(',')
+    expect(best(duck.stdout).slice(0, 2)).toEqual(best(memory.stdout).slice(0, 2))
+    const gap = Math.abs(Number(best(duck.stdout)[3]) - Number(best(memory.stdout)[3])) / Math.abs(Number(best(memory.stdout)[3]))
+    expect(gap).toBeLessThanOrEqual(1e-6)
+    expect(json('select.json').columns).toEqual(['a', 'b', 'c'])
+  })
+
   it.each([
+    [['select', 'data.csv', '--engine', 'duckdb', '--plot', 'x.svg'], /^emkit: --plot: not available when select runs inside the database/],
     [['fit', '--engine', 'duckdb'], /^emkit: --engine duckdb reads a CSV or Parquet file; the embedded data set is fitted in memory/],
     [['fit', 'data.csv', '--engine', 'duckdb', '--plot', 'x.svg'], /^emkit: --plot: not available with --engine duckdb/],
     [['fit', 'data.csv', '--engine', 'duckdb', '--workers', '2'], /^emkit: --workers 2: DuckDB runs its own threads/],
@@ -182,6 +214,27 @@ describe.skipIf(MISSING !== undefined)('emkit inside PostgreSQL (--db URL --tabl
       expect(a.length).toBe(b.length)
       expect(Math.max(...a.map((x, t) => Math.abs(x - b[t]!) / Math.max(1, Math.abs(b[t]!))))).toBeLessThanOrEqual(1e-9)
     }
+  })
+
+  it('select --db runs the grid inside PostgreSQL', () => {
+    const r = emkit([
+      'select',
+      '--db',
+      server!.url,
+      '--table',
+      'measures',
+      '--k',
+      '3',
+      '--covariance',
+      'full',
+      '--restarts',
+      '1',
+      '--format',
+      'csv',
+    ])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/1 cells on table "measures" of postgres:\/\/.*; best by BIC: gaussian\/full, k = 3/)
+    expect(r.stdout.trim().split('\n')).toHaveLength(2)
   })
 
   it('an unknown table or column is exit 1 naming it; a refused connection is exit 1', () => {

@@ -4,8 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { DataScale, Dataset as DatasetNs, Progress } from '@emkit/core'
-type Dataset = DatasetNs.Dataset
+import type { DataScale, EmError, Progress } from '@emkit/core'
 import { Mixture } from '@emkit/core'
 import type { Command } from 'commander'
 import { Option } from 'commander'
@@ -29,9 +28,16 @@ import type { ProgressSink } from '../Progress.js'
 import type { Written } from '../Steps.js'
 import { fmt, loadData, modelJson, progressFor, writeAll } from '../Steps.js'
 import type { FitFlags } from './Fit.js'
+import { DATABASE_INIT_SAMPLE } from './Fit.js'
+import type { Table } from '../Csv.js'
+import type { DatabaseTarget } from '../Database.js'
+import { openDatabase } from '../Database.js'
+import { databaseTarget, readFlagsGiven } from './InDatabase.js'
+import { Sql } from '@emkit/sql'
 
 /** The flags of `select`. */
-export interface SelectFlags extends Omit<FitFlags, 'k' | 'covariance' | 'init'> {
+export interface SelectFlags extends Omit<FitFlags, 'k' | 'covariance' | 'init' | 'engine'> {
+  engine?: 'memory' | 'duckdb'
   k?: number[]
   covariance?: Covariance[]
   criterion?: 'bic' | 'aic' | 'icl'
@@ -57,20 +63,20 @@ export const SELECT_RESTARTS = 10
  * The best non-degenerate fit of one cell over `restarts` seeded restarts (seeds s, s + 1, …), or,
  * when every restart is degenerate, the best degenerate one with the reason.
  */
-const fitCell = (
+const fitCell = async (
   family: AnyFamily,
-  data: Dataset,
+  fitOne: Fitter,
   scale: DataScale,
   k: number,
   restarts: number,
   flags: SelectFlags,
   progress: ProgressSink,
-): { result: E.Either<string, Mixture.MixtureFit<unknown>>; degenerate?: string } => {
+): Promise<{ result: E.Either<string, Mixture.MixtureFit<unknown>>; degenerate?: string }> => {
   let best: Mixture.MixtureFit<unknown> | undefined
   let bestDegenerate: { fit: Mixture.MixtureFit<unknown>; why: string } | undefined
   let failure: string | undefined
   for (let r = 0; r < restarts; r++) {
-    const fit = Mixture.fit(family, data, {
+    const fit = await fitOne({
       k,
       restarts: 1,
       seed: (flags.seed ?? 0) + r,
@@ -78,9 +84,10 @@ const fitCell = (
       onIteration: (p: Progress) => progress.update({ ...p, restart: r, restarts }),
       ...(flags.tol === undefined ? {} : { tolerance: flags.tol }),
       ...(flags.initMethod === undefined ? {} : { init: flags.initMethod }),
-      ...(flags.workers === undefined ? {} : { workers: flags.workers }),
     })
     if (E.isLeft(fit)) {
+      // A lost database is no cell's failure: the command stops.
+      if (fit.left._tag === 'EngineFailure') throw new CliFailure(dataError(`the fit cannot proceed: ${fit.left.message}`))
       failure ??= fit.left.message
       continue
     }
@@ -95,6 +102,70 @@ const fitCell = (
   if (best !== undefined) return { result: E.right(best) }
   if (bestDegenerate !== undefined) return { result: E.right(bestDegenerate.fit), degenerate: bestDegenerate.why }
   return { result: E.left(failure ?? 'no restart could proceed') }
+}
+
+/** One restart of one cell: a fit of k components with these options. */
+type Fitter = (options: Mixture.MixtureFitOptions<unknown>) => Promise<E.Either<EmError, Mixture.MixtureFit<unknown>>>
+
+/** Where the grid's fits run: the rows in memory, or a database (`--engine duckdb`, `--db`). */
+interface Where {
+  /** The data as a table of their columns (no rows when they are in a database). */
+  readonly table: Table
+  /** The fitter of a cell's family, and the data's scale (computed once). */
+  cell(family: AnyFamily, k: number): { fitOne: Fitter; scale: DataScale }
+  close(): Promise<void>
+}
+
+/** The rows in memory: each cell's dataset from the table, the scale from the first. */
+const inMemory = (table: Table, flags: SelectFlags): Where => {
+  let scale: DataScale | undefined
+  return {
+    table,
+    cell: (family, k) => {
+      const data = orFail(toDataset(table, family, k))
+      scale ??= dataScale(data)
+      const workers = flags.workers === undefined ? {} : { workers: flags.workers }
+      return { fitOne: (options) => Promise.resolve(Mixture.fit(family, data, { ...options, ...workers })), scale }
+    },
+    close: () => Promise.resolve(),
+  }
+}
+
+/** The grid inside a database: one source for every cell, the scale from one query. */
+const inDatabase = async (io: Io, target: DatabaseTarget, columns: readonly string[] | undefined, flags: SelectFlags): Promise<Where> => {
+  const db = await openDatabase(target, columns)
+  try {
+    if (flags.quiet !== true) for (const note of db.notes) io.stderr(`emkit select: note: ${note}\n`)
+    const source = Sql.sql(db.options)
+    if (E.isLeft(source)) throw new CliFailure(dataError(`${db.file}: ${source.left.message}`))
+    const scale = await db.scale()
+    const d = db.columns.length
+    return {
+      table: { file: db.file, columns: db.columns, header: true, n: db.n, d, values: new Float64Array(0), lines: new Int32Array(0) },
+      cell: (family) => {
+        if (family.sql === undefined)
+          throw new CliFailure(
+            usageError(`the ${family.name} family cannot run inside a database (it has no SQL capability); use --engine memory`),
+          )
+        return { fitOne: (options) => Mixture.fitAsync(family, source.right, { ...options, initSample: DATABASE_INIT_SAMPLE }), scale }
+      },
+      close: () => db.close(),
+    }
+  } catch (e) {
+    await db.close()
+    throw e
+  }
+}
+
+/** Where `select` runs: in memory (`undefined`), or inside a database; usage errors for what needs the rows. */
+const selectTarget = (dataPath: string | undefined, flags: SelectFlags): DatabaseTarget | undefined => {
+  if (flags.db === undefined && flags.table === undefined && flags.engine !== 'duckdb') return undefined
+  const target = databaseTarget(dataPath, flags, readFlagsGiven(flags))
+  const needs = (['truth', 'plot'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f}`)
+  if (typeof flags.workers === 'number' && flags.workers > 1) needs.push(`--workers ${flags.workers}`)
+  if (needs.length > 0)
+    throw new CliFailure(usageError(`${needs.join(', ')}: not available when select runs inside the database; use --engine memory`))
+  return target
 }
 
 /** `emkit select`: the grid over k and structures, its table, the best model and its picture. */
@@ -115,16 +186,51 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   const restarts = flags.restarts ?? SELECT_RESTARTS
   const progress = progressFor(io, flags.quiet)
   const named = flags.columns === undefined ? columnsToRead(flags.family) : undefined
-  const { table: read, truth } = await loadData(
-    io,
-    dataPath,
-    named === undefined ? flags : { ...flags, columns: named },
-    'select',
-    named === undefined ? undefined : 'the columns of --family',
-    progress,
-  )
-  const { spec: base, table } = orFail(specForTable(familyFlags, modules, read))
-  orFail(checkSupport(table, base.family))
+  const target = selectTarget(dataPath, flags)
+  let truth: readonly string[] | undefined
+  let where: Where
+  if (target === undefined) {
+    const read = await loadData(
+      io,
+      dataPath,
+      named === undefined ? flags : { ...flags, columns: named },
+      'select',
+      named === undefined ? undefined : 'the columns of --family',
+      progress,
+    )
+    truth = read.truth
+    where = inMemory(read.table, flags)
+  } else where = await inDatabase(io, target, named ?? flags.columns, flags)
+  try {
+    const { spec: base, table } = orFail(specForTable(familyFlags, modules, where.table))
+    if (target === undefined) {
+      orFail(checkSupport(table, base.family))
+      where = inMemory(table, flags)
+    }
+    await runGrid(io, registry, flags, { base, table, gaussianGrid, grid0, ks, criterion, restarts, truth, where, progress })
+  } finally {
+    await where.close()
+  }
+}
+
+/** What the grid needs, resolved by {@link selectCommand}. */
+interface GridRun {
+  readonly base: FamilySpec
+  readonly table: Table
+  readonly gaussianGrid: boolean
+  readonly grid0: readonly Covariance[] | undefined
+  readonly ks: readonly number[]
+  readonly criterion: 'bic' | 'aic' | 'icl'
+  readonly restarts: number
+  readonly truth: readonly string[] | undefined
+  readonly where: Where
+  readonly progress: ProgressSink
+}
+
+/** The grid, its table, the best model and its picture. */
+const runGrid = async (io: Io, registry: Registry, flags: SelectFlags, run: GridRun): Promise<void> => {
+  const { base, gaussianGrid, grid0, ks, criterion, restarts, truth, progress } = run
+  const table = run.table
   // In 1-D, full, diag and spherical are one model (mclust's V): fit it once, as full.
   const notes: string[] = []
   let structures: Array<Covariance | undefined> = gaussianGrid ? (grid0 ?? [...COVARIANCES]) : [undefined]
@@ -137,7 +243,6 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
   const maxIterations = flags.maxIter ?? 1000
   const grid = structures.flatMap((cov) => ks.map((k) => ({ cov, k })))
   const cells: Cell[] = []
-  let scale: DataScale | undefined
   for (const [i, { cov, k }] of grid.entries()) {
     const spec: FamilySpec = cov === undefined ? base : { ...base, covariance: cov }
     const family = orFail(registry(spec))
@@ -148,10 +253,9 @@ export const selectCommand = async (io: Io, registry: Registry, dataPath: string
       cells.push({ spec, structure, k, family, parameters, result: E.left(tooMany), excluded: tooMany })
       continue
     }
-    const data = orFail(toDataset(table, family, k))
-    scale ??= dataScale(data)
+    const { fitOne, scale } = run.where.cell(family, k)
     progress.start(`fit ${i + 1} of ${grid.length}: ${label(spec)}, k = ${k}`, maxIterations)
-    const { result, degenerate } = fitCell(family, data, scale, k, restarts, flags, progress)
+    const { result, degenerate } = await fitCell(family, fitOne, scale, k, restarts, flags, progress)
     cells.push({ spec, structure, k, family, parameters, result, ...(degenerate === undefined ? {} : { excluded: degenerate }) })
   }
   progress.stop()
@@ -303,6 +407,11 @@ export const registerSelect = (root: Command, io: Io, registry: Registry): void 
       ),
   )
     .addOption(new Option('--format <f>', 'table format on stdout (default: table)').choices(['table', 'csv']))
+    .addOption(
+      new Option('--engine <engine>', 'memory (default) or duckdb: every fit of the grid runs inside DuckDB').choices(['memory', 'duckdb']),
+    )
+    .option('--db <url>', 'fit the grid inside this PostgreSQL database, reading --table')
+    .option('--table <name>', 'the --db table that holds the data')
     .option('--out <model.json>', 'write the best model here')
     .option('--plot <file>', 'draw the criterion against k and the best model: FILE.svg or FILE.html', plotPath)
     .option('--quiet', 'print nothing on stderr')
