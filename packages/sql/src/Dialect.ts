@@ -46,7 +46,7 @@ export interface Dialect extends SqlExpressions {
   greatest(items: readonly string[]): string
   /** An aggregate collecting `item` over the rows into an array, in the order of `orderBy`. */
   collect(item: string, orderBy: string): string
-  /** A pseudo-random ordering key for a sample, determined by the row's values and `seed`. */
+  /** A pseudo-random key in [0, 2³²) for a sample, determined by the row's values and `seed` (an integer expression). */
   sampleKey(columns: readonly string[], seed: number): string
 }
 
@@ -105,7 +105,7 @@ export const duckdb: Dialect = (() => {
     array: (items) => `[${items.join(', ')}]`,
     greatest: (items) => (items.length === 1 ? items[0]! : `greatest(${items.join(', ')})`),
     collect: (item, orderBy) => `list(${item} ORDER BY ${orderBy})`,
-    sampleKey: (columns, seed) => `hash(${[...columns, number(seed)].join(', ')})`,
+    sampleKey: (columns, seed) => `(hash(${[...columns, number(seed)].join(', ')}) % 4294967296)`,
   }
 })()
 
@@ -142,7 +142,8 @@ export const postgres: Dialect = (() => {
     array: (items) => `ARRAY[${items.join(', ')}]::float8[]`,
     greatest: (items) => (items.length === 1 ? items[0]! : `greatest(${items.join(', ')})`),
     collect: (item, orderBy) => `array_agg(${item} ORDER BY ${orderBy})`,
-    sampleKey: (columns, seed) => `md5(CAST(ROW(${columns.join(', ')}) AS text) || ${quoteWith("'")(String(seed))})`,
+    sampleKey: (columns, seed) =>
+      `CAST(CAST(('x' || substr(md5(CAST(ROW(${columns.join(', ')}) AS text) || ${quoteWith("'")(String(seed))}), 1, 8)) AS bit(32)) AS bigint) & 4294967295`,
   }
 })()
 

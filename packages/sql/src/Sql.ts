@@ -317,18 +317,17 @@ const bind = async <C, S>(spec: Spec, family: ComponentFamily<C, S>): Promise<E.
     },
     sample: async (size, seed) => {
       try {
-        const row = await query(engine, run, Query.sample(relation, size, seed), 'the initialisation sample')
-        const rows = toArray(row['rows'])
-        if (rows === undefined) throw new Failure(Errors.engineFailure(engine, 'the result column "rows" is not an array'))
-        const n = rows.length
+        const row = await query(engine, run, Query.sample(relation, size, seed, facts.rows), 'the initialisation sample')
+        const w = toArray(row['w'])
+        if (w === undefined) throw new Failure(Errors.engineFailure(engine, 'the result column "w" is not an array'))
+        const n = w.length
         const values = new Float64Array(n * d)
-        const weights = new Float64Array(n)
-        for (let i = 0; i < n; i++) {
-          const r = toArray(rows[i])
-          if (r === undefined || r.length !== d + 1)
-            throw new Failure(Errors.engineFailure(engine, `sample row ${i} is not an array of ${d + 1} numbers`))
-          for (let c = 0; c < d; c++) values[i * d + c] = toNumber(r[c])
-          weights[i] = toNumber(r[d])
+        const weights = Float64Array.from(w, toNumber)
+        for (let c = 0; c < d; c++) {
+          const column = toArray(row[`x${c}`])
+          if (column === undefined || column.length !== n)
+            throw new Failure(Errors.engineFailure(engine, `the result column "x${c}" is not an array of ${n} numbers`))
+          for (let i = 0; i < n; i++) values[i * d + c] = toNumber(column[i])
         }
         const data: Dataset.Dataset =
           relation.weight === undefined

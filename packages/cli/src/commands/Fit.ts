@@ -388,6 +388,14 @@ const shapeTable = (shape: {
 })
 
 /**
+ * The rows an initialisation method runs on when the data are in a database: a sample the database
+ * draws once. Smaller than the stream engine's 100 000: measured on a 10⁷ × 4 Parquet file, the
+ * 100 000-row sample took the command's peak memory from about 190 MB to 236 MB (DuckDB collects and
+ * orders it, then it crosses into JavaScript), for a start that k-means++ finds as well on 20 000.
+ */
+export const DATABASE_INIT_SAMPLE = 20_000
+
+/**
  * Inside a database: DuckDB reading the file out of core, or a PostgreSQL table; every pass is one
  * aggregate query there (`@emkit/sql`), nothing but the statistics reaches this process. A query that
  * fails (a lost connection) stops the fit with exit 1 and nothing written.
@@ -421,7 +429,10 @@ const fitInDatabase = async (
     progress.start(what, maxIterations)
     let result: E.Either<EmError, Mixture.MixtureFit<unknown>>
     try {
-      result = await Mixture.fitAsync(family, source.right, loopOptions(flags, start, maxIterations, progress))
+      result = await Mixture.fitAsync(family, source.right, {
+        ...loopOptions(flags, start, maxIterations, progress),
+        initSample: DATABASE_INIT_SAMPLE,
+      })
     } finally {
       progress.stop()
     }
@@ -615,7 +626,7 @@ Engines:
   duckdb  DATA (CSV or Parquet) is read by DuckDB out of core: every EM iteration is
           one aggregate query inside DuckDB and only the statistics reach emkit. A
           Parquet file is fitted this way by default. An initialisation method runs on
-          a sample of 100000 rows the database draws.
+          a sample of 20000 rows the database draws.
   --db URL --table NAME fits inside PostgreSQL the same way.
   Without --engine, DATA streams when the file is larger than the stream threshold:
   1/32 of the JavaScript heap limit (${mibOf(orFail(streamThreshold({})))} here; --max-old-space-size raises it),

@@ -154,14 +154,22 @@ export const worstRows = <C, S>(
   return `${w} SELECT ${d.array(sums)} AS "s" FROM (SELECT * FROM "r" ORDER BY "lse"${base} LIMIT ${Math.max(0, Math.floor(m))}) AS "worst"`
 }
 
-/** At most `size` rows, each [x0 … x_{d−1}, w], ordered by a key determined by `seed`: column rows. */
-export const sample = (r: Relation, size: number, seed: number): string => {
+/**
+ * About `size` of the `rows` rows (all of them when `rows` ≤ `size`), chosen by a pseudo-random key
+ * in [0, 2³²) determined by the row's values and `seed` — a filter, key < 2³²·size/rows, so the
+ * database never sorts the whole relation — and returned ordered by the key (ties by the values):
+ * one array column per data column, "x0" … and "w" (flat arrays: a list of row arrays costs several
+ * times the memory on both sides).
+ */
+export const sample = (r: Relation, size: number, seed: number, rows: number): string => {
   const d = r.dialect
   const xs = r.columns.map((_, i) => x(i))
-  const key = d.sampleKey(xs, seed)
+  const order = ['"key"', ...xs].join(', ')
+  const lists = [...xs, '"w"'].map((c) => `${d.collect(c, order)} AS ${c}`)
+  const keep = size >= rows ? '' : ` WHERE "key" < ${d.number(Math.floor((2 ** 32 * size) / rows))}`
   return (
-    `WITH ${baseLayer(r)} SELECT ${d.collect(d.array([...xs, '"w"']), '"key"')} AS "rows" ` +
-    `FROM (SELECT *, ${key} AS "key" FROM "b" ORDER BY "key" LIMIT ${Math.max(1, Math.floor(size))}) AS "picked"`
+    `WITH ${baseLayer(r)} SELECT ${lists.join(', ')} ` +
+    `FROM (SELECT * FROM (SELECT *, ${d.sampleKey(xs, seed)} AS "key" FROM "b"${d.fence}) AS "keyed"${keep}) AS "picked"`
   )
 }
 
