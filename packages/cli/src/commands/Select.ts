@@ -218,7 +218,7 @@ interface GridRun {
   readonly base: FamilySpec
   readonly table: Table
   readonly gaussianGrid: boolean
-  readonly grid0: readonly Covariance[] | undefined
+  readonly grid0: Covariance[] | undefined
   readonly ks: readonly number[]
   readonly criterion: 'bic' | 'aic' | 'icl'
   readonly restarts: number
