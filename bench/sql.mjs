@@ -149,6 +149,8 @@ const largeChild = async (file) => {
       rows: LARGE_ROWS,
       iterations,
       perIteration: median(stamps.slice(1)),
+      ranIterations: r.right.iterations,
+      stopReason: r.right.stopReason,
       logLikelihood: r.right.logLikelihood,
       baseMb,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
