@@ -47,7 +47,8 @@ export const registerPredict = (root: Command, io: Io, registry: Registry): void
     .description('For every row of DATA.csv: the most likely component (0-based), then the probability of each component.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
     .argument('[data]', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name (not with --db)")
-    .addOption(moduleOption())    .option('--out <file.csv>', 'write here instead of standard output')
+    .addOption(moduleOption())
+    .option('--out <file.csv>', 'write here instead of standard output')
     .addOption(
       new Option('--engine <engine>', 'memory (default) or duckdb: the query runs inside DuckDB, rows stream out').choices([
         'memory',

@@ -50,7 +50,8 @@ export const registerScore = (root: Command, io: Io, registry: Registry): void =
     .description('Per-row log-likelihood log p(xᵢ | θ) of DATA.csv under the model, then the total.')
     .argument('<model>', 'model file (emkit.mixture/v1)')
     .argument('[data]', "CSV, TSV, text or Parquet file, or - (standard input), holding the model's columns by name (not with --db)")
-    .addOption(moduleOption())    .option('--out <file.csv>', 'write here instead of standard output')
+    .addOption(moduleOption())
+    .option('--out <file.csv>', 'write here instead of standard output')
     .addOption(
       new Option('--engine <engine>', 'memory (default) or duckdb: the query runs inside DuckDB, rows stream out').choices([
         'memory',
