@@ -42,9 +42,20 @@ process.once('exit', () => {
 
 /**
  * Starts one server (superuser `postgres`, trust authentication on 127.0.0.1, database `postgres`).
- * Returns { port, url, stop }; `stop` is idempotent and removes the directory.
+ * Returns { port, url, stop }; `stop` is idempotent and removes the directory. A start that fails
+ * (another process took the free port between our probe and the server's bind) is retried twice.
  */
 export const startServer = async () => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce()
+    } catch (e) {
+      if (attempt >= 3) throw e
+    }
+  }
+}
+
+const startOnce = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'emkit-pg-'))
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim())
