@@ -17,6 +17,9 @@ export default tseslint.config(
       'bench/results/**',
       'test-artifacts/**',
       '**/.tsbuild/**',
+      // AssemblyScript sources (not TypeScript the linter can parse) and the module built from them.
+      'packages/gaussian/assembly/**',
+      'packages/gaussian/src/internal/kernel.generated.ts',
     ],
   },
   js.configs.recommended,

@@ -178,6 +178,16 @@ export interface ComponentFamily<C, S> {
    */
   readonly worker?: WorkerRecipe
   /**
+   * Optional: a kernel that folds whole blocks of the fused pass (log-densities, normalisation and
+   * statistics in one call, e.g. compiled WebAssembly), made once per engine thread for dimension
+   * d, or `undefined` to use {@link ComponentFamily.logDensityInto} and
+   * {@link ComponentFamily.summarize} with core's normalisation. It must give what they give: the
+   * same sums and the same statistics up to rounding (see {@link BlockKernel}).
+   *
+   * @since 0.2.0
+   */
+  blockKernel?(d: number): BlockKernel<C, S> | undefined
+  /**
    * Optional: why a fitted component is degenerate — a spike that buys likelihood from too few rows
    * or from duplicated values rather than describing the data — or `undefined` when it is not. Model
    * selection sets degenerate fits aside (as mclust reports singular fits as missing) and `emkit fit`
@@ -264,6 +274,37 @@ export interface SqlCapability<C, S> {
     /** What the condition requires, e.g. `"values must be ≥ 0"`. */
     readonly requirement: string
   }
+}
+
+/**
+ * A family's kernel for one block of the fused pass (see {@link ComponentFamily.blockKernel}): what
+ * core's pass does with `logDensityInto`, the log-sum-exp normalisation and `summarize`, in one
+ * call. Not re-entrant: an engine makes one per thread.
+ *
+ * @category Families
+ * @since 0.2.0
+ */
+export interface BlockKernel<C, S> {
+  /**
+   * Folds the rows of `block` (≤ 4096 rows; their sample weights, when the block has them, multiply
+   * the responsibilities): with ℓᵢⱼ = log πⱼ + log f(xᵢ | θⱼ) and γᵢⱼ = exp(ℓᵢⱼ − logsumexpⱼ ℓᵢⱼ),
+   * replaces `statistics[j]` by its concatenation with the statistics of the block weighted by
+   * wᵢ γᵢⱼ, and writes `sums[0]` = Σ wᵢ log p(xᵢ | θ) (plus `base[i]`, the log base measure, when
+   * given; −∞ when a row is impossible), `sums[1]` = Σ wᵢ log maxⱼ γᵢⱼ, `sums[2]` = Σ wᵢ,
+   * `sums[3]` = the rows with wᵢ > 0 and `sums[4]` = the first row (0-based in the block) with
+   * zero density under every component, or −1.
+   *
+   * @param logWeights - log πⱼ, length k = `components.length`.
+   * @param sums - length ≥ 5, overwritten.
+   */
+  fold(
+    block: Dataset,
+    components: readonly C[],
+    logWeights: Float64Array,
+    base: Float64Array | undefined,
+    sums: Float64Array,
+    statistics: S[],
+  ): void
 }
 
 /**

@@ -40,6 +40,7 @@ export type {
   Unconstrained,
 } from './Model.js'
 export type {
+  BlockKernel,
   ComponentFamily,
   DataScale,
   Degenerate,

@@ -12,6 +12,7 @@
  */
 import type { Dataset } from '@emkit/core'
 import type { monoid as M } from 'fp-ts'
+import { centreOf, fromMoments, NEGLIGIBLE } from './internal/moments.js'
 
 /**
  * Weighted Gaussian sufficient statistics in dimension d.
@@ -129,21 +130,6 @@ export const scale = (s: Statistics, factor: number): Statistics => {
 export const monoid = (d: number, diagonal: boolean): M.Monoid<Statistics> => ({ empty: empty(d, diagonal), concat })
 
 /**
- * When the weighted mean lies more than √64 = 8 standard deviations (along some coordinate) from
- * the pivot row, {@link summarize} makes a second pass centred at the mean, so that removing
- * w·δδᵀ from the scatter about the pivot never costs more than ~2 digits' worth of cancellation.
- */
-const RECENTRE = 64
-
-/**
- * Rows whose weight is below 2⁻⁶⁰⁰ (≈ 2.4e-181) times the largest weight are skipped: together they
- * change the statistics by less than n·2⁻⁶⁰⁰ relative, and responsibilities that small (exp of
- * −700 and below, subnormal in the end) make every product they enter a slow subnormal operation
- * (s50 ran 3.7× slower with them).
- */
-const NEGLIGIBLE = 2 ** -600
-
-/**
  * Statistics of the rows of `data` weighted by `weights[offset + i]`. Rows of weight 0, or of
  * weight below 2⁻⁶⁰⁰ times the largest (a negligible, subnormal-prone contribution), are skipped. No allocation per row. The origin of the result is the first row with positive weight
  * (so that statistics of chunks merge into exactly the representation of the whole).
@@ -182,46 +168,17 @@ export const summarize = (data: Dataset.Dataset, weights: Float64Array, offset: 
   }
   if (first < 0) return empty(d, diagonal)
   const origin = x.slice(first * d, first * d + d)
-  let pivot = x.slice(best * d, best * d + d)
+  let pivot: Float64Array = x.slice(best * d, best * d + d)
   const floor = top * NEGLIGIBLE
-  for (let pass = 0; ; pass++) {
-    const acc = diagonal ? diagonalMoments(x, n, d, weights, offset, pivot, floor) : fullMoments(x, n, d, weights, offset, pivot, floor)
-    // acc = [w, Σ g z (d), Σ g z zᵀ (d, or d·d)] with z = x − pivot.
-    const w = acc[0]!
-    const delta = new Float64Array(d)
-    for (let c = 0; c < d; c++) delta[c] = acc[1 + c]! / w
-    const scatter = acc.subarray(1 + d)
-    let far = false
-    for (let c = 0; c < d; c++) {
-      // The scatter is about the pivot: its centred part is Σ g z² − w·δ² (by Cauchy–Schwarz the
-      // uncentred sum is never below w·δ², so comparing with it could never fire).
-      const shift = w * delta[c]! * delta[c]!
-      const centred = (diagonal ? scatter[c]! : scatter[c * d + c]!) - shift
-      if (shift > RECENTRE * centred) far = true
-    }
-    if (far && pass === 0) {
-      const centre = new Float64Array(d)
-      for (let c = 0; c < d; c++) centre[c] = pivot[c]! + delta[c]!
-      pivot = centre
-      continue
-    }
-    const off = new Float64Array(d)
-    for (let c = 0; c < d; c++) off[c] = pivot[c]! - origin[c]! + delta[c]!
-    const out = new Float64Array(diagonal ? d : d * d)
-    if (diagonal) {
-      for (let c = 0; c < d; c++) out[c] = scatter[c]! - w * delta[c]! * delta[c]!
-    } else {
-      for (let r = 0; r < d; r++) {
-        const h = w * delta[r]!
-        for (let c = 0; c <= r; c++) {
-          const v = scatter[r * d + c]! - h * delta[c]!
-          out[r * d + c] = v
-          out[c * d + r] = v
-        }
-      }
-    }
-    return { weight: w, origin, offset: off, scatter: out }
+  const moments = (about: Float64Array): Float64Array =>
+    diagonal ? diagonalMoments(x, n, d, weights, offset, about, floor) : fullMoments(x, n, d, weights, offset, about, floor)
+  let acc = moments(pivot)
+  const centre = centreOf(acc, d, diagonal, pivot)
+  if (centre !== undefined) {
+    pivot = centre
+    acc = moments(pivot)
   }
+  return fromMoments(acc, d, diagonal, origin, pivot)
 }
 
 /** [w, Σ g z, Σ g z²] (coordinate-wise) with z = x − pivot, over the rows with g > 0. */

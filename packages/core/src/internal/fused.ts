@@ -14,7 +14,7 @@
 import type { monoid as M } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import { slice } from '../Dataset.js'
-import type { ComponentFamily } from '../Family.js'
+import type { BlockKernel, ComponentFamily } from '../Family.js'
 import { expNonPositive } from './exp.js'
 
 /**
@@ -77,6 +77,8 @@ export class FusedKernel<C, S> {
   private readonly rowSum = new Float64Array(ROWS)
   private readonly sums = new Float64Array(5)
   readonly monoid: M.Monoid<S>
+  /** The family's own block kernel ({@link ComponentFamily.blockKernel}), when it has one. */
+  private readonly accelerated: BlockKernel<C, S> | undefined
 
   constructor(
     private readonly family: ComponentFamily<C, S>,
@@ -84,6 +86,7 @@ export class FusedKernel<C, S> {
     private readonly blockRows: number = BLOCK,
   ) {
     this.monoid = family.statistics(d)
+    this.accelerated = family.blockKernel?.(d)
     this.local = new Float64Array(0)
     this.weighted = new Float64Array(0)
   }
@@ -102,7 +105,7 @@ export class FusedKernel<C, S> {
   ): void {
     const k = components.length
     const b = Math.min(this.blockRows, data.n)
-    if (this.local.length < k * b) this.local = new Float64Array(k * b)
+    if (this.accelerated === undefined && this.local.length < k * b) this.local = new Float64Array(k * b)
     if (data.sampleWeights !== undefined && this.weighted.length < b) this.weighted = new Float64Array(b)
     for (let s = 0; s < data.n; s += b) {
       const e = Math.min(data.n, s + b)
@@ -122,20 +125,17 @@ export class FusedKernel<C, S> {
     const k = components.length
     const m = block.n
     const local = this.local
+    const sums = this.sums
+    const accelerated = this.accelerated
+    if (accelerated !== undefined) {
+      accelerated.fold(block, components, logWeights, base, sums, acc.statistics)
+      addSums(acc, sums, m, firstRow)
+      return
+    }
     this.family.logDensityInto(block, components, local)
     const sw = block.sampleWeights
-    const sums = this.sums
     normalizeBlock(local, k, m, logWeights, sw, base, this.rowMax, this.rowSum, sums)
-    if (sums[IMPOSSIBLE]! >= 0 && acc.impossibleRow < 0) acc.impossibleRow = firstRow + sums[IMPOSSIBLE]!
-    const ll = sums[LL]!
-    const hard = sums[HARD]!
-    const weight = sums[WEIGHT]!
-    const positive = sums[POSITIVE]!
-    acc.logLikelihood += ll
-    acc.hardLogResponsibility += hard
-    acc.weight += weight
-    acc.rows += m
-    acc.positiveRows += positive
+    addSums(acc, sums, m, firstRow)
     const stats = acc.statistics
     const monoid = this.monoid
     if (sw === undefined) {
@@ -149,6 +149,16 @@ export class FusedKernel<C, S> {
       }
     }
   }
+}
+
+/** Adds a block's sums (as {@link normalizeBlock} writes them) to `acc`. */
+function addSums<S>(acc: PassTotals<S>, sums: Float64Array, m: number, firstRow: number): void {
+  if (sums[IMPOSSIBLE]! >= 0 && acc.impossibleRow < 0) acc.impossibleRow = firstRow + sums[IMPOSSIBLE]!
+  acc.logLikelihood += sums[LL]!
+  acc.hardLogResponsibility += sums[HARD]!
+  acc.weight += sums[WEIGHT]!
+  acc.rows += m
+  acc.positiveRows += sums[POSITIVE]!
 }
 
 /** Slots of the sums {@link normalizeBlock} writes. */
