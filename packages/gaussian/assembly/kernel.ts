@@ -12,9 +12,120 @@
 // log-densities and responsibilities are bit-identical to them; the moments are summed in another
 // order (two rows per lane, blocks of rows), so the statistics agree to rounding (≈1e-16 relative).
 
-// Math.log of the host (V8's), so that each row's log-likelihood is the one the plain kernels give.
-@external("env", "log")
-declare function hostLog(x: f64): f64;
+// ---------------------------------------------------------------------------------------------
+// log(x): fdlibm's __ieee754_log (Sun Microsystems, 1993; the algorithm of V8's Math.log), operation
+// for operation, so that each row's log-likelihood is the one the plain kernels give (tested
+// bit-identical to Math.log), without a call out of WebAssembly per row.
+
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const TWO54: f64 = 1.80143985094819840000e+16;
+const LG1: f64 = 6.666666666666735130e-01;
+const LG2: f64 = 3.999999999940941908e-01;
+const LG3: f64 = 2.857142874366239149e-01;
+const LG4: f64 = 2.222219843214978396e-01;
+const LG5: f64 = 1.818357216161805012e-01;
+const LG6: f64 = 1.531383769920937332e-01;
+const LG7: f64 = 1.479819860511658591e-01;
+
+export function fdlog(v: f64): f64 {
+  let x = v;
+  let bits = reinterpret<i64>(x);
+  let hx = <i32>(bits >> 32);
+  const lx = <u32>bits;
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = <i32>(reinterpret<i64>(x) >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i0 = (hx + 0x95f64) & 0x100000;
+  x = reinterpret<f64>((<i64>(hx | (i0 ^ 0x3ff00000)) << 32) | (reinterpret<i64>(x) & 0xffffffff));
+  k += i0 >> 20;
+  const f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == 0) {
+      if (k == 0) return 0;
+      const dk = <f64>k;
+      return dk * LN2_HI + dk * LN2_LO;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    const dk = <f64>k;
+    return dk * LN2_HI - ((R - dk * LN2_LO) - f);
+  }
+  const s = f / (2.0 + f);
+  const dk = <f64>k;
+  const z = s * s;
+  let i = hx - 0x6147a;
+  const w = z * z;
+  const j = 0x6b851 - hx;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + dk * LN2_LO)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
+}
+
+/**
+ * fdlog of two lanes without branches: both of fdlog's general paths are computed and one is
+ * selected per lane (with k = 0 they give what fdlog's k = 0 shortcuts give, bit for bit: x − 0 and
+ * 0 − y are exact). A pair with a lane that needs a special path (|x − 1| < 2⁻²⁰ after scaling,
+ * zero, negative, subnormal, infinite or NaN) goes to the scalar fdlog.
+ */
+@inline
+function vlog(v: v128): v128 {
+  const high = i64x2.shr_s(v, 32);
+  const hx = v128.and(high, i64x2.splat(0x000fffff));
+  const special = v128.or(
+    v128.or(i64x2.lt_s(high, i64x2.splat(0x00100000)), i64x2.ge_s(high, i64x2.splat(0x7ff00000))),
+    i64x2.lt_s(v128.and(i64x2.add(hx, i64x2.splat(2)), i64x2.splat(0x000fffff)), i64x2.splat(3)),
+  );
+  if (v128.any_true(special)) {
+    return f64x2.replace_lane(f64x2.splat(fdlog(f64x2.extract_lane(v, 0))), 1, fdlog(f64x2.extract_lane(v, 1)));
+  }
+  const i0 = v128.and(i64x2.add(hx, i64x2.splat(0x95f64)), i64x2.splat(0x100000));
+  const k = i64x2.add(i64x2.sub(i64x2.shr_s(high, 20), i64x2.splat(1023)), i64x2.shr_s(i0, 20));
+  const x = v128.or(i64x2.shl(v128.or(hx, v128.xor(i0, i64x2.splat(0x3ff00000))), 32), v128.and(v, i64x2.splat(0xffffffff)));
+  const f = f64x2.sub(x, f64x2.splat(1.0));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const dk = f64x2.convert_low_i32x4_s(i32x4.shuffle(k, k, 0, 2, 0, 2));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const i = v128.or(i64x2.sub(hx, i64x2.splat(0x6147a)), i64x2.sub(i64x2.splat(0x6b851), hx));
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(LG2), f64x2.mul(w, f64x2.add(f64x2.splat(LG4), f64x2.mul(w, f64x2.splat(LG6))))));
+  const t2 = f64x2.mul(
+    z,
+    f64x2.add(f64x2.splat(LG1), f64x2.mul(w, f64x2.add(f64x2.splat(LG3), f64x2.mul(w, f64x2.add(f64x2.splat(LG5), f64x2.mul(w, f64x2.splat(LG7))))))),
+  );
+  const R = f64x2.add(t2, t1);
+  const hi = f64x2.mul(dk, f64x2.splat(LN2_HI));
+  const lo = f64x2.mul(dk, f64x2.splat(LN2_LO));
+  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+  // i > 0: dk·ln2hi − ((hfsq − (s·(hfsq + R) + dk·ln2lo)) − f)
+  const a = f64x2.sub(hi, f64x2.sub(f64x2.sub(hfsq, f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), lo)), f));
+  // i ≤ 0: dk·ln2hi − ((s·(f − R) − dk·ln2lo) − f)
+  const b = f64x2.sub(hi, f64x2.sub(f64x2.sub(f64x2.mul(s, f64x2.sub(f, R)), lo), f));
+  return v128.bitselect(a, b, i64x2.gt_s(i, i64x2.splat(0)));
+}
+
+/** log of `n` doubles at `src` into `dst` (pairs by vlog, an odd last one by fdlog): for the test against Math.log. */
+export function logArray(src: usize, dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(dst + (<usize>i << 3), vlog(v128.load(src + (<usize>i << 3))));
+  if (i < n) store<f64>(dst + (<usize>i << 3), fdlog(load<f64>(src + (<usize>i << 3))));
+}
 
 // Structures (the `structure` argument of `fold`).
 const FULL: i32 = 0;
@@ -275,6 +386,12 @@ function normalize(m: i32, mp: i32, k: i32, weighted: bool, based: bool): void {
   let positive = load<f64>(at(SUMS, 3));
   let impossible: f64 = -1;
   let anyImpossible = false;
+  // log Σ (into G, free until the moments) and 1/Σ of every row, two rows at a time.
+  for (let i = 0; i < mp; i += 2) {
+    const sum = v128.load(at(ROWSUM, i));
+    v128.store(at(G, i), vlog(sum));
+    v128.store(at(ROWSUM, i), f64x2.div(f64x2.splat(1), sum));
+  }
   for (let i = 0; i < m; i++) {
     const w: f64 = weighted ? load<f64>(at(SW, i)) : 1;
     weight += w;
@@ -287,9 +404,7 @@ function normalize(m: i32, mp: i32, k: i32, weighted: bool, based: bool): void {
       ll = -Infinity;
       continue;
     }
-    const sum = load<f64>(at(ROWSUM, i));
-    const logSum = hostLog(sum);
-    store<f64>(at(ROWSUM, i), 1 / sum);
+    const logSum = load<f64>(at(G, i));
     const row = max + logSum + (based ? load<f64>(at(BASE, i)) : 0);
     if (w > 0) {
       ll += w * row;

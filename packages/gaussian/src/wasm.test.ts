@@ -2,7 +2,7 @@
  * The WebAssembly SIMD kernel against the plain TypeScript kernels (the reference), on every
  * covariance structure and d ∈ {1, 2, 3, 5, 10, 50}: log-densities and responsibilities to the last
  * bit, block statistics and the sums of a fused block to 1e-12 relative, whole EM traces to 1e-12
- * relative per entry; and the kernel's exp against Math.exp.
+ * relative per entry; and the kernel's exp and log against Math.exp and Math.log.
  */
 import { describe, expect, test } from 'vitest'
 import type { Dataset as DatasetNs, Mixture as MixtureNs } from '@emkit/core'
@@ -11,7 +11,7 @@ import { expNonPositive } from '../../core/src/internal/exp.js'
 import { normalizeBlock } from '../../core/src/internal/fused.js'
 import * as Gaussian from './index.js'
 import type { Statistics } from './Statistics.js'
-import { kernel, kernelExp, lastResponsibilities, subBlockRows } from './internal/wasm.js'
+import { kernel, kernelMath, lastResponsibilities, subBlockRows } from './internal/wasm.js'
 import { expectClose, right } from './test/helpers.js'
 
 const DIMENSIONS = [1, 2, 3, 5, 10, 50]
@@ -84,7 +84,7 @@ describe('exp of the kernel', () => {
     for (let i = 0; i <= 7080; i++) xs.push(-i / 10)
     xs.push(0, -0, -1e-300, -707.999, -708, -708.0000001, -709, -745, -1e4, -Infinity, NaN)
     const x = Float64Array.from(xs)
-    const e = kernelExp(x)
+    const e = kernelMath('exp', x)
     let worst = 0
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!
@@ -102,6 +102,19 @@ describe('exp of the kernel', () => {
     }
     expect(worst).toBeLessThanOrEqual(2)
   })
+})
+
+test('log of the kernel (fdlibm’s, as V8’s Math.log) is bit-identical to Math.log', () => {
+  const rng = Rng.seeded(12)
+  const xs: number[] = []
+  for (let i = 0; i < 200_000; i++) xs.push(1 + 63 * rng.uniform())
+  for (let i = 0; i < 100_000; i++) xs.push(Math.exp(1400 * (rng.uniform() - 0.5)))
+  xs.push(0, -0, -1, 1, 2, 1 + 2 ** -40, 1 - 2 ** -40, 5e-324, 2 ** -1022, Number.MAX_VALUE, Infinity, NaN)
+  const x = Float64Array.from(xs)
+  const got = kernelMath('log', x)
+  let mismatches = 0
+  for (let i = 0; i < x.length; i++) if (!Object.is(got[i], Math.log(x[i]!))) mismatches++
+  expect(mismatches).toBe(0)
 })
 
 describe('one fused block: WebAssembly against the plain kernels', () => {

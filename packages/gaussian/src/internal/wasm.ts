@@ -29,6 +29,7 @@ interface Exports {
   heapBase(): number
   layout(...pointers: number[]): void
   expArray(src: number, dst: number, n: number): void
+  logArray(src: number, dst: number, n: number): void
   moments(diagonal: number, mp: number, d: number, floor: number, out: number): void
   weights(j: number, m: number, mp: number, d: number, weighted: number, head: number): number
   fold(structure: number, m: number, d: number, k: number, weighted: number, based: number): void
@@ -60,7 +61,7 @@ export const kernel = (): Exports | undefined => {
       const bytes = decode(KERNEL_WASM)
       if (!api.validate(bytes)) throw new Error('this runtime cannot compile WebAssembly SIMD')
       const module = new api.Module(bytes)
-      instance = new api.Instance(module, { env: { log: Math.log } }).exports as Exports
+      instance = new api.Instance(module, {}).exports as Exports
     } catch (e) {
       unavailable = e instanceof Error ? e.message : String(e)
       instance = null
@@ -157,8 +158,8 @@ const layoutFor = (wasm: Exports, rows: number, d: number, k: number): Layout =>
   return current
 }
 
-/** exp(x) of the kernel for x ≤ 0 (an even count of values at most 4096): for the accuracy tests. */
-export const kernelExp = (xs: Float64Array): Float64Array => {
+/** The kernel's exp (x ≤ 0) or log of every value of `xs`, for the accuracy tests. */
+export const kernelMath = (fn: 'exp' | 'log', xs: Float64Array): Float64Array => {
   const wasm = kernel()
   if (wasm === undefined) throw new Error(`the WebAssembly kernel is unavailable: ${unavailable}`)
   const l = layoutFor(wasm, 4096, 1, 1)
@@ -168,7 +169,8 @@ export const kernelExp = (xs: Float64Array): Float64Array => {
     const even = part.length + (part.length & 1)
     l.f64.set(part, l.x / 8)
     if (even > part.length) l.f64[l.x / 8 + part.length] = 0
-    wasm.expArray(l.x, l.sw, even)
+    if (fn === 'exp') wasm.expArray(l.x, l.sw, even)
+    else wasm.logArray(l.x, l.sw, part.length)
     out.set(l.f64.subarray(l.sw / 8, l.sw / 8 + part.length), s)
   }
   return out
