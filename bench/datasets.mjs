@@ -39,12 +39,22 @@ const choleskyRows = (s) => {
 /** Generates (or reuses) data set `name`; returns paths and shape. */
 export const ensure = (name) => {
   const set = paths(name)
-  const { n, d, k, seed, bin, init } = set
+  const { n, d, k, seed, bin, init, overlap = false } = set
   if (existsSync(bin) && existsSync(init)) return set
   mkdirSync(DATA_DIR, { recursive: true })
   const rng = Rng.seeded(seed)
-  const means = Array.from({ length: k }, () => Array.from({ length: d }, () => 4 * rng.normal()))
-  const covs = Array.from({ length: k }, () => randomSpd(rng, d, 1 + rng.uniform()))
+  // Separated sets: means 4·N(0, 1) per coordinate (pairwise distances ~5.7·√d, far apart for large
+  // d); overlapping sets: (2/√d)·N(0, 1), pairwise distances ~2.8 whatever d.
+  const spread = overlap ? 2 / Math.sqrt(d) : 4
+  const means = Array.from({ length: k }, () => Array.from({ length: d }, () => spread * rng.normal()))
+  // Overlapping sets share one covariance shape, scaled by 1 … 1.2 per component (separate random
+  // shapes are told apart by their shape alone in d = 50, however close the means).
+  const shape = overlap ? randomSpd(rng, d, 1) : undefined
+  const covs = Array.from({ length: k }, () =>
+    shape === undefined
+      ? randomSpd(rng, d, 1 + rng.uniform())
+      : ((f) => shape.map((row) => row.map((v) => v * f)))(1 + 0.2 * rng.uniform()),
+  )
   const chol = covs.map(choleskyRows)
   const raw = Array.from({ length: k }, () => 0.5 + rng.uniform())
   const total = raw.reduce((a, b) => a + b, 0)
@@ -66,10 +76,10 @@ export const ensure = (name) => {
     }
   }
   writeFileSync(bin, new Uint8Array(x.buffer))
-  // Fixed start: true means shifted by N(0, 1), identity covariances scaled by the mean variance, equal weights.
+  // Fixed start: true means shifted by N(0, 1) (overlapping sets: by N(0, spread²)), identity covariances scaled by the mean variance, equal weights.
   const start = {
     weights: Array.from({ length: k }, () => 1 / k),
-    means: means.map((m) => m.map((v) => v + rng.normal())),
+    means: means.map((m) => m.map((v) => v + (overlap ? spread : 1) * rng.normal())),
     covariances: Array.from({ length: k }, () =>
       Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1.5 : 0))),
     ),

@@ -4,7 +4,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** The data sets of issue 7: name → n, d, k, seed. */
+/** The data sets of issue 7 and their overlapping variants (issue 16): name → n, d, k, seed, overlap. */
 export const SETS = {
   s2: { n: 100_000, d: 2, k: 5, seed: 2 },
   s10: { n: 100_000, d: 10, k: 8, seed: 10 },
@@ -12,6 +12,13 @@ export const SETS = {
   big: { n: 1_000_000, d: 4, k: 6, seed: 4 },
   's2-1e4': { n: 10_000, d: 2, k: 5, seed: 2 },
   's2-1e6': { n: 1_000_000, d: 2, k: 5, seed: 2 },
+  // Overlapping variants (issue 16): the same shapes with means drawn N(0, (2/√d)²·I), so that the
+  // expected distance between two means is 2√2 whatever d (about 2–3 standard deviations of the
+  // components, like a realistic clustering problem): responsibilities are not almost 0/1.
+  s2o: { n: 100_000, d: 2, k: 5, seed: 102, overlap: true },
+  s10o: { n: 100_000, d: 10, k: 8, seed: 110, overlap: true },
+  s50o: { n: 20_000, d: 50, k: 4, seed: 150, overlap: true },
+  bigo: { n: 1_000_000, d: 4, k: 6, seed: 104, overlap: true },
 }
 
 export const DATA_DIR = new URL('./data/', import.meta.url).pathname
