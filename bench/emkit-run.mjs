@@ -6,6 +6,9 @@
 //
 //   node --expose-gc bench/emkit-run.mjs big full 5 2 [--tree DIR]
 //
+// The Gaussian kernel is the library's default: the EMKIT_KERNEL environment variable (wasm or js;
+// bench/run.mjs sets it per process), else the WebAssembly one.
+//
 // `--tree DIR` loads emkit from another checkout's build (DIR/packages/*/dist), e.g. a git worktree
 // of an older commit, so that bench/run.mjs --baseline DIR can time two commits on the same data
 // files in alternating processes. The API used here (Mixture.fromJSON, Mixture.fit with `k`, `init`,
@@ -75,6 +78,8 @@ console.log(
     runs,
     workers: workersArg ?? 'auto',
     threads,
+    // The Gaussian kernel that ran (EMKIT_KERNEL; absent before the WebAssembly kernel).
+    kernel: family.kernel ?? null,
     perIteration,
     median: sorted[Math.floor(sorted.length / 2)],
     meanLogLikelihood,

@@ -9,7 +9,7 @@
 //   node bench/run.mjs s2 s10               a subset (s10:diag names one structure only)
 //   node bench/run.mjs --runs 7             fits per process (default 5; the median is reported)
 //   node bench/run.mjs --threads 1          emkit's `workers` option, a comma-separated list of
-//                                           integers or `auto` (default 1,2); --workers is a synonym
+//                                           integers or `auto` (default 1,auto); --workers is a synonym
 //   node bench/run.mjs --no-sklearn         emkit alone
 //   node bench/run.mjs --baseline DIR       also time the emkit built in checkout DIR (e.g. a git
 //                                           worktree of an older commit, built with `npx tsc -b`) on
@@ -20,6 +20,17 @@
 //   node bench/run.mjs --no-sql             leave out bench/sql.mjs (EM inside DuckDB and PostgreSQL,
 //                                           side by side with the in-memory engine, and the 10⁷-row
 //                                           Parquet fit's memory), which a full run ends with
+//   node bench/run.mjs --kernels wasm       the Gaussian kernels to time, a comma-separated list of wasm
+//                                           and js (default wasm,js; the EMKIT_KERNEL of each process)
+//   node bench/run.mjs --no-profile         skip the profile (shares of the E-step, normalisation,
+//                                           statistics and the rest, bench/profile.mjs, one thread)
+//
+// Each round runs scikit-learn once per data set and every emkit process (kernel × thread count ×
+// checkout) once, in alternating order, so that every tool meets the machine in the same states;
+// the hardware bound of each set comes from bench/probe.mjs (run once, before the sets): the
+// arithmetic of one iteration, n·k·(2d² + 7d + 27) flops (log-densities d² + 4d, normalisation with
+// its exp ~25, statistics d² + 3d + 2), over the measured WebAssembly SIMD throughput of every core,
+// or the data's bytes over the measured read bandwidth, whichever is longer.
 //
 // Medians pool every fit of every round; memory is the median over the rounds of one fit's peak.
 // The memory target (issue: engine layer) is peak RSS over baseline ≤ 1.25 × the data size + 16 MB
@@ -37,10 +48,14 @@ const TOLERANCE = 1e-9
 /** What a plain `node bench/run.mjs` measures: [data set, covariance, with scikit-learn]. */
 const DEFAULT_JOBS = [
   ['s2', 'full', true],
+  ['s2o', 'full', true],
   ['s10', 'full', true],
+  ['s10o', 'full', true],
   ['s10', 'diag', true],
   ['s50', 'full', true],
+  ['s50o', 'full', true],
   ['big', 'full', true],
+  ['bigo', 'full', true],
   // Linearity in n (s2 at n = 10⁴ and 10⁶, with s2 itself at 10⁵): emkit alone, to keep the run short.
   ['s2-1e4', 'full', false],
   ['s2-1e6', 'full', false],
@@ -52,7 +67,9 @@ export const memoryTarget = (dataMb, threads) => 1.25 * dataMb + 16 * Math.max(0
 const args = process.argv.slice(2)
 let runs = 5
 let rounds = 1
-let threadList = ['1', '2']
+let threadList = ['1', 'auto']
+let kernelList = ['wasm', 'js']
+let withProfile = true
 let withSklearn = true
 let withSql = true
 let tree = resolve(here, '..')
@@ -70,11 +87,14 @@ for (let a = 0; a < args.length; a++) {
   else if (flag === '--tree') tree = resolve(value())
   else if (flag === '--no-sklearn') withSklearn = false
   else if (flag === '--no-sql') withSql = false
+  else if (flag === '--kernels') kernelList = value().split(',')
+  else if (flag === '--no-profile') withProfile = false
   else if (flag.startsWith('-')) throw new Error(`unknown flag ${arg}`)
   else names.push(arg)
 }
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer')
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer')
+for (const k of kernelList) if (k !== 'wasm' && k !== 'js') throw new Error(`--kernels: ${k} is not wasm or js`)
 for (const t of threadList)
   if (t !== 'auto' && !(Number.isInteger(Number(t)) && Number(t) >= 1)) throw new Error(`--threads: ${t} is not an integer ≥ 1 or auto`)
 for (const dir of [tree, baseline]) {
@@ -116,8 +136,6 @@ const describe = (dir) => ({
 })
 const trees = [{ label: 'emkit', ...describe(tree) }]
 if (baseline !== undefined) trees.push({ label: 'baseline', ...describe(baseline) })
-const commit = trees[0].commit
-const dirty = trees[0].dirty
 const short = (t) => `${t.commit?.slice(0, 10) ?? '?'}${t.dirty ? ' (packages/ dirty)' : ''}`
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), node: process.version }
 console.log(
@@ -162,131 +180,185 @@ const pool = (results) => {
   }
 }
 
+/** Pools scikit-learn's processes: the median over every fit of every round. */
+const poolSklearn = (results) => ({
+  ...results[0],
+  perIteration: results.flatMap((r) => r.perIteration),
+  median: median(results.flatMap((r) => r.perIteration)),
+  peakRssMb: median(results.map((r) => r.peakRssMb)),
+})
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
 const resultsFile = new URL('./results/results.jsonl', import.meta.url).pathname
 const date = new Date().toISOString()
+
+// The machine's measured arithmetic throughput and read bandwidth (bench/probe.mjs), for the bound.
+const probe = child(process.execPath, [new URL('./probe.mjs', import.meta.url).pathname], {})
+const capacity =
+  probe.error === undefined
+    ? {
+        // The cores are alike: on a shared machine, one core's figure times the cores is the
+        // capacity when they are free (the all-core figure, when higher, is taken as it is).
+        flops: Math.max(probe.flops, probe.flops1 * probe.threads),
+        bandwidth: Math.max(probe.bandwidth, probe.bandwidth1),
+      }
+    : undefined
+console.log(
+  capacity === undefined
+    ? `hardware probe failed: ${probe.error}`
+    : `hardware probe (WebAssembly SIMD, ${probe.threads} threads): ${(probe.flops1 / 1e9).toFixed(1)} GFLOP/s on 1 thread, ` +
+        `${(probe.flops / 1e9).toFixed(1)} on all together (bound uses ${(capacity.flops / 1e9).toFixed(1)}); read ` +
+        `${(probe.bandwidth1 / 1e9).toFixed(1)} GB/s on 1 thread, ${(probe.bandwidth / 1e9).toFixed(1)} on all (bound uses ${(capacity.bandwidth / 1e9).toFixed(1)})`,
+)
+appendFileSync(resultsFile, JSON.stringify({ date, machine, tool: 'probe', ...probe, loadAverage: loadavg()[0] }) + '\n')
+/** The hardware bound of one iteration in seconds (see the header), or undefined. */
+const boundOf = (set, covariance) => {
+  if (capacity === undefined) return undefined
+  const { n, d, k } = set
+  const perPair = covariance === 'full' || covariance === 'tied' ? 2 * d * d + 7 * d + 27 : 7 * d + 27
+  return Math.max((n * k * perPair) / capacity.flops, (n * d * 8) / capacity.bandwidth)
+}
+
+/** Every emkit process of a round: one per checkout and kernel. */
+const variants = trees.flatMap((t) => kernelList.map((kernel) => ({ ...t, kernel, key: `${t.label}/${kernel}` })))
+
 const rows = []
 for (const [name, covariance, compare] of jobs) {
   const set = ensure(name)
   process.stdout.write(`${name} ${covariance} (n = ${set.n}, d = ${set.d}, k = ${set.k}):`)
-  let s
-  if (compare && sklearnVersion !== undefined) {
-    process.stdout.write(' scikit-learn…')
-    s = child(
-      PYTHON,
-      [
-        new URL('./sklearn_run.py', import.meta.url).pathname,
-        name,
-        covariance,
-        String(runs),
-        set.bin,
-        set.init,
-        String(set.n),
-        String(set.d),
-        String(set.k),
-      ],
-      {
-        OPENBLAS_CORETYPE: 'SkylakeX',
-      },
-    )
+  const sklearnRuns = []
+  const results = new Map(threadList.flatMap((threads) => variants.map((v) => [`${threads} ${v.key}`, []])))
+  for (let r = 0; r < rounds; r++) {
+    if (compare && sklearnVersion !== undefined) {
+      process.stdout.write(' scikit-learn…')
+      sklearnRuns.push(
+        child(
+          PYTHON,
+          [
+            new URL('./sklearn_run.py', import.meta.url).pathname,
+            name,
+            covariance,
+            String(runs),
+            set.bin,
+            set.init,
+            String(set.n),
+            String(set.d),
+            String(set.k),
+          ],
+          { OPENBLAS_CORETYPE: 'SkylakeX' },
+        ),
+      )
+    }
+    // Alternate the order of the emkit processes, so that none always meets the machine in the same state.
+    const order = threadList.flatMap((threads) => variants.map((v) => [threads, v]))
+    if (r % 2 === 1) order.reverse()
+    for (const [threads, v] of order) {
+      process.stdout.write(` ${v.key}@${threads}…`)
+      const argv = ['--expose-gc', new URL('./emkit-run.mjs', import.meta.url).pathname, name, covariance, String(runs), threads, '--tree', v.dir]
+      results.get(`${threads} ${v.key}`).push(child(process.execPath, argv, { EMKIT_KERNEL: v.kernel }))
+    }
   }
-  for (const threads of threadList) {
-    const results = trees.map(() => [])
-    for (let r = 0; r < rounds; r++) {
-      // Alternate which checkout goes first, so that neither always meets the machine in the same state.
-      const order = trees.map((_, i) => i)
-      if (r % 2 === 1) order.reverse()
-      for (const i of order) {
-        process.stdout.write(` ${trees[i].label}@${threads}…`)
-        const argv = [
-          '--expose-gc',
-          new URL('./emkit-run.mjs', import.meta.url).pathname,
-          name,
-          covariance,
-          String(runs),
-          threads,
-          '--tree',
-          trees[i].dir,
-        ]
-        results[i].push(child(process.execPath, argv, {}))
+  const s = sklearnRuns.length === 0 ? undefined : (sklearnRuns.find((x) => x.error !== undefined) ?? poolSklearn(sklearnRuns))
+  const profiles = new Map()
+  if (withProfile && trees.length === 1)
+    for (const kernel of kernelList) {
+      process.stdout.write(` profile ${kernel}…`)
+      profiles.set(kernel, child(process.execPath, [new URL('./profile.mjs', import.meta.url).pathname, name, covariance, kernel, '5'], {}))
+    }
+  const bound = boundOf(set, covariance)
+  const main = pool(results.get(`${threadList[0]} ${variants[0].key}`))
+  for (const threads of threadList)
+    for (const v of variants) {
+      const e = pool(results.get(`${threads} ${v.key}`))
+      const row = { name, covariance, threads, kernel: v.kernel, label: v.label, set, emkit: e, sklearn: s, bound, profile: profiles.get(v.kernel) }
+      if (e.error === undefined) {
+        row.target = memoryTarget(e.dataMb, e.threads ?? Number(threads))
+        row.memoryOk = e.overBaselineMb <= row.target
+        if (bound !== undefined) row.boundRatio = e.median / bound
       }
+      if (e.error === undefined && s !== undefined && s.error === undefined) {
+        row.relDiff = Math.abs(e.meanLogLikelihood - s.meanLogLikelihood) / Math.abs(s.meanLogLikelihood)
+        row.agree = row.relDiff <= TOLERANCE
+        row.ratio = e.median / s.median
+      }
+      if (v.label === 'baseline' && e.error === undefined && main.error === undefined) {
+        row.baselineRelDiff = Math.abs(e.meanLogLikelihood - main.meanLogLikelihood) / Math.abs(main.meanLogLikelihood)
+        row.baselineAgree = row.baselineRelDiff <= TOLERANCE
+      }
+      rows.push(row)
+      const record = {
+        date,
+        machine,
+        runs,
+        rounds,
+        threads,
+        kernel: v.kernel,
+        set: name,
+        covariance,
+        n: set.n,
+        d: set.d,
+        k: set.k,
+        loadAverage: loadavg()[0],
+      }
+      appendFileSync(
+        resultsFile,
+        JSON.stringify({
+          ...record,
+          ...e,
+          tool: v.label === 'baseline' ? 'emkit-baseline' : 'emkit',
+          commit: v.commit,
+          dirty: v.dirty,
+          ratio: row.ratio ?? null,
+          relDiff: row.relDiff ?? null,
+          target: row.target ?? null,
+          bound: bound ?? null,
+          profile: row.profile ?? null,
+        }) + '\n',
+      )
     }
-    const [e, b] = results.map(pool)
-    const row = { name, covariance, threads, set, emkit: e, baseline: b, sklearn: s }
-    if (e.error === undefined) {
-      row.target = memoryTarget(e.dataMb, e.threads ?? Number(threads))
-      row.memoryOk = e.overBaselineMb <= row.target
-    }
-    if (e.error === undefined && s !== undefined && s.error === undefined) {
-      row.relDiff = Math.abs(e.meanLogLikelihood - s.meanLogLikelihood) / Math.abs(s.meanLogLikelihood)
-      row.agree = row.relDiff <= TOLERANCE
-      row.ratio = e.median / s.median
-    }
-    if (e.error === undefined && b !== undefined && b.error === undefined) {
-      row.baselineRelDiff = Math.abs(e.meanLogLikelihood - b.meanLogLikelihood) / Math.abs(b.meanLogLikelihood)
-      row.baselineAgree = row.baselineRelDiff <= TOLERANCE
-      row.baselineRatio = e.median / b.median
-      row.baselineMemoryRatio = e.overBaselineMb / b.overBaselineMb
-    }
-    rows.push(row)
-    const record = { date, machine, runs, rounds, threads, set: name, covariance, n: set.n, d: set.d, k: set.k, loadAverage: loadavg()[0] }
-    const write = (tool, r, extra) => appendFileSync(resultsFile, JSON.stringify({ ...record, ...r, tool, ...extra }) + '\n')
-    write('emkit', e, {
-      commit,
-      dirty,
-      ratio: row.ratio ?? null,
-      relDiff: row.relDiff ?? null,
-      target: row.target ?? null,
-      baselineRatio: row.baselineRatio ?? null,
-    })
-    if (b !== undefined) write('emkit-baseline', b, { commit: trees[1].commit, dirty: trees[1].dirty })
-  }
   if (s !== undefined)
     appendFileSync(
       resultsFile,
-      JSON.stringify({ date, machine, runs, set: name, covariance, n: set.n, d: set.d, k: set.k, ...s, tool: 'scikit-learn' }) + '\n',
+      JSON.stringify({ date, machine, runs, rounds, set: name, covariance, n: set.n, d: set.d, k: set.k, ...s, tool: 'scikit-learn' }) + '\n',
     )
   process.stdout.write('\n')
 }
 
 const ms = (s) => (s === undefined ? '—' : `${(s * 1000).toFixed(s < 0.01 ? 2 : 1)}`)
 const mb = (x) => (x === undefined ? '—' : x.toFixed(1))
+const pct = (x, total) => (x === undefined || total === undefined ? '—' : `${Math.round((100 * x) / total)}`)
 const ok = (r) => (r.emkit.error !== undefined ? '' : r.memoryOk ? ' ✓' : ' ✗')
-const withBaseline = baseline !== undefined
-const header = ['data set', 'n × d, k', 'cov', 'thr', 'emkit ms/it']
-if (withBaseline) header.push('baseline ms/it', 'emkit/baseline')
-header.push('sklearn ms/it', 'emkit/sklearn', 'RSS over base MB')
-if (withBaseline) header.push('baseline RSS over base MB')
-header.push('target MB', 'data MB', 'sklearn RSS MB', 'rel. diff vs sklearn')
-if (withBaseline) header.push('rel. diff vs baseline')
+const header = ['data set', 'n × d, k', 'cov', 'thr', 'kernel']
+if (baseline !== undefined) header.push('tree')
+header.push('emkit ms/it', 'sklearn ms/it', 'emkit/sklearn', 'bound ms', 'emkit/bound')
+header.push('E %', 'norm %', 'stats %', 'rest %', 'RSS over base MB', 'target MB', 'rel. diff vs sklearn')
 const table = [header]
 let failed = false
 for (const r of rows) {
   const e = r.emkit
-  const b = r.baseline
   const s = r.sklearn
-  if (e.error !== undefined || b?.error !== undefined) failed = true
+  if (e.error !== undefined) failed = true
   if (r.agree === false || r.baselineAgree === false) failed = true
-  const line = [
-    r.name,
-    `${r.set.n} × ${r.set.d}, ${r.set.k}`,
-    r.covariance,
-    String(e.threads ?? r.threads),
-    e.error !== undefined ? 'error' : ms(e.median),
-  ]
-  if (withBaseline)
-    line.push(b.error !== undefined ? 'error' : ms(b.median), r.baselineRatio === undefined ? '—' : r.baselineRatio.toFixed(2))
-  line.push(s === undefined ? '—' : s.error !== undefined ? 'error' : ms(s.median), r.ratio === undefined ? '—' : r.ratio.toFixed(2))
-  line.push(e.error !== undefined ? '—' : mb(e.overBaselineMb))
-  if (withBaseline) line.push(b.error !== undefined ? '—' : mb(b.overBaselineMb))
+  const line = [r.name, `${r.set.n} × ${r.set.d}, ${r.set.k}`, r.covariance, String(e.threads ?? r.threads), r.kernel]
+  if (baseline !== undefined) line.push(r.label)
   line.push(
-    r.target === undefined ? '—' : `${mb(r.target)}${ok(r)}`,
-    e.error !== undefined ? '—' : mb(e.dataMb),
-    s === undefined || s.error !== undefined ? '—' : s.peakRssMb.toFixed(0),
+    e.error !== undefined ? 'error' : ms(e.median),
+    s === undefined ? '—' : s.error !== undefined ? 'error' : ms(s.median),
+    r.ratio === undefined ? '—' : r.ratio.toFixed(2),
+    ms(r.bound),
+    r.boundRatio === undefined ? '—' : r.boundRatio.toFixed(1),
   )
-  line.push(r.relDiff === undefined ? '—' : `${r.relDiff.toExponential(1)}${r.agree ? '' : ' MISMATCH'}`)
-  if (withBaseline)
-    line.push(r.baselineRelDiff === undefined ? '—' : `${r.baselineRelDiff.toExponential(1)}${r.baselineAgree ? '' : ' MISMATCH'}`)
+  // The profile's shares of one iteration (one thread; shown on the one-thread rows only).
+  const p = r.profile !== undefined && r.profile.error === undefined && (e.threads ?? Number(r.threads)) === 1 ? r.profile : undefined
+  line.push(
+    pct(p?.logDensity, p?.iteration),
+    pct(p?.normalize, p?.iteration),
+    pct(p?.statistics, p?.iteration),
+    p === undefined ? '—' : pct(p.iteration - p.logDensity - p.normalize - p.statistics, p.iteration),
+    e.error !== undefined ? '—' : mb(e.overBaselineMb),
+    r.target === undefined ? '—' : `${mb(r.target)}${ok(r)}`,
+    r.relDiff === undefined ? '—' : `${r.relDiff.toExponential(1)}${r.agree ? '' : ' MISMATCH'}`,
+  )
   table.push(line)
 }
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => String(row[c]).length)))
@@ -296,22 +368,24 @@ for (const [i, row] of table.entries()) {
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
 }
 for (const r of rows) {
-  if (r.emkit.error !== undefined) console.log(`emkit ${r.name} ${r.covariance} @${r.threads}: ${r.emkit.error}`)
-  if (r.baseline?.error !== undefined) console.log(`baseline ${r.name} ${r.covariance} @${r.threads}: ${r.baseline.error}`)
+  if (r.emkit.error !== undefined) console.log(`emkit ${r.name} ${r.covariance} ${r.kernel}@${r.threads}: ${r.emkit.error}`)
+  if (r.profile?.error !== undefined) console.log(`profile ${r.name} ${r.kernel}: ${r.profile.error}`)
   if (r.agree === false)
     console.log(
-      `${r.name} ${r.covariance} @${r.threads}: final mean log-likelihoods of emkit and scikit-learn differ by ${r.relDiff.toExponential(2)} relative (> ${TOLERANCE})`,
+      `${r.name} ${r.covariance} ${r.kernel}@${r.threads}: final mean log-likelihoods of emkit and scikit-learn differ by ${r.relDiff.toExponential(2)} relative (> ${TOLERANCE})`,
     )
   if (r.baselineAgree === false)
     console.log(
       `${r.name} ${r.covariance} @${r.threads}: final mean log-likelihoods of emkit and the baseline differ by ${r.baselineRelDiff.toExponential(2)} relative (> ${TOLERANCE})`,
     )
 }
-for (const r of rows.filter((x) => x.sklearn?.error !== undefined && x.threads === threadList[0]))
+for (const r of rows.filter((x) => x.sklearn?.error !== undefined && x.threads === threadList[0] && x.kernel === kernelList[0]))
   console.log(`scikit-learn ${r.name} ${r.covariance}: ${r.sklearn.error}`)
 console.log(
-  `\nmedian per-iteration time over ${rounds} process(es) × ${runs} fits of 50 iterations; ratio = emkit / scikit-learn (one scikit-learn process per data set, ` +
-    `OpenBLAS on every core with OPENBLAS_CORETYPE=SkylakeX)${withBaseline ? ' and emkit / baseline' : ''}.` +
+  `\nmedian per-iteration time over ${rounds} round(s) × ${runs} fits of 50 iterations; ratio = emkit / scikit-learn (OpenBLAS on every core ` +
+    `with OPENBLAS_CORETYPE=SkylakeX, one process per round). bound = the measured hardware bound of one iteration (bench/probe.mjs; ` +
+    `WebAssembly SIMD arithmetic on every core, or one read of the data); E / norm / stats / rest = shares of one iteration on one thread ` +
+    `(bench/profile.mjs): log-densities, normalisation, statistics, the rest (M-step, merges, EM loop).` +
     `\nRSS over base = one fit's peak resident memory minus the process's before the data are read (median over processes), MiB;` +
     ` target = 1.25 × data + 16 per worker thread (✓ met, ✗ missed). load average now ${loadavg()[0].toFixed(1)}.`,
 )

@@ -718,3 +718,44 @@ export function fold(structure: i32, m: i32, d: i32, k: i32, weighted: bool, bas
     moments(diagonal, mp, d, floor, head + 16);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Probes of the machine for the benchmark's hardware bound (bench/probe.mjs): what this runtime's
+// WebAssembly SIMD reaches on one thread.
+
+/**
+ * `n` rounds of 8 independent f64x2 multiply-add chains (a separate mul and add: WebAssembly SIMD
+ * has no FMA): 32·n flops. (12 chains measured no faster here: the registers run out.)
+ */
+export function probeFlops(n: i32): f64 {
+  const a = f64x2.splat(0.999999);
+  const b = f64x2.splat(1e-7);
+  let s0 = f64x2.splat(1.0), s1 = f64x2.splat(1.1), s2 = f64x2.splat(1.2), s3 = f64x2.splat(1.3);
+  let s4 = f64x2.splat(1.4), s5 = f64x2.splat(1.5), s6 = f64x2.splat(1.6), s7 = f64x2.splat(1.7);
+  for (let i = 0; i < n; i++) {
+    s0 = f64x2.add(f64x2.mul(s0, a), b);
+    s1 = f64x2.add(f64x2.mul(s1, a), b);
+    s2 = f64x2.add(f64x2.mul(s2, a), b);
+    s3 = f64x2.add(f64x2.mul(s3, a), b);
+    s4 = f64x2.add(f64x2.mul(s4, a), b);
+    s5 = f64x2.add(f64x2.mul(s5, a), b);
+    s6 = f64x2.add(f64x2.mul(s6, a), b);
+    s7 = f64x2.add(f64x2.mul(s7, a), b);
+  }
+  const t = f64x2.add(f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3)), f64x2.add(f64x2.add(s4, s5), f64x2.add(s6, s7)));
+  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+}
+
+/** Sums `bytes` (a multiple of 64) of doubles from `ptr` with 128-bit loads: a streaming read. */
+export function probeRead(ptr: usize, bytes: usize): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  const end = ptr + bytes;
+  for (let p = ptr; p < end; p += 64) {
+    s0 = f64x2.add(s0, v128.load(p));
+    s1 = f64x2.add(s1, v128.load(p, 16));
+    s2 = f64x2.add(s2, v128.load(p, 32));
+    s3 = f64x2.add(s3, v128.load(p, 48));
+  }
+  const t = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+}
