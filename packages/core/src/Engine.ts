@@ -226,14 +226,17 @@ export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, thre
 }
 
 /**
- * The amount of E-step work, n·k·(d² + 3d)/2, above which `workers: 'auto'` uses every core.
- * Measured with `pnpm bench` (docs/performance.md): below it, starting and feeding threads costs
- * more than it saves.
+ * The amount of E-step work, n·k·(d² + 3d)/2, above which `workers: 'auto'` uses every core:
+ * 10⁷. Measured with `pnpm bench` and the WebAssembly kernel (docs/performance.md): below it one
+ * pass takes a few milliseconds on one thread, and what a second thread saves over a fit (half of
+ * each pass) does not pay for starting a worker (~0.1 s per fit) and the round trip of every pass
+ * (s2, work 2.5·10⁶, was slower on two threads than on one; the figures are in the performance
+ * guide).
  *
  * @category Engines
  * @since 0.2.0
  */
-export const AUTO_WORKERS_WORK = 2_000_000
+export const AUTO_WORKERS_WORK = 10_000_000
 
 /**
  * The most threads a fit may ask for: 256. Each is a worker started for the fit (tens of
