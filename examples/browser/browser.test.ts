@@ -109,6 +109,9 @@ describe.skipIf(CHROMIUM === undefined)('emkit in headless Chromium', () => {
       expect(b.proba).toHaveLength(272 * 4)
       expectClose('predictProba', b.proba, node.proba, 1e-12, 1e-15)
       expect(b.format).toBe('emkit.mixture/v1')
+      // The WebAssembly kernel is bundled (base64 in @emkit/gaussian) and runs in Chromium as in Node.
+      expect(b.kernel).toBe('wasm')
+      expect(node.kernel).toBe('wasm')
       expect(b.roundTripDifference).toBeLessThanOrEqual(1e-15)
       expect(b.laws.failed).toEqual([])
       expect(b.laws.ok).toBe(true)

@@ -21,6 +21,8 @@ export interface Outcome {
   readonly roundTripDifference: number
   /** The model JSON's `format`. */
   readonly format: string
+  /** The Gaussian kernel that ran the fits: `'wasm'` where the bundled WebAssembly kernel loads. */
+  readonly kernel: 'wasm' | 'js'
   /** The testkit's mixture laws on a small 2-D, k = 2 model. */
   readonly laws: { readonly ok: boolean; readonly laws: string[]; readonly runs: number; readonly failed: string[] }
 }
@@ -70,6 +72,7 @@ export const run = (): Outcome => {
     proba: Array.from(proba),
     roundTripDifference,
     format: (JSON.parse(text) as { format: string }).format,
+    kernel: family.kernel,
     laws: {
       ok: report.ok,
       laws: report.results.map((r) => r.law),
