@@ -132,6 +132,10 @@ step('check the packed manifests and files', () => {
     }
     for (const entry of ['dist/index.js', 'dist/index.d.ts', 'README.md'])
       if (!files.includes(entry)) problems.push(`${p.name}: ${entry} missing`)
+    // The Gaussian family's WebAssembly kernel, built by the install, travels in the package.
+    if (p.name === '@emkit/gaussian')
+      for (const entry of ['dist/internal/kernel.generated.js', 'assembly/kernel.ts'])
+        if (!files.includes(entry)) problems.push(`${p.name}: ${entry} missing (the built WebAssembly kernel and its source)`)
   }
   if (problems.length > 0) fail(problems.join('\n'))
   const peers = packed
@@ -214,6 +218,15 @@ step('README "In code" example: compiled by tsc, run by node', () => {
   const first = r.stdout.trim().split(/\s+/)[0] ?? ''
   if (!Number.isFinite(Number(first))) fail(`expected a log-likelihood first, got:\n${r.stdout}${r.stderr}`)
   return `log-likelihood ${first}`
+})
+
+step("the installed Gaussian family runs its WebAssembly kernel (kernel: 'wasm')", () => {
+  const code = "const G = await import('@emkit/gaussian'); console.log(G.family().kernel)"
+  const childEnv = { ...env }
+  delete childEnv.EMKIT_KERNEL // the default, whatever the caller's environment asks for
+  const r = run(process.execPath, ['--input-type=module', '-e', code], { childEnv, what: 'node -e G.family().kernel' })
+  if (r.stdout.trim() !== 'wasm') fail(`G.family().kernel is ${JSON.stringify(r.stdout.trim())}, expected "wasm"\n${r.stderr}`)
+  return 'wasm'
 })
 
 // 4. The packed command, run from the fresh project.
