@@ -296,6 +296,8 @@ export interface BlockKernel<C, S> {
    *
    * @param logWeights - log πⱼ, length k = `components.length`.
    * @param sums - length ≥ 5, overwritten.
+   * @returns `true`, or `false` (nothing written) when the kernel cannot fold this block (e.g. its
+   *   memory cannot grow to k and d): the pass then folds it with `logDensityInto` and `summarize`.
    */
   fold(
     block: Dataset,
@@ -304,7 +306,7 @@ export interface BlockKernel<C, S> {
     base: Float64Array | undefined,
     sums: Float64Array,
     statistics: S[],
-  ): void
+  ): boolean
 }
 
 /**

@@ -213,7 +213,7 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
       }
       return E.right(data)
     },
-    logDensityInto: (kernel === 'wasm' ? wasmLogDensity(covariance) : undefined) ?? kernels.logDensityInto,
+    logDensityInto: (kernel === 'wasm' ? wasmLogDensity(covariance, kernels.logDensityInto) : undefined) ?? kernels.logDensityInto,
     statistics: (d) => monoid(d, kernels.diagonal),
     summarize: (data, weights, offset) => summarize(data, weights, offset, kernels.diagonal),
     sql: sqlCapability(kernels.diagonal),

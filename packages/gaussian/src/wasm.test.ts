@@ -146,7 +146,7 @@ describe('one fused block: WebAssembly against the plain kernels', () => {
           const statistics = Array.from({ length: k }, () => monoid.empty)
           const wasmSums = new Float64Array(5)
           const block = wasm.blockKernel!(d)!
-          block.fold(data, params.components, logWeights, undefined, wasmSums, statistics)
+          expect(block.fold(data, params.components, logWeights, undefined, wasmSums, statistics)).toBe(true)
           expect(Array.from(lastResponsibilities(k, n)), 'responsibilities').toEqual(Array.from(plain))
           expect(Array.from(wasmSums), 'sums').toEqual(Array.from(sums))
 

@@ -124,14 +124,14 @@ export class FusedKernel<C, S> {
   ): void {
     const k = components.length
     const m = block.n
-    const local = this.local
     const sums = this.sums
     const accelerated = this.accelerated
-    if (accelerated !== undefined) {
-      accelerated.fold(block, components, logWeights, base, sums, acc.statistics)
+    if (accelerated?.fold(block, components, logWeights, base, sums, acc.statistics) === true) {
       addSums(acc, sums, m, firstRow)
       return
     }
+    if (this.local.length < k * m) this.local = new Float64Array(k * m)
+    const local = this.local
     this.family.logDensityInto(block, components, local)
     const sw = block.sampleWeights
     normalizeBlock(local, k, m, logWeights, sw, base, this.rowMax, this.rowSum, sums)

@@ -115,8 +115,11 @@ interface Layout {
 
 let current: Layout | undefined
 
-/** Lays out (and grows) the memory for (rows, d, k); reuses the current layout when it fits. */
-const layoutFor = (wasm: Exports, rows: number, d: number, k: number): Layout => {
+/**
+ * Lays out (and grows) the memory for (rows, d, k); reuses the current layout when it fits;
+ * `undefined` when the memory cannot grow that far (the callers then use the plain kernels).
+ */
+const layoutFor = (wasm: Exports, rows: number, d: number, k: number): Layout | undefined => {
   if (current !== undefined && current.rows === rows && current.d === d && current.k === k && current.f64.buffer === wasm.memory.buffer)
     return current
   const dp = (d + 4) & ~3
@@ -150,7 +153,13 @@ const layoutFor = (wasm: Exports, rows: number, d: number, k: number): Layout =>
   const acc = take(2 * dp * dp)
   const pivot = take(d)
   const pages = Math.ceil(next / 65536) - wasm.memory.buffer.byteLength / 65536
-  if (pages > 0) wasm.memory.grow(pages)
+  if (pages > 0) {
+    try {
+      wasm.memory.grow(pages)
+    } catch {
+      return undefined
+    }
+  }
   const f64 = new Float64Array(wasm.memory.buffer)
   for (let j = 0; j < 32; j++) f64[fraction / 8 + j] = Math.pow(2, j / 32)
   wasm.layout(fraction, x, xt, resp, g, sw, base, mu, prec, cst, logw, y, yt, mt, rowmax, rowsum, sums, mom, zt, gz, acc, pivot)
@@ -163,6 +172,7 @@ export const kernelMath = (fn: 'exp' | 'log', xs: Float64Array): Float64Array =>
   const wasm = kernel()
   if (wasm === undefined) throw new Error(`the WebAssembly kernel is unavailable: ${unavailable}`)
   const l = layoutFor(wasm, 4096, 1, 1)
+  if (l === undefined) throw new Error('the WebAssembly kernel has no memory left')
   const out = new Float64Array(xs.length)
   for (let s = 0; s < xs.length; s += 4096) {
     const part = xs.subarray(s, s + 4096)
@@ -190,10 +200,12 @@ const writeComponents = (l: Layout, structure: CovarianceType, components: reado
 /**
  * The WebAssembly log-densities of one structure (the family's `logDensityInto`:
  * `out[j·n + i] = log N(xᵢ | θⱼ)`), bit-identical to the plain kernels', or `undefined` where the
- * kernel cannot run.
+ * kernel cannot run; `fallback` (the plain kernel) serves calls whose k and d the kernel's memory
+ * cannot hold.
  */
 export const logDensity = (
   structure: CovarianceType,
+  fallback: (data: Dataset.Dataset, components: readonly Component[], out: Float64Array) => void,
 ): ((data: Dataset.Dataset, components: readonly Component[], out: Float64Array) => void) | undefined => {
   const wasm = kernel()
   if (wasm === undefined) return undefined
@@ -204,6 +216,7 @@ export const logDensity = (
     if (k === 0 || n === 0) return
     const rows = subBlockRows(d, k)
     const l = layoutFor(wasm, rows, d, k)
+    if (l === undefined) return fallback(data, components, out)
     writeComponents(l, structure, components, -d * Linalg.HALF_LOG_2PI)
     for (let s = 0; s < n; s += rows) {
       const m = Math.min(rows, n - s)
@@ -243,6 +256,7 @@ export const blockKernel = (structure: CovarianceType, d: number): BlockKernel<C
       const n = block.n
       const rows = subBlockRows(d, k)
       const l = layoutFor(wasm, rows, d, k)
+      if (l === undefined) return false
       const f64 = l.f64
       writeComponents(l, structure, components, constant)
       f64.set(logWeights.subarray(0, k), l.logw / 8)
@@ -285,6 +299,7 @@ export const blockKernel = (structure: CovarianceType, d: number): BlockKernel<C
       sums[2] = f64[s0 + 2]!
       sums[3] = f64[s0 + 3]!
       sums[4] = impossible
+      return true
     },
   }
 }
