@@ -92,7 +92,7 @@ export interface GaussianFamily extends ComponentFamily<Component, Statistics> {
  */
 export const checkOptions = (
   options: FamilyOptions = {},
-): E.Either<EmError, { readonly covariance: CovarianceType; readonly regularization: number; readonly kernel: KernelChoice }> => {
+): E.Either<EmError, { readonly covariance: CovarianceType; readonly regularization: number; readonly kernel: 'wasm' | 'js' }> => {
   const given = Validate.record('options', options)
   if (E.isLeft(given)) return given
   const covariance = Validate.optional(given.right.covariance, 'full', (v) => Validate.oneOf('covariance', v, COVARIANCE_TYPES))
