@@ -20,7 +20,16 @@ import type { monoid as M } from 'fp-ts'
 import type { Dataset } from './Dataset.js'
 import type { EmError } from './Errors.js'
 import { invalidData } from './Errors.js'
-import type { ComponentFamily, DataScale, Degenerate, IncompleteData, InitMethod, WorkerRecipe } from './Family.js'
+import type {
+  ComponentFamily,
+  DataScale,
+  Degenerate,
+  IncompleteData,
+  InitMethod,
+  SqlCapability,
+  SqlExpressions,
+  WorkerRecipe,
+} from './Family.js'
 import type { Rng } from './Rng.js'
 import * as Schema from './Schema.js'
 import { show } from './Validate.js'
@@ -138,6 +147,17 @@ export interface IndependentSpec<F extends Schema.Fields> extends CommonSpec<F> 
    * data with missing cells by EM (a missing cell contributes its expected features).
    */
   readonly mean?: (component: Schema.Infer<F>, c: number, out: Float64Array, offset: number) => void
+  /**
+   * Optional: the family's cells as SQL, which gives it the `sql` capability (EM inside a
+   * database, `@emkit/sql`): the F features of one column expression (default: the column itself,
+   * for F = 1), its log base measure, and the support as a SQL condition. Build every constant with
+   * `sql.number`.
+   */
+  readonly sql?: {
+    readonly features?: (x: string, sql: SqlExpressions) => readonly string[]
+    readonly logBaseMeasure?: (x: string, sql: SqlExpressions) => string
+    readonly support: (x: string, sql: SqlExpressions) => string
+  }
 }
 
 /**
@@ -164,6 +184,16 @@ export interface JointSpec<F extends Schema.Fields> extends CommonSpec<F> {
   readonly logBaseMeasure?: (values: Float64Array, at: number, d: number) => number
   /** The data dimension a component implies; default the length of its first `'d'`-length field, else 1. */
   readonly dimension?: (component: Schema.Infer<F>) => number
+  /**
+   * Optional: the row as SQL, which gives the family the `sql` capability: the m features of the
+   * row's column expressions (default: the columns themselves), its log base measure, and the
+   * support of one column as a SQL condition.
+   */
+  readonly sql?: {
+    readonly features?: (x: readonly string[], sql: SqlExpressions) => readonly string[]
+    readonly logBaseMeasure?: (x: readonly string[], sql: SqlExpressions) => string
+    readonly support: (x: string, sql: SqlExpressions) => string
+  }
 }
 
 /**
@@ -300,6 +330,41 @@ const shell = <F extends Schema.Fields>(
     spec,
   }
 }
+
+/**
+ * η·T(x) − A as SQL: every constant a literal, and a feature whose natural parameter is infinite
+ * (a probability or rate of 0) contributes 0 where the feature is 0, as in the kernel (0·log 0 = 0).
+ */
+const sqlLogDensity = (eta: Float64Array, partition: number, features: readonly string[], sql: SqlExpressions): string => {
+  const terms = features.map((T, t) => {
+    const e = eta[t]!
+    return Number.isFinite(e)
+      ? `${sql.number(e)} * (${T})`
+      : `(CASE WHEN (${T}) = ${sql.number(0)} THEN ${sql.number(0)} ELSE ${sql.number(e)} END)`
+  })
+  return `(${terms.join(' + ')} - ${sql.number(partition)})`
+}
+
+/** The `sql` capability of a template family: its features as SQL, no shift, statistics straight from the sums. */
+const sqlCapability = <C>(
+  name: string,
+  description: string,
+  featureCount: (d: number) => number,
+  natural: (c: C, d: number) => { eta: Float64Array; partition: number },
+  features: (x: readonly string[], sql: SqlExpressions) => readonly string[],
+  support: (x: string, sql: SqlExpressions) => string,
+  logBaseMeasure: ((x: readonly string[], sql: SqlExpressions) => string) | undefined,
+): SqlCapability<C, FeatureStatistics> => ({
+  featureCount,
+  logDensity: (c, u, sql) => {
+    const { eta, partition } = natural(c, u.length)
+    return sqlLogDensity(eta, partition, features(u, sql), sql)
+  },
+  features: (_c, u, sql) => features(u, sql),
+  fromSums: (_c, weight, sums) => ({ weight, sum: Float64Array.from(sums) }),
+  ...(logBaseMeasure === undefined ? {} : { logBaseMeasure }),
+  support: { test: support, requirement: `the ${name} family needs ${description}` },
+})
 
 /** `checkData` from a support: every non-missing cell inside it, else `InvalidData` naming the row and column. */
 const supportCheck =
@@ -439,10 +504,27 @@ const independent = <F extends Schema.Fields>(spec: IndependentSpec<F>): Defined
             }
           },
         }
+  const sql = spec.sql
   return {
     ...family,
     ...(spec.logBaseMeasure === undefined ? {} : { logBaseMeasure: baseOf }),
     ...(incomplete === undefined ? {} : { incomplete }),
+    ...(sql === undefined
+      ? {}
+      : {
+          sql: sqlCapability(
+            spec.name,
+            spec.support.description,
+            (d) => d * F,
+            (c: Component<F>, d) => {
+              const { eta, total } = naturalOf(c, d)
+              return { eta, partition: total }
+            },
+            (x, q) => x.flatMap((col) => (sql.features === undefined ? [col] : sql.features(col, q))),
+            sql.support,
+            sql.logBaseMeasure === undefined ? undefined : (x, q) => `(${x.map((col) => sql.logBaseMeasure!(col, q)).join(' + ')})`,
+          ),
+        }),
   }
 }
 
@@ -499,14 +581,34 @@ const joint = <F extends Schema.Fields>(spec: JointSpec<F>): DefinedFamily<F> =>
   }
   const family = shell(spec, count, dimension, supportCheck(spec.name, spec.support, spec.columns), logDensityInto, summarize)
   const h = spec.logBaseMeasure
-  return h === undefined
-    ? family
-    : {
-        ...family,
-        logBaseMeasure: (data) => {
-          const out = new Float64Array(data.n)
-          for (let i = 0; i < data.n; i++) out[i] = h(data.values, i * data.d, data.d)
-          return out
-        },
-      }
+  const sql = spec.sql
+  return {
+    ...family,
+    ...(h === undefined
+      ? {}
+      : {
+          logBaseMeasure: (data: Dataset) => {
+            const out = new Float64Array(data.n)
+            for (let i = 0; i < data.n; i++) out[i] = h(data.values, i * data.d, data.d)
+            return out
+          },
+        }),
+    ...(sql === undefined
+      ? {}
+      : {
+          sql: sqlCapability(
+            spec.name,
+            spec.support.description,
+            count,
+            (c: Component<F>, d) => {
+              const eta = new Float64Array(count(d))
+              spec.natural(c, eta)
+              return { eta, partition: spec.logPartition(c) }
+            },
+            (x, q) => (sql.features === undefined ? x : sql.features(x, q)),
+            sql.support,
+            sql.logBaseMeasure,
+          ),
+        }),
+  }
 }

@@ -16,4 +16,3 @@
  * @packageDocumentation
  */
 export * from './Exponential.js'
-export { sqlCapability } from './Sql.js'

@@ -45,6 +45,10 @@ export const family = (): Family.DefinedFamily<typeof parameters> =>
     mean: (c, t, out, o) => void ((out[o] = c.probabilities[t]!), (out[o + 1] = 1 - c.probabilities[t]!)),
     estimate: (sum, weight) => ({ probabilities: Float64Array.from({ length: sum.length / 2 }, (_, t) => sum[2 * t]! / weight) }),
     sample: (c, rng, out, o) => c.probabilities.forEach((p, t) => void (out[o + t] = rng.uniform() < p ? 1 : 0)),
+    sql: {
+      features: (x, q) => [x, `(${q.number(1)} - ${x})`],
+      support: (x, q) => `(${x} = ${q.number(0)} OR ${x} = ${q.number(1)})`,
+    },
     worker: { module: import.meta.url, factory: 'family' },
   })
 

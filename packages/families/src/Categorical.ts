@@ -57,6 +57,11 @@ export const fromOptions = (options: Options): E.Either<EmError, Family.DefinedF
         while (c.probabilities[v] === 0 && v > 0) v-- // rounding left u past the last positive probability
         out[o] = v
       },
+      sql: {
+        features: (x, q) =>
+          Array.from({ length: V }, (_, v) => `(CASE WHEN ${x[0]} = ${q.number(v)} THEN ${q.number(1)} ELSE ${q.number(0)} END)`),
+        support: (x, q) => `(${x} >= ${q.number(0)} AND ${x} < ${q.number(V)} AND ${x} = floor(${x}))`,
+      },
       worker: { module: import.meta.url, factory: 'family', options: { levels: V } },
     }),
   )

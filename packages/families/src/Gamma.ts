@@ -78,6 +78,7 @@ export const family = (): Family.DefinedFamily<typeof parameters> =>
       return { shape, rate: shape.map((a, t) => a / (sum[2 * t]! / weight)) }
     },
     sample: (c, rng, out, o) => c.shape.forEach((a, t) => void (out[o + t] = rng.gamma(a) / c.rate[t]!)),
+    sql: { features: (x, q) => [x, q.ln(x)], support: (x, q) => `${x} > ${q.number(0)}` },
     worker: { module: import.meta.url, factory: 'family' },
   })
 

@@ -43,6 +43,7 @@ export const family = (): Family.DefinedFamily<typeof parameters> =>
     mean: (c, t, out, o) => void (out[o] = c.rate[t]!),
     estimate: (sum, weight) => ({ rate: sum.map((s) => s / weight) }),
     sample: (c, rng, out, o) => c.rate.forEach((rate, t) => void (out[o + t] = rng.poisson(rate))),
+    sql: { logBaseMeasure: (x, q) => `(-${q.logFactorial(x)})`, support: (x, q) => `(${x} >= ${q.number(0)} AND ${x} = floor(${x}))` },
     worker: { module: import.meta.url, factory: 'family' },
   })
 

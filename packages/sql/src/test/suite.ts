@@ -8,6 +8,8 @@ import { Dataset, Mixture, Rng } from '@emkit/core'
 import * as Exponential from '@emkit/exponential'
 import * as Gaussian from '@emkit/gaussian'
 import * as Multinomial from '@emkit/multinomial'
+import { readFileSync } from 'node:fs'
+import { Bernoulli, Categorical, Gamma, Poisson } from '@emkit/families'
 import { expect, it } from 'vitest'
 import type { Dialect } from '../Dialect.js'
 import type { Run } from '../Sql.js'
@@ -115,6 +117,20 @@ export const exactnessSuite = (dialect: Dialect, client: () => Promise<{ run: Ru
       const start = { weights: Float64Array.of(0.5, 0.5), components: [Exponential.component([2, 1]), Exponential.component([0.2, 0.1])] }
       await withClient((run) => compare(run, dialect, 'lifetimes', family, exponentialData(), start, weighted))
     })
+    // The template families: their SQL comes from their features (Family.define's `sql`).
+    const templates: Array<[string, ComponentFamily<unknown, unknown>]> = [
+      ['poisson', Poisson.family() as ComponentFamily<unknown, unknown>],
+      ['bernoulli', Bernoulli.family() as ComponentFamily<unknown, unknown>],
+      ['gamma-2d', Gamma.family() as ComponentFamily<unknown, unknown>],
+      ['categorical', Categorical.family({ levels: 4 }) as ComponentFamily<unknown, unknown>],
+    ]
+    for (const [name, family] of templates) {
+      it(`${name} (family template), ${how}: the in-memory trace to 1e-9`, async () => {
+        const read = (file: string): string => readFileSync(new URL(`../../../families/fixtures/${name}/${file}`, import.meta.url), 'utf8')
+        const start = right(Mixture.fromJSON(family, JSON.parse(read('start.json')))).params
+        await withClient((run) => compare(run, dialect, `template ${name}`, family, readCsv(read('data.csv')), start, weighted))
+      })
+    }
     it(`multinomial, ${how}: the in-memory trace to 1e-9 (coefficient included)`, async () => {
       const family = Multinomial.family()
       const start = {
