@@ -11,6 +11,7 @@ import { EmException, invalidModel } from '../Errors.js'
 import { validateParams } from './Model.js'
 import type { ComponentFamily } from '../Family.js'
 import type { MixtureFit } from './Fit.js'
+import type { Fit } from '../Em.js'
 import type { Params } from './Types.js'
 
 /**
@@ -76,21 +77,28 @@ export const toJSON = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, f
   out['dimension'] = family.dimension(params.components[0]!)
   out['weights'] = Array.from(params.weights)
   out['components'] = family.toJSON(params.components)
-  if (fitted !== undefined) {
-    out['fit'] = {
-      n: fitted.observations,
-      logLikelihood: fitted.logLikelihood,
-      iterations: fitted.iterations,
-      converged: fitted.converged,
-      stopReason: fitted.stopReason,
-      trace: [...fitted.trace],
-      bic: fitted.bic,
-      aic: fitted.aic,
-      evaluations: fitted.evaluations,
-    } satisfies FitSummary
-  }
+  if (fitted !== undefined) out['fit'] = fitSummary(fitted)
   return out as unknown as ModelJson
 }
+
+/**
+ * The `fit` block of a model file from any fit with information criteria (the mixture layer's and
+ * the mixture of regressions').
+ *
+ * @category JSON
+ * @since 0.2.0
+ */
+export const fitSummary = (fitted: Fit<unknown> & { readonly bic: number; readonly aic: number }): FitSummary => ({
+  n: fitted.observations,
+  logLikelihood: fitted.logLikelihood,
+  iterations: fitted.iterations,
+  converged: fitted.converged,
+  stopReason: fitted.stopReason,
+  trace: [...fitted.trace],
+  bic: fitted.bic,
+  aic: fitted.aic,
+  evaluations: fitted.evaluations,
+})
 
 /** A JSON value as a string with object keys sorted, for comparison up to key order. */
 const canonical = (x: unknown): string =>
