@@ -141,12 +141,16 @@ export const familyArgument = (s: string): FamilyArgument => {
   return r.right
 }
 
-/** The `--family` option of `fit` and `select`. */
-export const familyOption = (): Option =>
+/**
+ * The `--family` option of `fit` and `select`. `more` are further names taken as they are (fit's
+ * mixtures of regressions: `regression`, `poisson-glm`, `logistic`), so the flag holds either a
+ * parsed {@link FamilyArgument} or one of those strings.
+ */
+export const familyOption = (more: readonly string[] = []): Option =>
   new Option(
     '--family <family>',
-    'component family (default: gaussian): gaussian, exponential, multinomial, poisson, bernoulli, categorical, gamma; gaussian/diag (a structure); a product over columns, e.g. gaussian:x,y+poisson:n+bernoulli:b (by header name or 0-based index); or a family module, e.g. ./my-family.js',
-  ).argParser(familyArgument)
+    `component family (default: gaussian): gaussian, exponential, multinomial, poisson, bernoulli, categorical, gamma; gaussian/diag (a structure); a product over columns, e.g. gaussian:x,y+poisson:n+bernoulli:b (by header name or 0-based index); or a family module, e.g. ./my-family.js${more.length === 0 ? '' : `; mixtures of regressions (with --formula): ${more.join(', ')}`}`,
+  ).argParser((s: string): FamilyArgument | string => (more.includes(s.trim()) ? s.trim() : familyArgument(s)))
 
 /** Parses the `--family` of `predict`, `score` and `sample`: a module path only (the model file names its family). */
 export const moduleArgument = (s: string): ModuleArgument => {

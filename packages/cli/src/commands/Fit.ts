@@ -26,8 +26,10 @@ import { checkFamilyFlags, columnsToRead, loadModules, specForTable, streamProbl
 import type { FamilyModule } from '../FamilyModule.js'
 import type { LoadedModel } from '../ModelFile.js'
 import { specOf } from '../ModelFile.js'
-import type { Io, ReadFlags } from '../Options.js'
-import { commonFitOptions, familyOption, integer, plotPath, readOptions } from '../Options.js'
+import type { Io } from '../Options.js'
+import { columnList, commonFitOptions, familyOption, integer, plotPath, readOptions } from '../Options.js'
+import type { RegressionFlags } from './FitRegression.js'
+import { fitRegressionCommand, initIsRegression, isRegressionFit, REGRESSION_FAMILIES } from './FitRegression.js'
 import { modelTables, renderPicture } from '../Pictures.js'
 import { dataSpec, PLOT_POINTS, thinRows, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
@@ -39,17 +41,9 @@ import { openDatabase } from '../Database.js'
 import { Sql } from '@emkit/sql'
 
 /** The flags of `fit`. */
-export interface FitFlags extends FamilyFlags, ReadFlags {
-  k?: number
-  init?: string
+export interface FitFlags extends FamilyFlags, Omit<RegressionFlags, 'family'> {
   initMethod?: 'kmeans++' | 'random' | 'random-rows' | 'family'
-  restarts?: number
-  seed?: number
-  maxIter?: number
-  tol?: number
-  out?: string
   plot?: string
-  quiet?: boolean
   engine?: EngineName
   db?: string
   table?: string
@@ -487,8 +481,17 @@ const withStandardErrors = (
   return Mixture.withStandardErrors(family, json, fit.params, se.right)
 }
 
+/** The flags `emkit fit` receives: `--family` parsed, or the name of a family of regressions. */
+export type FitCommandFlags = Omit<FitFlags, 'family'> & { family?: FitFlags['family'] | (typeof REGRESSION_FAMILIES)[number] }
+
 /** `emkit fit`: fits one model, writes its JSON (and picture), prints one summary line. */
-export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, flags: FitFlags): Promise<void> => {
+export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, given: FitCommandFlags): Promise<void> => {
+  const { family: chosen, ...rest } = given
+  if (typeof chosen === 'string' || isRegressionFit(given) || initIsRegression(given.init)) {
+    const named = chosen === undefined ? {} : { family: typeof chosen === 'string' ? chosen : argumentLabel(chosen) }
+    return fitRegressionCommand(io, dataPath, { ...rest, ...named })
+  }
+  const flags: FitFlags = { ...rest, ...(chosen === undefined ? {} : { family: chosen }) }
   const start = await resolveStart(registry, flags)
   const plan = memoryWhenNeeded(io, flags, dataPath, orFail(planEngine(flags, dataPath)), start)
   const progress = progressFor(io, flags.quiet)
@@ -583,10 +586,29 @@ export const registerFit = (root: Command, io: Io, registry: Registry): void => 
     readOptions(root.command('fit'), true)
       .description('Fit a k-component mixture to DATA.csv (default: the embedded Old Faithful data, 272 × 2) and write the model JSON.')
       .argument('[data]', 'CSV, TSV, text or Parquet file, or - (standard input); one row per observation')
-      .addOption(familyOption())
+      .addOption(familyOption(REGRESSION_FAMILIES))
+      .option(
+        '--formula <formula>',
+        'mixture of regressions: an R-style formula such as "yn ~ x + I(x^2)" (terms: names, I(x^p), a:b; - 1 drops the intercept)',
+      )
+      .option(
+        '--concomitant <columns>',
+        'mixture of regressions: weights πⱼ(z) by a multinomial logit on these columns (comma-separated)',
+        columnList,
+      )
+      .option('--group <column>', 'mixture of regressions: rows with equal values in this column share one latent class')
+      .addOption(
+        new Option('--variance <estimator>', 'regression: ml (Σγr²/Σγ, default) or flexmix ((Σγr²/mean γ)/(n − p))').choices([
+          'ml',
+          'flexmix',
+        ]),
+      )
       .option('--k <k>', "number of components (default: 2, or the --init model's)", integer('--k', 1))
       .addOption(new Option('--covariance <type>', 'gaussian covariance structure (default: full)').choices(COVARIANCES))
-      .option('--init <model.json>', 'start from these parameters (emkit.mixture/v1 without "fit")')
+      .option(
+        '--init <model.json>',
+        'start from these parameters (emkit.mixture/v1 without "fit"); for a mixture of regressions also a CSV of posteriors (n rows × k columns)',
+      )
       .option('--restarts <n>', 'fits from independent initialisations; the best is kept (default: 1)', integer('--restarts', 1)),
   )
     .option('--out <model.json>', 'write the model here (default: standard output)')
@@ -633,5 +655,5 @@ Engines:
   at most 512 MiB. ${STREAM_THRESHOLD_ENV}=BYTES overrides it (the tests use it).
 `,
     )
-    .action(async (data: string | undefined, flags: FitFlags) => fitCommand(io, registry, data, flags))
+    .action(async (data: string | undefined, flags: FitCommandFlags) => fitCommand(io, registry, data, flags))
 }

@@ -153,7 +153,10 @@ export const fit = (
   const G = data.groups?.count ?? data.n
   if (k > G) return E.left(invalidOptions('k', `k = ${k} exceeds the number of ${data.groups === undefined ? 'rows' : 'groups'} (${G})`))
   const support = family.checkResponse(data.y)
-  if (E.isLeft(support)) return support
+  if (E.isLeft(support)) {
+    const e = support.left
+    return E.left(e._tag === 'InvalidData' ? { ...e, message: `column "${data.formula.response}" (the response), ${e.message}` } : e)
+  }
   const start: unknown = o.init ?? 'random'
   let init: RegressionParams | Initializer<RegressionData, RegressionParams>
   if (start === 'random') init = randomStart(family, k)

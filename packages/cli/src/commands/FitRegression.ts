@@ -1,0 +1,222 @@
+/**
+ * `emkit fit --family regression|poisson-glm|logistic --formula "y ~ x + I(x^2)"`: mixtures of
+ * regressions, with `--concomitant z1,z2` (covariate-dependent weights), `--group COL` (one latent
+ * class per group), `--variance ml|flexmix` and `--init` a model file or a CSV of posteriors.
+ *
+ * @module
+ */
+import type { EmError, Progress } from '@emkit/core'
+import { Dataset, Regression, Validate } from '@emkit/core'
+import { either as E } from 'fp-ts'
+import type { CliError } from '../Failure.js'
+import { CliFailure, dataError, usageError } from '../Failure.js'
+import type { Table } from '../Csv.js'
+import type { Io, ReadFlags } from '../Options.js'
+import { fmt, loadData, progressFor, readText, writeAll } from '../Steps.js'
+
+/**
+ * The names `--family` accepts for mixtures of regressions.
+ *
+ * @category Command line
+ * @since 0.2.0
+ */
+export const REGRESSION_FAMILIES = ['regression', 'poisson-glm', 'logistic'] as const
+
+/** The flags of `emkit fit` a mixture of regressions reads (the shared ones are `fit`'s too). */
+export interface RegressionFlags extends ReadFlags {
+  family?: string
+  /** `--formula` (mixtures of regressions only, like the next three). */
+  formula?: string
+  concomitant?: string[]
+  group?: string
+  variance?: 'ml' | 'flexmix'
+  k?: number
+  init?: string
+  restarts?: number
+  seed?: number
+  maxIter?: number
+  tol?: number
+  out?: string
+  quiet?: boolean
+}
+
+/** Whether `emkit fit` with these flags fits a mixture of regressions. */
+export const isRegressionFit = (flags: { family?: unknown; formula?: string; concomitant?: string[]; group?: string }): boolean =>
+  (typeof flags.family === 'string' && (REGRESSION_FAMILIES as readonly string[]).includes(flags.family)) ||
+  flags.formula !== undefined ||
+  flags.concomitant !== undefined ||
+  flags.group !== undefined
+
+/** Whether `--init` names a model file of a mixture of regressions (so no `--family` is needed). */
+export const initIsRegression = (init: string | undefined): boolean => {
+  if (init === undefined || !/\.json$/i.test(init)) return false
+  const text = readText(init, 'model file')
+  if (E.isLeft(text)) return false
+  try {
+    const json: unknown = JSON.parse(text.right)
+    return (
+      typeof json === 'object' &&
+      json !== null &&
+      (REGRESSION_FAMILIES as readonly unknown[]).includes((json as { family?: unknown }).family)
+    )
+  } catch {
+    return false
+  }
+}
+
+/** A core error on the data as one line naming the file, row (its line) and column. */
+const dataFailure = (table: Table, e: EmError): CliError => {
+  if (e._tag === 'InvalidOptions') return dataError(`${table.file}: --${e.option}: ${e.message}`)
+  if (e._tag === 'InvalidData' && e.row !== undefined) {
+    return dataError(`${table.file}: line ${table.lines[e.row] ?? e.row + 1}: ${e.message}`)
+  }
+  return dataError(`${table.file}: ${e.message}`)
+}
+
+const orThrow = <A>(r: E.Either<CliError, A>): A => {
+  if (E.isLeft(r)) throw new CliFailure(r.left)
+  return r.right
+}
+
+/** Reads `--init`: a model file (JSON) or a CSV of posteriors (n rows × k columns). */
+const readStart = async (
+  io: Io,
+  path: string,
+  family: Regression.ConditionalFamily | undefined,
+  flags: RegressionFlags,
+): Promise<{
+  readonly model?: Regression.RegressionModel
+  readonly posterior?: { readonly values: Float64Array; readonly k: number; readonly table: Table }
+}> => {
+  if (/\.(csv|tsv|txt)$/i.test(path)) {
+    const { table } = await loadData(io, path, { quiet: true }, 'fit')
+    return { posterior: { values: table.values, k: table.d, table } }
+  }
+  const text = orThrow(readText(path, 'model file'))
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new CliFailure(dataError(`${path}: not valid JSON (${Validate.thrown(e)})`))
+  }
+  const model = Regression.fromJSON(json)
+  if (E.isLeft(model)) throw new CliFailure(dataError(`${path}: ${model.left.message}`))
+  const m = model.right
+  if (family !== undefined && m.family.name !== family.name) {
+    throw new CliFailure(dataError(`${path} is a ${m.family.name} model but --family ${family.name} was given`))
+  }
+  if (
+    flags.variance !== undefined &&
+    m.family.variant['variance'] !== undefined &&
+    m.family.variant['variance'] !== flags.variance &&
+    json !== null &&
+    typeof json === 'object' &&
+    'variance' in json
+  ) {
+    throw new CliFailure(dataError(`${path} uses the ${m.family.variant['variance']} variance but --variance ${flags.variance} was given`))
+  }
+  return { model: m }
+}
+
+/**
+ * Runs `emkit fit` for a mixture of regressions.
+ *
+ * @category Command line
+ * @since 0.2.0
+ */
+export const fitRegressionCommand = async (io: Io, dataPath: string | undefined, flags: RegressionFlags): Promise<void> => {
+  if (dataPath === undefined) throw new CliFailure(usageError("a mixture of regressions needs a DATA file with the formula's columns"))
+  const given = flags.family === undefined ? undefined : Regression.byName(flags.family, flags.variance ?? 'ml')
+  if (flags.family !== undefined && given === undefined) {
+    throw new CliFailure(
+      usageError(`--formula, --concomitant and --group need --family ${REGRESSION_FAMILIES.join(', ')}; got --family ${flags.family}`),
+    )
+  }
+  const start = flags.init === undefined ? {} : await readStart(io, flags.init, given, flags)
+  const family =
+    given ??
+    (start.model === undefined
+      ? undefined
+      : Regression.byName(
+          start.model.family.name,
+          flags.variance ?? (start.model.family.variant['variance'] as 'ml' | 'flexmix' | undefined) ?? 'ml',
+        ))
+  if (family === undefined)
+    throw new CliFailure(usageError(`--family ${REGRESSION_FAMILIES.join('|')} is required for a mixture of regressions`))
+  const formula = flags.formula ?? start.model?.formula
+  if (formula === undefined) throw new CliFailure(usageError('--formula "y ~ x + …" is required (or an --init model file that has one)'))
+  const parsed = Regression.parseFormula(formula)
+  if (E.isLeft(parsed)) throw new CliFailure(usageError(`--formula: ${parsed.left.message}`))
+  const { table } = await loadData(io, dataPath, flags, 'fit')
+  const dataset = Dataset.fromFlat(table.values, table.d, { columns: table.columns })
+  if (E.isLeft(dataset)) throw new CliFailure(dataFailure(table, dataset.left))
+  const concomitant = flags.concomitant ?? start.model?.concomitantTerms?.slice(1)
+  const group = flags.group ?? start.model?.group
+  const data = Regression.design(dataset.right, {
+    formula,
+    ...(concomitant === undefined ? {} : { concomitant }),
+    ...(group === undefined ? {} : { group }),
+  })
+  if (E.isLeft(data)) throw new CliFailure(dataFailure(table, data.left))
+  const d = data.right
+  let init: Regression.RegressionStart = 'random'
+  let k = flags.k ?? 2
+  if (start.model !== undefined) {
+    const m = start.model
+    if (m.terms.join(',') !== d.terms.join(',')) {
+      throw new CliFailure(dataError(`${flags.init} has terms ${m.terms.join(', ')} but --formula gives ${d.terms.join(', ')}`))
+    }
+    if (flags.k !== undefined && flags.k !== m.params.components.length) {
+      throw new CliFailure(dataError(`${flags.init} has ${m.params.components.length} components but --k ${flags.k} was given`))
+    }
+    k = m.params.components.length
+    init = m.params
+  } else if (start.posterior !== undefined) {
+    const p = start.posterior
+    if (flags.k !== undefined && flags.k !== p.k)
+      throw new CliFailure(dataError(`${flags.init} has ${p.k} columns (components) but --k ${flags.k} was given`))
+    if (p.table.n !== d.n)
+      throw new CliFailure(
+        dataError(`${flags.init} has ${p.table.n} rows but ${table.file} has ${d.n}; the posterior needs one row per data row`),
+      )
+    k = p.k
+    init = { posterior: p.values }
+  }
+  const maxIterations = flags.maxIter ?? 1000
+  const what = `${family.name}${family.variant['variance'] === 'flexmix' ? ' (flexmix variance)' : ''} ${parsed.right.source}, k = ${k}`
+  const progress = progressFor(io, flags.quiet)
+  progress.start(what, maxIterations)
+  const result = Regression.fit(family, d, k, {
+    init,
+    maxIterations,
+    onIteration: (pr: Progress) => progress.update(pr),
+    ...(flags.tol === undefined ? {} : { tolerance: flags.tol }),
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+    ...(flags.restarts === undefined ? {} : { restarts: flags.restarts }),
+  })
+  progress.stop()
+  if (E.isLeft(result)) {
+    const e = result.left
+    if (
+      e._tag === 'InvalidData' &&
+      e.row !== undefined &&
+      flags.init !== undefined &&
+      start.posterior !== undefined &&
+      /posterior/.test(e.message)
+    ) {
+      throw new CliFailure(dataError(`${flags.init}: line ${start.posterior.table.lines[e.row] ?? e.row + 1}: ${e.message}`))
+    }
+    throw new CliFailure(
+      e._tag === 'InvalidData' ? dataFailure(table, e) : dataError(`${table.file} (${what}): the fit cannot proceed: ${e.message}`),
+    )
+  }
+  const f = result.right
+  const json = { ...Regression.toJSON(family, d, f.params, f), columns: [...table.columns] }
+  writeAll(io, [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }])
+  if (flags.quiet !== true) {
+    const restarts = init === 'random' ? (flags.restarts ?? Regression.DEFAULT_RESTARTS) : 1
+    io.stderr(
+      `emkit fit: ${what} on ${table.file} (n = ${d.n}${d.groups === undefined ? '' : `, ${d.groups.count} groups`}): log-likelihood ${fmt(f.logLikelihood, 10)} after ${f.iterations} iterations (${f.converged ? 'converged' : `not converged: ${f.stopReason}`}${restarts > 1 ? `, best of ${restarts} random starts` : ''}), BIC ${fmt(f.bic)}\n`,
+    )
+  }
+}

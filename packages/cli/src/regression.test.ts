@@ -1,0 +1,165 @@
+/**
+ * `emkit fit --family regression|poisson-glm|logistic --formula …`: the committed references of
+ * scripts/regression-reference.py through the command, starts from posteriors, and the one-line errors.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { emkit } from './test/run.js'
+
+const fixture = (name: string): string => fileURLToPath(new URL(`../../core/fixtures/regression/${name}`, import.meta.url))
+const npreg = fixture('npreg.csv')
+const work = mkdtempSync(join(tmpdir(), 'emkit-regression-'))
+interface Case {
+  readonly family: string
+  readonly formula: string
+  readonly start: string
+  readonly iterations: number
+  readonly trace: readonly number[]
+}
+const cases = (JSON.parse(readFileSync(fixture('reference.json'), 'utf8')) as { cases: Record<string, Case> }).cases
+const relative = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b)
+const worst = (a: readonly number[], b: readonly number[]): number => Math.max(...b.map((v, t) => relative(a[t]!, v)))
+
+interface ModelFile {
+  readonly family: string
+  readonly formula: string
+  readonly terms: readonly string[]
+  readonly weights: readonly number[]
+  readonly components: ReadonlyArray<{ readonly coefficients: readonly number[]; readonly variance?: number }>
+  readonly fit: { readonly trace: readonly number[]; readonly iterations: number; readonly bic: number; readonly logLikelihood: number }
+}
+
+const fitted = async (args: readonly string[]): Promise<ModelFile> => {
+  const r = await emkit(['fit', ...args, '--quiet'])
+  expect(r.code, r.stderr).toBe(0)
+  return JSON.parse(r.stdout) as ModelFile
+}
+
+/** One readable line on stderr with the exit code. */
+const oneLine = async (args: readonly string[], code: number, pattern: RegExp): Promise<void> => {
+  const r = await emkit(['fit', ...args])
+  expect(r.code, r.stderr).toBe(code)
+  expect(r.stdout).toBe('')
+  const lines = r.stderr.trimEnd().split('\n')
+  expect(lines, r.stderr).toHaveLength(1)
+  expect(lines[0]).toMatch(pattern)
+}
+
+describe('emkit fit: mixtures of regressions on NPreg', () => {
+  it('emkit fit npreg.csv --family regression --formula "yn ~ x + I(x^2)" --k 2 --init start.json --tol 0 gives the regmixEM (ML variance) trace to 1e-9', async () => {
+    const c = cases['gaussian-ml']!
+    const m = await fitted([
+      npreg,
+      '--family',
+      'regression',
+      '--formula',
+      'yn ~ x + I(x^2)',
+      '--k',
+      '2',
+      '--init',
+      fixture(c.start),
+      '--tol',
+      '0',
+    ])
+    expect(m.fit.trace).toHaveLength(c.iterations + 1)
+    expect(worst(m.fit.trace, c.trace)).toBeLessThan(1e-9)
+    expect(m.terms).toEqual(['(Intercept)', 'x', 'I(x^2)'])
+    expect(m.components[0]!.variance).toBeGreaterThan(0)
+  })
+  it('--variance flexmix gives flexmix’s trace to 1e-9', async () => {
+    const c = cases['gaussian-flexmix']!
+    const m = await fitted([
+      npreg,
+      '--family',
+      'regression',
+      '--variance',
+      'flexmix',
+      '--formula',
+      c.formula,
+      '--init',
+      fixture(c.start),
+      '--tol',
+      '0',
+    ])
+    expect(worst(m.fit.trace, c.trace)).toBeLessThan(1e-9)
+    expect((m as unknown as { variance: string }).variance).toBe('flexmix')
+  })
+  for (const name of ['poisson', 'logistic']) {
+    it(`${name}: the IRLS-EM trace to 1e-8, with the family read from the --init model`, async () => {
+      const c = cases[name]!
+      const m = await fitted([npreg, '--formula', c.formula, '--init', fixture(c.start), '--tol', '0', '--max-iter', String(c.iterations)])
+      expect(m.family).toBe(c.family)
+      expect(worst(m.fit.trace, c.trace)).toBeLessThan(1e-8)
+    })
+  }
+  it('--init a CSV of posteriors (the true classes as a hard partition) starts from that partition’s M-step', async () => {
+    const rows = readFileSync(npreg, 'utf8').trim().split('\n').slice(1)
+    const posterior = join(work, 'posterior.csv')
+    writeFileSync(posterior, 'p1,p2\n' + rows.map((l) => (l.split(',')[4] === '1' ? '1,0' : '0,1')).join('\n') + '\n')
+    const one = await fitted([
+      npreg,
+      '--family',
+      'regression',
+      '--formula',
+      'yn ~ x + I(x^2)',
+      '--init',
+      posterior,
+      '--tol',
+      '0',
+      '--max-iter',
+      '1',
+    ])
+    // One M-step from the true partition: per-class least squares; one EM step can only raise ℓ.
+    expect(one.fit.trace).toHaveLength(2)
+    expect(one.fit.trace[1]!).toBeGreaterThanOrEqual(one.fit.trace[0]! - 1e-9)
+    const converged = await fitted([npreg, '--family', 'regression', '--formula', 'yn ~ x + I(x^2)', '--init', posterior])
+    const random = await fitted([npreg, '--family', 'regression', '--formula', 'yn ~ x + I(x^2)', '--seed', '3'])
+    // The default start (random hard assignments, 10 restarts) reaches the optimum the truth leads to.
+    expect(relative(random.fit.logLikelihood, converged.fit.logLikelihood)).toBeLessThan(1e-8)
+  })
+  it('--group and --concomitant are written to the model', async () => {
+    const g = (await fitted([
+      npreg,
+      '--family',
+      'regression',
+      '--formula',
+      'yn ~ x + I(x^2)',
+      '--group',
+      'id2',
+      '--seed',
+      '1',
+    ])) as unknown as { group: string; weights: number[] }
+    expect(g.group).toBe('id2')
+    expect(g.weights).toHaveLength(2)
+    const m = await fitted([npreg, '--family', 'regression', '--formula', 'yn ~ x + I(x^2)', '--concomitant', 'x', '--seed', '1'])
+    const j = m as unknown as { concomitant: { terms: string[]; coefficients: number[][] }; weights?: unknown }
+    expect(j.concomitant.terms).toEqual(['(Intercept)', 'x'])
+    expect(j.concomitant.coefficients[0]).toEqual([0, 0])
+    expect(j.concomitant.coefficients[1]!.every(Number.isFinite)).toBe(true)
+    expect(j.weights).toBeUndefined()
+  })
+  it('errors: one line, exit 2 for usage, 1 for data, naming the file, line, column or parameter', async () => {
+    await oneLine([npreg, '--family', 'regression', '--formula', 'yn ~ x * z'], 2, /--formula: formula "yn ~ x \* z" at character 8/)
+    await oneLine([npreg, '--family', 'regression', '--formula', 'yn ~ w'], 1, /npreg\.csv: --formula: term w: no column named "w"/)
+    await oneLine(
+      [npreg, '--family', 'poisson-glm', '--formula', 'yn ~ x'],
+      1,
+      /npreg\.csv: line 2: column "yn" \(the response\), row 0: the response 22\.38\d* is not a non-negative integer count/,
+    )
+    await oneLine([npreg, '--family', 'regression'], 2, /--formula "y ~ x \+ …" is required/)
+    await oneLine(
+      [npreg, '--family', 'regression', '--formula', 'yn ~ x', '--init', fixture('gaussian-ml.start.json')],
+      1,
+      /has terms \(Intercept\), x, I\(x\^2\) but --formula gives \(Intercept\), x/,
+    )
+    await oneLine([npreg, '--family', 'regression', '--formula', 'yn ~ x', '--group', 'nope'], 1, /--group: no column named "nope"/)
+    await oneLine(
+      [npreg, '--family', 'regression', '--formula', 'yn ~ x', '--group', 'id2', '--concomitant', 'x'],
+      1,
+      /npreg\.csv: line 3: row 1, column "x": a concomitant variable must be constant within a group/,
+    )
+  })
+})
