@@ -174,8 +174,8 @@ def main():
     gaussian_start = {
         "weights": [0.4, 0.6],
         "components": [
-            {"coefficients": [1.0, 4.0, 0.0], "variance": 9.0},
-            {"coefficients": [10.0, 8.0, -0.5], "variance": 16.0},
+            {"coefficients": [2.0, 4.0, 0.0], "variance": 16.0},
+            {"coefficients": [10.0, 7.0, -0.5], "variance": 16.0},
         ],
     }
     poisson_start = {"weights": [0.5, 0.5], "components": [{"coefficients": [1.5, -0.1]}, {"coefficients": [0.5, 0.15]}]}
