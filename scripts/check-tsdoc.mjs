@@ -48,6 +48,7 @@ const CORE = [
   'Linalg',
   'Mixture',
   'Product',
+  'Regression',
   'Rng',
   'Schema',
   'Special',
@@ -89,6 +90,7 @@ const TESTKIT = [
   'InformationLaws',
   'ModelLaws',
   'Perturb',
+  'RegressionLaws',
   'Report',
   'LawError',
 ]

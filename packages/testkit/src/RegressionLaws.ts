@@ -16,10 +16,6 @@ import { onSimplex } from './Perturb.js'
 import type { LawReport } from './Report.js'
 import { assertReport } from './Report.js'
 
-type Data = Regression.RegressionData
-type Params = Regression.RegressionParams
-type Posterior = Regression.RegressionPosterior
-
 /**
  * Checks that a regression mixture's posterior is a distribution per group (non-negative, summing
  * to 1 within 1e-12·k) and that every row carries its group's posterior.
@@ -27,7 +23,7 @@ type Posterior = Regression.RegressionPosterior
  * @category Laws
  * @since 0.2.0
  */
-export const regressionPosterior: PosteriorCheck<Data, Posterior> = (data, q) => {
+export const regressionPosterior: PosteriorCheck<Regression.RegressionData, Regression.RegressionPosterior> = (data, q) => {
   const { k, groups: G, byGroup, rows } = q
   for (let g = 0; g < G; g++) {
     let s = 0
@@ -56,7 +52,7 @@ export const regressionPosterior: PosteriorCheck<Data, Posterior> = (data, q) =>
  * @category Laws
  * @since 0.2.0
  */
-export const regressionPerturbation: Perturbation<Params> = (params, rng, scale) => {
+export const regressionPerturbation: Perturbation<Regression.RegressionParams> = (params, rng, scale) => {
   const components = params.components.map((c) => ({
     coefficients: c.coefficients.map((b) => b + scale * (1 + Math.abs(b)) * rng.normal()),
     ...(c.variance === undefined ? {} : { variance: c.variance * Math.exp(scale * rng.normal()) }),
@@ -94,7 +90,7 @@ export const regressionCases = (
   family: Regression.ConditionalFamily,
   k: number,
   options: RegressionCaseOptions = {},
-): fc.Arbitrary<{ readonly data: Data; readonly init: Params }> =>
+): fc.Arbitrary<{ readonly data: Regression.RegressionData; readonly init: Regression.RegressionParams }> =>
   fc.integer({ min: 1, max: 2 ** 31 - 1 }).map((seed) => {
     const rng = Rng.seeded(seed)
     const n = options.n ?? 60
@@ -105,7 +101,7 @@ export const regressionCases = (
       const z = options.concomitant === true ? (i % size === 0 ? rng.normal() : rows[i - 1]![2]!) : 0
       rows.push([10 * rng.uniform(), 0, z, group])
     }
-    const data = (ys: ArrayLike<number>): Data => {
+    const data = (ys: ArrayLike<number>): Regression.RegressionData => {
       const table: DatasetNs.Dataset = Dataset.fromRowsOrThrow(
         rows.map((r, i) => [r[0]!, ys[i]!, r[2]!, r[3]!]),
         { columns: ['x', 'y', 'z', 'g'] },
@@ -125,7 +121,7 @@ export const regressionCases = (
       ...(family.name === 'regression' ? { variance: 0.5 + rng.uniform() } : {}),
     }))
     const weights = onSimplex(new Float64Array(k).fill(1 / k), rng, 0.3)
-    const truth: Params =
+    const truth: Regression.RegressionParams =
       options.concomitant === true
         ? { components, weights, concomitant: Float64Array.from({ length: 2 * k }, (_, t) => (t < 2 ? 0 : rng.normal())) }
         : { components, weights }
@@ -144,7 +140,7 @@ export const regressionCases = (
  * @since 0.2.0
  */
 export type RegressionLawsConfig = Omit<
-  ModelLawsConfig<Data, Params, Posterior, Int32Array>,
+  ModelLawsConfig<Regression.RegressionData, Regression.RegressionParams, Regression.RegressionPosterior, Int32Array>,
   'model' | 'perturb' | 'checkPosterior' | 'initializer'
 >
 

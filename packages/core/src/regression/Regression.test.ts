@@ -1,6 +1,7 @@
 import { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import { fromRowsOrThrow } from '../Dataset.js'
+import { kmeansPlusPlus } from '../internal/kmeans.js'
 import { seeded } from '../Rng.js'
 import { gaussian, poisson } from './Families.js'
 import { fit, partition, priorProba, sample } from './Fit.js'
@@ -206,8 +207,18 @@ describe('starts', () => {
       const f = right(fit(gaussian(), data, 2, { seed, restarts: 1, tolerance: 1e-12 }))
       if (Math.abs(f.logLikelihood - best) < 1e-6) hits++
     }
-    console.log(`random hard assignments, one start each: ${hits} of 20 seeds reach ℓ = ${best}`)
+    // The mixture layer's default, k-means++ on the raw columns (x, yn), as a hard-partition start.
+    const raw = fromRowsOrThrow(Array.from({ length: data.n }, (_, i) => [data.x[i * 3 + 1]!, data.y[i]!]))
+    let kmeansHits = 0
+    for (let seed = 0; seed < 20; seed++) {
+      const resp = kmeansPlusPlus(raw, 2, seeded(seed)) // k × n, component-major
+      const posterior = Float64Array.from({ length: data.n * 2 }, (_, t) => resp[(t % 2) * data.n + Math.floor(t / 2)]!)
+      const f = right(fit(gaussian(), data, 2, { init: { posterior }, tolerance: 1e-12 }))
+      if (Math.abs(f.logLikelihood - best) < 1e-6) kmeansHits++
+    }
+    console.log(`one start each: random hard assignments reach ℓ = ${best} from ${hits} of 20 seeds, k-means++ on (x, yn) from ${kmeansHits} of 20`)
     expect(hits).toBeGreaterThanOrEqual(15)
+    expect(hits).toBeGreaterThan(kmeansHits)
     for (let seed = 0; seed < 5; seed++)
       expect(Math.abs(right(fit(gaussian(), data, 2, { seed, tolerance: 1e-12 })).logLikelihood - best)).toBeLessThan(1e-6)
   })
