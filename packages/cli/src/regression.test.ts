@@ -39,8 +39,8 @@ const fitted = async (args: readonly string[]): Promise<ModelFile> => {
 }
 
 /** One readable line on stderr with the exit code. */
-const oneLine = async (args: readonly string[], code: number, pattern: RegExp): Promise<void> => {
-  const r = await emkit(['fit', ...args])
+const oneLine = async (args: readonly string[], code: number, pattern: RegExp, command: readonly string[] = ['fit']): Promise<void> => {
+  const r = await emkit([...command, ...args])
   expect(r.code, r.stderr).toBe(code)
   expect(r.stdout).toBe('')
   const lines = r.stderr.trimEnd().split('\n')
@@ -141,6 +141,64 @@ describe('emkit fit: mixtures of regressions on NPreg', () => {
     expect(j.concomitant.coefficients[1]!.every(Number.isFinite)).toBe(true)
     expect(j.weights).toBeUndefined()
   })
+  it('predict, score and sample read a regression model: posteriors given x and y, per-row (per-group) ℓ summing to the fit’s, draws given covariates', async () => {
+    const model = join(work, 'model.json')
+    const fit = await emkit([
+      'fit',
+      npreg,
+      '--family',
+      'regression',
+      '--formula',
+      'yn ~ x + I(x^2)',
+      '--seed',
+      '1',
+      '--out',
+      model,
+      '--quiet',
+    ])
+    expect(fit.code, fit.stderr).toBe(0)
+    const m = JSON.parse(readFileSync(model, 'utf8')) as ModelFile
+    const predicted = await emkit(['predict', model, npreg])
+    expect(predicted.code, predicted.stderr).toBe(0)
+    const lines = predicted.stdout.trim().split('\n')
+    expect(lines[0]).toBe('label,p0,p1')
+    expect(lines).toHaveLength(201)
+    const truth = readFileSync(npreg, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[4]) - 1)
+    const labels = lines.slice(1).map((l) => Number(l.split(',')[0]))
+    const agree = labels.filter((l, i) => l === truth[i]).length
+    expect(Math.max(agree, 200 - agree)).toBeGreaterThan(180)
+    const scored = await emkit(['score', model, npreg])
+    expect(scored.code, scored.stderr).toBe(0)
+    const total = Number(scored.stdout.trim().split('\n').at(-1)!.split(',')[1])
+    expect(relative(total, m.fit.logLikelihood)).toBeLessThan(1e-12)
+    const covariates = join(work, 'covariates.csv')
+    writeFileSync(covariates, 'x\n' + Array.from({ length: 50 }, (_, i) => String(i / 5)).join('\n') + '\n')
+    const sampled = await emkit(['sample', model, '--n', '400', '--covariates', covariates, '--labels', '--seed', '4'])
+    expect(sampled.code, sampled.stderr).toBe(0)
+    const rows = sampled.stdout.trim().split('\n')
+    expect(rows[0]).toBe('x,yn,component')
+    expect(rows).toHaveLength(401)
+    // Each draw sits on its class's curve at its x: standardised residuals look N(0, 1).
+    let z2 = 0
+    for (const r of rows.slice(1)) {
+      const [x, y, j] = r.split(',').map(Number) as [number, number, number]
+      const c = m.components[j]!
+      const mean = c.coefficients[0]! + c.coefficients[1]! * x + c.coefficients[2]! * x * x
+      z2 += (y - mean) ** 2 / c.variance!
+    }
+    expect(z2 / 400).toBeGreaterThan(0.8)
+    expect(z2 / 400).toBeLessThan(1.2)
+    await oneLine(
+      ['sample', model, '--n', '3'],
+      2,
+      /is a mixture of regressions: it is sampled given covariates; add --covariates FILE\.csv/,
+      [],
+    )
+  })
   it('errors: one line, exit 2 for usage, 1 for data, naming the file, line, column or parameter', async () => {
     await oneLine([npreg, '--family', 'regression', '--formula', 'yn ~ x * z'], 2, /--formula: formula "yn ~ x \* z" at character 8/)
     await oneLine([npreg, '--family', 'regression', '--formula', 'yn ~ w'], 1, /npreg\.csv: --formula: term w: no column named "w"/)
@@ -150,6 +208,11 @@ describe('emkit fit: mixtures of regressions on NPreg', () => {
       /npreg\.csv: line 2: column "yn" \(the response\), row 0: the response 22\.38\d* is not a non-negative integer count/,
     )
     await oneLine([npreg, '--family', 'regression'], 2, /--formula "y ~ x \+ …" is required/)
+    await oneLine(
+      [npreg, '--family', 'poisson', '--formula', 'yp ~ x'],
+      2,
+      /need --family regression, poisson-glm, logistic; got --family poisson/,
+    )
     await oneLine(
       [npreg, '--family', 'regression', '--formula', 'yn ~ x', '--init', fixture('gaussian-ml.start.json')],
       1,

@@ -6,11 +6,12 @@
  * @module
  */
 import type { EmError, Progress } from '@emkit/core'
-import { Dataset, Regression, Validate } from '@emkit/core'
+import { Dataset, Regression, Rng, Validate } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { CliError } from '../Failure.js'
 import { CliFailure, dataError, usageError } from '../Failure.js'
 import type { Table } from '../Csv.js'
+import { writeCsv } from '../Csv.js'
 import type { Io, ReadFlags } from '../Options.js'
 import { fmt, loadData, progressFor, readText, writeAll } from '../Steps.js'
 
@@ -48,7 +49,7 @@ export const isRegressionFit = (flags: { family?: unknown; formula?: string; con
   flags.group !== undefined
 
 /** Whether `--init` names a model file of a mixture of regressions (so no `--family` is needed). */
-export const initIsRegression = (init: string | undefined): boolean => {
+export const isRegressionModelFile = (init: string | undefined): boolean => {
   if (init === undefined || !/\.json$/i.test(init)) return false
   const text = readText(init, 'model file')
   if (E.isLeft(text)) return false
@@ -219,4 +220,142 @@ export const fitRegressionCommand = async (io: Io, dataPath: string | undefined,
       `emkit fit: ${what} on ${table.file} (n = ${d.n}${d.groups === undefined ? '' : `, ${d.groups.count} groups`}): log-likelihood ${fmt(f.logLikelihood, 10)} after ${f.iterations} iterations (${f.converged ? 'converged' : `not converged: ${f.stopReason}`}${restarts > 1 ? `, best of ${restarts} random starts` : ''}), BIC ${fmt(f.bic)}\n`,
     )
   }
+}
+
+/** Rows with column names, given the model's column roles; a bad cell is one line naming the file's line. */
+const withRoles = (
+  table: Table,
+  rows: { readonly values: Float64Array; readonly d: number; readonly columns: readonly string[] },
+  model: Regression.RegressionModel,
+): Regression.RegressionData => {
+  const dataset = Dataset.fromFlat(rows.values, rows.d, { columns: rows.columns })
+  if (E.isLeft(dataset)) throw new CliFailure(dataFailure(table, dataset.left))
+  const data = Regression.design(dataset.right, {
+    formula: model.formula,
+    ...(model.concomitantTerms === undefined ? {} : { concomitant: model.concomitantTerms.slice(1) }),
+    ...(model.group === undefined ? {} : { group: model.group }),
+  })
+  if (E.isLeft(data)) throw new CliFailure(dataFailure(table, data.left))
+  return data.right
+}
+
+/** A mixture-of-regressions model file and a data file prepared with the model's column roles. */
+const modelAndData = async (
+  io: Io,
+  command: string,
+  modelPath: string,
+  dataPath: string,
+  flags: ReadFlags,
+): Promise<{ readonly model: Regression.RegressionModel; readonly data: Regression.RegressionData; readonly table: Table }> => {
+  const { model } = await readStart(io, modelPath, undefined, {})
+  const m = model!
+  const { table } = await loadData(io, dataPath, flags, command)
+  const data = withRoles(table, { values: table.values, d: table.d, columns: table.columns }, m)
+  if (data.terms.join(',') !== m.terms.join(',')) {
+    throw new CliFailure(dataError(`${modelPath}: "terms" ${m.terms.join(', ')} do not match its formula's ${data.terms.join(', ')}`))
+  }
+  const support = m.family.checkResponse(data.y)
+  if (E.isLeft(support))
+    throw new CliFailure(
+      dataFailure(table, { ...support.left, message: `column "${data.formula.response}" (the response), ${support.left.message}` }),
+    )
+  return { model: m, data, table }
+}
+
+/**
+ * `emkit predict` for a mixture-of-regressions model: every row's most likely class (0-based), then
+ * the posterior probability of each class given its covariates and response (a group's rows share
+ * their group's).
+ *
+ * @category Command line
+ * @since 0.2.0
+ */
+export const predictRegressionCommand = async (
+  io: Io,
+  modelPath: string,
+  dataPath: string,
+  flags: ReadFlags & { out?: string },
+): Promise<void> => {
+  const { model, data, table } = await modelAndData(io, 'predict', modelPath, dataPath, flags)
+  const k = model.params.components.length
+  const proba = Regression.predictProba(model.family, model.params, data)
+  if (E.isLeft(proba)) throw new CliFailure(dataError(`${modelPath} on ${table.file}: ${proba.left.message}`))
+  const rows: number[][] = []
+  for (let i = 0; i < data.n; i++) {
+    const p = Array.from(proba.right.subarray(i * k, (i + 1) * k))
+    rows.push([p.indexOf(Math.max(...p)), ...p])
+  }
+  writeAll(io, [{ path: flags.out, contents: writeCsv(['label', ...Array.from({ length: k }, (_, j) => `p${j}`)], rows) }])
+}
+
+/**
+ * `emkit score` for a mixture-of-regressions model: the log-likelihood of every row (of every group,
+ * named by its first row, when the model has groups), then the total.
+ *
+ * @category Command line
+ * @since 0.2.0
+ */
+export const scoreRegressionCommand = async (
+  io: Io,
+  modelPath: string,
+  dataPath: string,
+  flags: ReadFlags & { out?: string },
+): Promise<void> => {
+  const { model, data, table } = await modelAndData(io, 'score', modelPath, dataPath, flags)
+  const ll = Regression.scoreSamples(model.family, model.params, data)
+  if (E.isLeft(ll)) throw new CliFailure(dataError(`${modelPath} on ${table.file}: ${ll.left.message}`))
+  const rows: Array<Array<number | string>> = []
+  let total = 0
+  ll.right.forEach((v, g) => {
+    rows.push([(data.groups === undefined ? g : data.groups.first[g]!) + 1, v])
+    total += v
+  })
+  rows.push(['total', total])
+  writeAll(io, [{ path: flags.out, contents: writeCsv([data.groups === undefined ? 'row' : 'firstRowOfGroup', 'logLikelihood'], rows) }])
+}
+
+/**
+ * `emkit sample MODEL.json --n N --covariates FILE` for a mixture-of-regressions model: N draws of
+ * the response given the covariates of FILE's rows (row i of the output at row i mod m of FILE), each
+ * group (or row) drawing its class from the weights or πⱼ(z); the output is FILE's columns with the
+ * response drawn (appended when FILE has no such column), then `component` with `--labels`.
+ *
+ * @category Command line
+ * @since 0.2.0
+ */
+export const sampleRegressionCommand = async (
+  io: Io,
+  modelPath: string,
+  flags: { n: number; covariates?: string; seed?: number; labels?: boolean; out?: string },
+): Promise<void> => {
+  if (flags.covariates === undefined) {
+    throw new CliFailure(usageError(`${modelPath} is a mixture of regressions: it is sampled given covariates; add --covariates FILE.csv`))
+  }
+  const { model } = await readStart(io, modelPath, undefined, {})
+  const m = model!
+  const { table } = await loadData(io, flags.covariates, { quiet: true }, 'sample')
+  const response = Regression.parseFormula(m.formula)
+  if (E.isLeft(response)) throw new CliFailure(dataError(`${modelPath}: ${response.left.message}`))
+  const y = response.right.response
+  const present = table.columns.indexOf(y)
+  const columns = present < 0 ? [...table.columns, y] : [...table.columns]
+  const d = columns.length
+  const values = new Float64Array(flags.n * d)
+  for (let i = 0; i < flags.n; i++) {
+    const r = i % table.n
+    for (let c = 0; c < table.d; c++) values[i * d + c] = table.values[r * table.d + c]!
+    values[i * d + (present < 0 ? d - 1 : present)] = 0
+  }
+  const data = withRoles(table, { values, d, columns }, m)
+  const drawn = Regression.sample(m.family, m.params, data, Rng.seeded(flags.seed ?? 0))
+  if (E.isLeft(drawn)) throw new CliFailure(dataError(`${modelPath} on ${table.file}: ${drawn.left.message}`))
+  const at = present < 0 ? d - 1 : present
+  const rows: number[][] = []
+  for (let i = 0; i < flags.n; i++) {
+    const row = Array.from(values.subarray(i * d, (i + 1) * d))
+    row[at] = drawn.right.response[i]!
+    if (flags.labels === true) row.push(drawn.right.labels[i]!)
+    rows.push(row)
+  }
+  writeAll(io, [{ path: flags.out, contents: writeCsv(flags.labels === true ? [...columns, 'component'] : columns, rows) }])
 }

@@ -14,6 +14,7 @@ import type { ModuleArgument } from '../FamilyArgument.js'
 import type { Io } from '../Options.js'
 import { integer, moduleOption } from '../Options.js'
 import { loadModelFile, writeAll } from '../Steps.js'
+import { isRegressionModelFile, sampleRegressionCommand } from './FitRegression.js'
 
 /** The flags of `sample`. */
 export interface SampleFlags {
@@ -22,12 +23,21 @@ export interface SampleFlags {
   seed?: number
   labels?: boolean
   out?: string
+  /** `--covariates FILE`: the rows a mixture of regressions is sampled at. */
+  covariates?: string
   /** `--family ./module.js`: the module of a family that is not built in. */
   family?: ModuleArgument
 }
 
 /** `emkit sample`: N draws from a model, as CSV. */
 export const sampleCommand = async (io: Io, registry: Registry, modelPath: string, flags: SampleFlags): Promise<void> => {
+  if (isRegressionModelFile(modelPath)) {
+    if (flags.trials !== undefined)
+      throw new CliFailure(usageError(`--trials applies to multinomial models only; ${modelPath} is a mixture of regressions`))
+    return sampleRegressionCommand(io, modelPath, flags)
+  }
+  if (flags.covariates !== undefined)
+    throw new CliFailure(usageError(`--covariates applies to mixtures of regressions only; ${modelPath} is not one`))
   const model = await loadModelFile(modelPath, registry, flags.family)
   if (flags.trials !== undefined && model.spec.family !== 'multinomial') {
     throw new CliFailure(usageError(`--trials applies to multinomial models only; ${modelPath} is a ${label(model.spec)} model`))
@@ -57,6 +67,10 @@ export const registerSample = (root: Command, io: Io, registry: Registry): void 
     .option('--seed <s>', 'seed of the random stream (default: 0)', integer('--seed', 0))
     .option('--trials <n>', 'multinomial models: the row total (number of trials) of each draw (default: 1)', integer('--trials', 1))
     .option('--labels', 'add a last column with the component of each draw')
+    .option(
+      '--covariates <file.csv>',
+      'a mixture of regressions: draw the response given the covariates of these rows (row i at row i mod m)',
+    )
     .addOption(moduleOption())
     .option('--out <file.csv>', 'write here instead of standard output')
     .action(async (model: string, flags: SampleFlags) => sampleCommand(io, registry, model, flags))
