@@ -29,7 +29,7 @@ import { specOf } from '../ModelFile.js'
 import type { Io } from '../Options.js'
 import { columnList, commonFitOptions, familyOption, integer, plotPath, readOptions } from '../Options.js'
 import type { RegressionFlags } from './FitRegression.js'
-import { fitRegressionCommand, initIsRegression, isRegressionFit, REGRESSION_FAMILIES } from './FitRegression.js'
+import { fitRegressionCommand, isRegressionModelFile, isRegressionFit, REGRESSION_FAMILIES } from './FitRegression.js'
 import { modelTables, renderPicture } from '../Pictures.js'
 import { dataSpec, PLOT_POINTS, thinRows, traceSpec } from '../Plots.js'
 import type { ProgressSink } from '../Progress.js'
@@ -487,7 +487,7 @@ export type FitCommandFlags = Omit<FitFlags, 'family'> & { family?: FitFlags['fa
 /** `emkit fit`: fits one model, writes its JSON (and picture), prints one summary line. */
 export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, given: FitCommandFlags): Promise<void> => {
   const { family: chosen, ...rest } = given
-  if (typeof chosen === 'string' || isRegressionFit(given) || initIsRegression(given.init)) {
+  if (typeof chosen === 'string' || isRegressionFit(given) || isRegressionModelFile(given.init)) {
     const named = chosen === undefined ? {} : { family: typeof chosen === 'string' ? chosen : argumentLabel(chosen) }
     return fitRegressionCommand(io, dataPath, { ...rest, ...named })
   }
