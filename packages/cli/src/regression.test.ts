@@ -20,6 +20,8 @@ interface Case {
   readonly trace: readonly number[]
 }
 const cases = (JSON.parse(readFileSync(fixture('reference.json'), 'utf8')) as { cases: Record<string, Case> }).cases
+/** The data and the Gaussian regression of NPreg's examples. */
+const QUADRATIC = [npreg, '--family', 'regression', '--formula', 'yn ~ x + I(x^2)'] as const
 const relative = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b)
 const worst = (a: readonly number[], b: readonly number[]): number => Math.max(...b.map((v, t) => relative(a[t]!, v)))
 
@@ -51,19 +53,7 @@ const oneLine = async (args: readonly string[], code: number, pattern: RegExp, c
 describe('emkit fit: mixtures of regressions on NPreg', () => {
   it('emkit fit npreg.csv --family regression --formula "yn ~ x + I(x^2)" --k 2 --init start.json --tol 0 gives the regmixEM (ML variance) trace to 1e-9', async () => {
     const c = cases['gaussian-ml']!
-    const m = await fitted([
-      npreg,
-      '--family',
-      'regression',
-      '--formula',
-      'yn ~ x + I(x^2)',
-      '--k',
-      '2',
-      '--init',
-      fixture(c.start),
-      '--tol',
-      '0',
-    ])
+    const m = await fitted([...QUADRATIC, '--k', '2', '--init', fixture(c.start), '--tol', '0'])
     expect(m.fit.trace).toHaveLength(c.iterations + 1)
     expect(worst(m.fit.trace, c.trace)).toBeLessThan(1e-9)
     expect(m.terms).toEqual(['(Intercept)', 'x', 'I(x^2)'])
@@ -99,42 +89,20 @@ describe('emkit fit: mixtures of regressions on NPreg', () => {
     const rows = readFileSync(npreg, 'utf8').trim().split('\n').slice(1)
     const posterior = join(work, 'posterior.csv')
     writeFileSync(posterior, 'p1,p2\n' + rows.map((l) => (l.split(',')[4] === '1' ? '1,0' : '0,1')).join('\n') + '\n')
-    const one = await fitted([
-      npreg,
-      '--family',
-      'regression',
-      '--formula',
-      'yn ~ x + I(x^2)',
-      '--init',
-      posterior,
-      '--tol',
-      '0',
-      '--max-iter',
-      '1',
-    ])
+    const one = await fitted([...QUADRATIC, '--init', posterior, '--tol', '0', '--max-iter', '1'])
     // One M-step from the true partition: per-class least squares; one EM step can only raise ℓ.
     expect(one.fit.trace).toHaveLength(2)
     expect(one.fit.trace[1]!).toBeGreaterThanOrEqual(one.fit.trace[0]! - 1e-9)
-    const converged = await fitted([npreg, '--family', 'regression', '--formula', 'yn ~ x + I(x^2)', '--init', posterior])
-    const random = await fitted([npreg, '--family', 'regression', '--formula', 'yn ~ x + I(x^2)', '--seed', '3'])
+    const converged = await fitted([...QUADRATIC, '--init', posterior])
+    const random = await fitted([...QUADRATIC, '--seed', '3'])
     // The default start (random hard assignments, 10 restarts) reaches the optimum the truth leads to.
     expect(relative(random.fit.logLikelihood, converged.fit.logLikelihood)).toBeLessThan(1e-8)
   })
   it('--group and --concomitant are written to the model', async () => {
-    const g = (await fitted([
-      npreg,
-      '--family',
-      'regression',
-      '--formula',
-      'yn ~ x + I(x^2)',
-      '--group',
-      'id2',
-      '--seed',
-      '1',
-    ])) as unknown as { group: string; weights: number[] }
+    const g = (await fitted([...QUADRATIC, '--group', 'id2', '--seed', '1'])) as unknown as { group: string; weights: number[] }
     expect(g.group).toBe('id2')
     expect(g.weights).toHaveLength(2)
-    const m = await fitted([npreg, '--family', 'regression', '--formula', 'yn ~ x + I(x^2)', '--concomitant', 'x', '--seed', '1'])
+    const m = await fitted([...QUADRATIC, '--concomitant', 'x', '--seed', '1'])
     const j = m as unknown as { concomitant: { terms: string[]; coefficients: number[][] }; weights?: unknown }
     expect(j.concomitant.terms).toEqual(['(Intercept)', 'x'])
     expect(j.concomitant.coefficients[0]).toEqual([0, 0])
@@ -143,19 +111,7 @@ describe('emkit fit: mixtures of regressions on NPreg', () => {
   })
   it('predict, score and sample read a regression model: posteriors given x and y, per-row (per-group) ℓ summing to the fit’s, draws given covariates', async () => {
     const model = join(work, 'model.json')
-    const fit = await emkit([
-      'fit',
-      npreg,
-      '--family',
-      'regression',
-      '--formula',
-      'yn ~ x + I(x^2)',
-      '--seed',
-      '1',
-      '--out',
-      model,
-      '--quiet',
-    ])
+    const fit = await emkit(['fit', ...QUADRATIC, '--seed', '1', '--out', model, '--quiet'])
     expect(fit.code, fit.stderr).toBe(0)
     const m = JSON.parse(readFileSync(model, 'utf8')) as ModelFile
     const predicted = await emkit(['predict', model, npreg])
@@ -198,6 +154,16 @@ describe('emkit fit: mixtures of regressions on NPreg', () => {
       /is a mixture of regressions: it is sampled given covariates; add --covariates FILE\.csv/,
       [],
     )
+  })
+  it('--plot draws the data by most likely class with each class’s fitted curve, and the trace', async () => {
+    const svg = join(work, 'npreg.svg')
+    const r = await emkit(['fit', ...QUADRATIC, '--plot', svg, '--out', join(work, 'plotted.json'), '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+    const text = readFileSync(svg, 'utf8')
+    const curves = text.match(/aria-roledescription="line mark"/g) ?? []
+    expect(curves.length).toBe(3) // one fitted curve per class, and the trace
+    expect((text.match(/aria-roledescription="point"/g) ?? []).length).toBeGreaterThanOrEqual(200)
+    expect(text).toContain('most likely class')
   })
   it('errors: one line, exit 2 for usage, 1 for data, naming the file, line, column or parameter', async () => {
     await oneLine([npreg, '--family', 'regression', '--formula', 'yn ~ x * z'], 2, /--formula: formula "yn ~ x \* z" at character 8/)

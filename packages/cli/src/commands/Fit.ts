@@ -43,7 +43,6 @@ import { Sql } from '@emkit/sql'
 /** The flags of `fit`. */
 export interface FitFlags extends FamilyFlags, Omit<RegressionFlags, 'family'> {
   initMethod?: 'kmeans++' | 'random' | 'random-rows' | 'family'
-  plot?: string
   engine?: EngineName
   db?: string
   table?: string

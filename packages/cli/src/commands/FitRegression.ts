@@ -13,6 +13,10 @@ import { CliFailure, dataError, usageError } from '../Failure.js'
 import type { Table } from '../Csv.js'
 import { writeCsv } from '../Csv.js'
 import type { Io, ReadFlags } from '../Options.js'
+import { renderPicture } from '../Pictures.js'
+import type { VlSpec } from '../Plots.js'
+import { traceSpec } from '../Plots.js'
+import type { Written } from '../Steps.js'
 import { fmt, loadData, progressFor, readText, writeAll } from '../Steps.js'
 
 /**
@@ -38,6 +42,8 @@ export interface RegressionFlags extends ReadFlags {
   maxIter?: number
   tol?: number
   out?: string
+  /** `--plot FILE.svg|FILE.html`: the data by most likely class with the fitted regressions, and the trace. */
+  plot?: string
   quiet?: boolean
 }
 
@@ -63,6 +69,70 @@ export const isRegressionModelFile = (init: string | undefined): boolean => {
   } catch {
     return false
   }
+}
+
+/** Points of the fitted curves per class. */
+const CURVE_POINTS = 120
+
+/**
+ * The picture of a fitted mixture of regressions: the response against the formula's first
+ * covariate, points coloured by most likely class, and each class's fitted mean E[y | x] as a line
+ * (drawn when the formula has one covariate; with more, the points only).
+ */
+const regressionSpec = (
+  family: Regression.ConditionalFamily,
+  params: Regression.RegressionParams,
+  data: Regression.RegressionData,
+  title: string,
+): VlSpec => {
+  const covariates = [...new Set(data.formula.terms.flatMap((t) => t.factors.map((f) => f.column)))]
+  const first = covariates[0]
+  const factor = data.formula.terms.find((t) => t.factors.length === 1 && t.factors[0]!.column === first && t.factors[0]!.power === 1)
+  const at = factor === undefined ? -1 : data.formula.terms.indexOf(factor)
+  const labels = Regression.predict(family, params, data)
+  const label = (j: number): string => `class ${j + 1}`
+  const points = Array.from({ length: data.n }, (_, i) => ({
+    x: at < 0 ? i + 1 : data.x[i * data.p + at]!,
+    y: data.y[i]!,
+    class: label(E.isRight(labels) ? labels.right[i]! : 0),
+  }))
+  const xTitle = at < 0 ? 'row' : first!
+  const layers: VlSpec[] = [
+    {
+      data: { values: points },
+      mark: { type: 'point', filled: true, size: 22, opacity: 0.7 },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: xTitle, scale: { zero: false } },
+        y: { field: 'y', type: 'quantitative', title: data.formula.response, scale: { zero: false } },
+        color: { field: 'class', type: 'nominal', title: 'most likely class' },
+      },
+    },
+  ]
+  if (covariates.length === 1 && at >= 0) {
+    let lo = Infinity
+    let hi = -Infinity
+    for (const p of points) {
+      lo = Math.min(lo, p.x)
+      hi = Math.max(hi, p.x)
+    }
+    const grid = Float64Array.from({ length: CURVE_POINTS }, (_, t) => lo + ((hi - lo) * t) / (CURVE_POINTS - 1))
+    const x = Regression.designMatrix(data.formula.terms, (name) => (name === first ? grid : undefined), CURVE_POINTS)
+    if (E.isRight(x)) {
+      const curves = params.components.flatMap((c, j) =>
+        Array.from(grid, (g, t) => ({ x: g, mean: family.mean(c, x.right, data.p, t), class: label(j) })),
+      )
+      layers.push({
+        data: { values: curves },
+        mark: { type: 'line', strokeWidth: 2.5 },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' },
+          y: { field: 'mean', type: 'quantitative' },
+          color: { field: 'class', type: 'nominal' },
+        },
+      })
+    }
+  }
+  return { title: `${title}: data by most likely class`, width: 420, height: 320, layer: layers }
 }
 
 /** A core error on the data as one line naming the file, row (its line) and column. */
@@ -213,7 +283,23 @@ export const fitRegressionCommand = async (io: Io, dataPath: string | undefined,
   }
   const f = result.right
   const json = { ...Regression.toJSON(family, d, f.params, f), columns: [...table.columns] }
-  writeAll(io, [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }])
+  const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
+  if (flags.plot !== undefined) {
+    outputs.unshift({
+      path: flags.plot,
+      contents: await renderPicture(
+        flags.plot,
+        `emkit fit: ${what}`,
+        `${table.file}: ${d.n} rows; log-likelihood ${fmt(f.logLikelihood, 10)}, BIC ${fmt(f.bic)}`,
+        [
+          { heading: 'Data by most likely class, with the fitted regressions', spec: regressionSpec(family, f.params, d, what) },
+          { heading: 'Log-likelihood per iteration', spec: traceSpec(f.trace) },
+        ],
+        [],
+      ),
+    })
+  }
+  writeAll(io, outputs)
   if (flags.quiet !== true) {
     const restarts = init === 'random' ? (flags.restarts ?? Regression.DEFAULT_RESTARTS) : 1
     io.stderr(
