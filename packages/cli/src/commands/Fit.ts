@@ -480,6 +480,21 @@ const withStandardErrors = (
   return Mixture.withStandardErrors(family, json, fit.params, se.right)
 }
 
+/** Flags of component mixtures that a mixture of regressions does not take (refused, not ignored). */
+const MIXTURE_ONLY: ReadonlyArray<readonly [keyof FitCommandFlags, string]> = [
+  ['initMethod', '--init-method'],
+  ['engine', '--engine'],
+  ['workers', '--workers'],
+  ['accelerate', '--accelerate'],
+  ['stop', '--stop'],
+  ['se', '--se'],
+  ['covariance', '--covariance'],
+  ['regCovar', '--reg-covar'],
+  ['smoothing', '--smoothing'],
+  ['truth', '--truth'],
+  ['missing', '--missing'],
+]
+
 /** The flags `emkit fit` receives: `--family` parsed, or the name of a family of regressions. */
 export type FitCommandFlags = Omit<FitFlags, 'family'> & { family?: FitFlags['family'] | (typeof REGRESSION_FAMILIES)[number] }
 
@@ -487,6 +502,8 @@ export type FitCommandFlags = Omit<FitFlags, 'family'> & { family?: FitFlags['fa
 export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, given: FitCommandFlags): Promise<void> => {
   const { family: chosen, ...rest } = given
   if (typeof chosen === 'string' || isRegressionFit(given) || isRegressionModelFile(given.init)) {
+    const unused = MIXTURE_ONLY.filter(([key]) => given[key] !== undefined).map(([, flag]) => flag)
+    if (unused.length > 0) throw new CliFailure(usageError(`${unused.join(', ')}: not available for mixtures of regressions`))
     const named = chosen === undefined ? {} : { family: typeof chosen === 'string' ? chosen : argumentLabel(chosen) }
     return fitRegressionCommand(io, dataPath, { ...rest, ...named })
   }
