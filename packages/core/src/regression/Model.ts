@@ -9,6 +9,7 @@ import type { EmError } from '../Errors.js'
 import { invalidData, invalidOptions, invalidParameters } from '../Errors.js'
 import type { Dataset } from '../Dataset.js'
 import { cholesky, solveLower, solveLowerTransposed } from '../Linalg.js'
+import { guard, show } from '../Validate.js'
 import type { Model } from '../Model.js'
 import type { ConditionalFamily, Design, RegressionComponent } from './Families.js'
 import { ROUNDING } from './Families.js'
@@ -67,7 +68,20 @@ export interface Roles {
  * @category Data
  * @since 0.2.0
  */
-export const design = (data: Dataset, roles: Roles): E.Either<EmError, RegressionData> => {
+export const design = (data: Dataset, roles: Roles): E.Either<EmError, RegressionData> =>
+  guard(
+    () => designOf(data, roles),
+    (message) => invalidOptions('formula', `the data or column roles cannot be read: ${message}`),
+  )
+
+const designOf = (data: Dataset, roles: Roles): E.Either<EmError, RegressionData> => {
+  const concomitantColumns: unknown = roles.concomitant
+  if (concomitantColumns !== undefined && !(Array.isArray(concomitantColumns) && concomitantColumns.every((c) => typeof c === 'string'))) {
+    return E.left(invalidOptions('concomitant', `expected an array of column names, got ${show(concomitantColumns)}`))
+  }
+  const groupColumn: unknown = roles.group
+  if (groupColumn !== undefined && typeof groupColumn !== 'string')
+    return E.left(invalidOptions('group', `expected a column name, got ${show(groupColumn)}`))
   if (data.columns === undefined) return E.left(invalidOptions('formula', 'the data have no column names; name them to use a formula'))
   const names = data.columns
   const { n, d, values } = data
@@ -307,7 +321,13 @@ export const posteriorFromRows = (
   data: RegressionData,
   k: number,
   responsibilities: ArrayLike<number>,
-): E.Either<EmError, RegressionPosterior> => {
+): E.Either<EmError, RegressionPosterior> =>
+  guard(
+    () => readPosterior(data, k, responsibilities),
+    (message) => invalidOptions('init', `the posterior cannot be read: ${message}`),
+  )
+
+const readPosterior = (data: RegressionData, k: number, responsibilities: ArrayLike<number>): E.Either<EmError, RegressionPosterior> => {
   const n = data.n
   if (responsibilities.length !== n * k) {
     return E.left(invalidOptions('init', `the posterior has ${responsibilities.length} values; expected n·k = ${n}·${k} = ${n * k}`))
@@ -501,7 +521,13 @@ export const validateParams = (
   family: ConditionalFamily,
   data: RegressionData,
   params: RegressionParams,
-): E.Either<EmError, RegressionParams> => {
+): E.Either<EmError, RegressionParams> =>
+  guard(
+    () => checkParams(family, data, params),
+    (message) => invalidParameters(`the parameters cannot be read: ${message}`),
+  )
+
+const checkParams = (family: ConditionalFamily, data: RegressionData, params: RegressionParams): E.Either<EmError, RegressionParams> => {
   const k = params.components.length
   if (k < 1) return E.left(invalidParameters('there must be at least one component'))
   if (params.weights.length !== k)

@@ -216,7 +216,9 @@ describe('starts', () => {
       const f = right(fit(gaussian(), data, 2, { init: { posterior }, tolerance: 1e-12 }))
       if (Math.abs(f.logLikelihood - best) < 1e-6) kmeansHits++
     }
-    console.log(`one start each: random hard assignments reach ℓ = ${best} from ${hits} of 20 seeds, k-means++ on (x, yn) from ${kmeansHits} of 20`)
+    console.log(
+      `one start each: random hard assignments reach ℓ = ${best} from ${hits} of 20 seeds, k-means++ on (x, yn) from ${kmeansHits} of 20`,
+    )
     expect(hits).toBeGreaterThanOrEqual(15)
     expect(hits).toBeGreaterThan(kmeansHits)
     for (let seed = 0; seed < 5; seed++)
@@ -248,5 +250,28 @@ describe('sampling given covariates', () => {
     expect(Math.abs(refit.params.weights[0]! - 0.3)).toBeLessThan(4 * Math.sqrt(0.21 / 4000))
     expect(Math.abs(refit.params.components[1]!.coefficients[1]! + 1.5)).toBeLessThan(0.05)
     expect(drawn.labels.filter((l) => l === 0).length / 4000).toBeCloseTo(0.3, 1)
+  })
+})
+
+describe('hostile input', () => {
+  const c = reference().cases['gaussian-ml']!
+  const data = right(design(npreg(), { formula: c.formula }))
+  it('bad starts and column roles are typed errors, never throws', () => {
+    const starts: unknown[] = [
+      { components: [null, null], weights: Float64Array.of(0.5, 0.5) },
+      { components: [{ coefficients: 'abc' }, { coefficients: [1, 2, 3], variance: 1 }], weights: Float64Array.of(0.5, 0.5) },
+      { components: [{}, {}] },
+      { posterior: null },
+      42,
+    ]
+    for (const init of starts) {
+      const r = fit(gaussian(), data, 2, { init: init as RegressionParams })
+      expect(E.isLeft(r), JSON.stringify(init)).toBe(true)
+    }
+    const table = npreg()
+    for (const roles of [{ formula: 42 }, { formula: 'yn ~ x', concomitant: 'x' }, { formula: 'yn ~ x', group: 7 }, null]) {
+      const r = design(table, roles as never)
+      expect(E.isLeft(r), JSON.stringify(roles)).toBe(true)
+    }
   })
 })
