@@ -147,6 +147,9 @@ describe('concomitant weights', () => {
     }
     const det = i00 * i11 - i01 * i01
     const se = [Math.sqrt(i11 / det), Math.sqrt(i00 / det)]
+    console.log(
+      `concomitant α: estimate ${estimate.map((v) => v.toFixed(3)).join(', ')} vs truth ${alpha.join(', ')} (SE ${se.map((v) => v.toFixed(3)).join(', ')})`,
+    )
     for (let c = 0; c < 2; c++)
       expect(Math.abs(estimate[c]! - alpha[c]!), `α${c}: ${estimate[c]} vs ${alpha[c]} (SE ${se[c]})`).toBeLessThan(4 * se[c]!)
     expect(f.freeParameters).toBe(2 * 3 + 2)
