@@ -188,8 +188,10 @@ def main():
         ("gaussian-flexmix", "regression", "yn ~ x + I(x^2)", ["(Intercept)", "x", "I(x^2)"], quad, data["yn"], gaussian_start,
          gaussian_log_density, gaussian_m_step("flexmix"), "flexmix", ITERATIONS),
         ("poisson", "poisson-glm", "yp ~ x", ["(Intercept)", "x"], lin, data["yp"], poisson_start, poisson_density, poisson_step, None, ITERATIONS),
-        # 50 iterations only: a mixture of two logistic regressions of a 0/1 response is not
-        # identifiable, and EM drifts off towards infinite coefficients (μ → 0 or 1) after a few hundred.
+        # 50 iterations only: a mixture of two logistic regressions of a 0/1 response is weakly
+        # identified, and EM drifts: between iterations 200 and 400 one class's slope grows from 0.4
+        # to 4.4, heading for a separating step where μ(1 − μ) underflows (numpy's IRLS meets 0/0
+        # before iteration 1000).
         ("logistic", "logistic", "yb ~ x", ["(Intercept)", "x"], lin, data["yb"], logistic_start, logistic_density, logistic_step, None, 50),
     ]
     reference = {"data": "npreg.csv", "cases": {}}
