@@ -83,6 +83,13 @@ const designOf = (data: Dataset, roles: Roles): E.Either<EmError, RegressionData
   if (groupColumn !== undefined && typeof groupColumn !== 'string')
     return E.left(invalidOptions('group', `expected a column name, got ${show(groupColumn)}`))
   if (data.columns === undefined) return E.left(invalidOptions('formula', 'the data have no column names; name them to use a formula'))
+  if (data.sampleWeights !== undefined) {
+    return E.left(
+      invalidOptions('sampleWeights', 'mixtures of regressions do not take sample weights yet; replicate rows or drop the weights'),
+    )
+  }
+  if (data.missing !== undefined)
+    return E.left(invalidOptions('missing', 'mixtures of regressions need complete rows; drop the incomplete ones'))
   const names = data.columns
   const { n, d, values } = data
   const column = (name: string): Float64Array | undefined => {

@@ -272,6 +272,15 @@ describe('hostile input', () => {
       expect(E.isLeft(r), JSON.stringify(init)).toBe(true)
     }
     const table = npreg()
+    const weighted = fromRowsOrThrow(
+      [
+        [1, 2],
+        [2, 3],
+      ],
+      { columns: ['x', 'y'], sampleWeights: [1, 2] },
+    )
+    const w = design(weighted, { formula: 'y ~ x' })
+    expect(E.isLeft(w) && w.left._tag === 'InvalidOptions' && w.left.message).toMatch(/sample weights/)
     for (const roles of [{ formula: 42 }, { formula: 'yn ~ x', concomitant: 'x' }, { formula: 'yn ~ x', group: 7 }, null]) {
       const r = design(table, roles as never)
       expect(E.isLeft(r), JSON.stringify(roles)).toBe(true)
