@@ -88,7 +88,7 @@ const designOf = (data: Dataset, roles: Roles): E.Either<EmError, RegressionData
       invalidOptions('sampleWeights', 'mixtures of regressions do not take sample weights yet; replicate rows or drop the weights'),
     )
   }
-  if (data.missing !== undefined)
+  if (data.missing?.includes(1) === true)
     return E.left(invalidOptions('missing', 'mixtures of regressions need complete rows; drop the incomplete ones'))
   const names = data.columns
   const { n, d, values } = data
