@@ -96,7 +96,8 @@ export interface ConditionalFamily {
 
 /**
  * The Gaussian variance estimator: `ml` (σ² = Σ γ r² / Σ γ, mixtools' `regmixEM`, the EM default)
- * or `flexmix` (FLXMRglm's σ² = (Σ γ r² / mean γ) / (n − p), n the number of rows).
+ * or `flexmix` (FLXMRglm's σ² = (Σ γ r² / mean γ) / (n − p), n the number of rows: the Gaussian
+ * `fit` of flexmix 2.3-20's `R/models.R`).
  *
  * @category Families
  * @since 0.2.0
