@@ -13,9 +13,12 @@ Responsibilities use log-sum-exp; sums over rows use math.fsum.
 Cases
   gaussian-ml        yn ~ x + I(x^2), k = 2, mixtools' regmixEM conventions: per component the
                      weighted least-squares β (numpy.linalg.lstsq on √γ·X, √γ·y, LAPACK gelsd) and
-                     the ML variance σ² = Σ γ r² / Σ γ.
+                     the ML variance σ² = Σ γ r² / Σ γ (mixtools 2.0.0.1, R/regmixEM.R, arbvar = TRUE;
+                     its all.loglik is this trace: ℓ at the start, then after each iteration).
   gaussian-flexmix   the same with flexmix's FLXMRglm convention:
-                     σ² = (Σ γ r² / mean(γ)) / (n − p), n = 200 rows, p = 3 coefficients.
+                     σ² = (Σ γ r² / mean(γ)) / (n − p), n = 200 rows, p = 3 coefficients
+                     (flexmix 2.3-20, R/models.R: sum(fit$weights * fit$residuals^2 /
+                     mean(fit$weights)) / (nrow(x) - fit$rank)).
   poisson            yp ~ x, k = 2, log link, log f = y η − exp(η) − log y!.
   logistic           yb ~ x, k = 2, logit link, log f = y η − log(1 + e^η).
 For the GLMs the M-step maximises Σ γ log f(y | x, β) by Newton's method in IRLS form from the
