@@ -175,6 +175,16 @@ describe('emkit fit: mixtures of regressions on NPreg', () => {
     )
     await oneLine([npreg, '--family', 'regression'], 2, /--formula "y ~ x \+ …" is required/)
     await oneLine(
+      [...QUADRATIC, '--accelerate', 'squarem', '--se', 'observed'],
+      2,
+      /--accelerate, --se: not available for mixtures of regressions/,
+    )
+    const badStart = join(work, 'bad-start.json')
+    const start = JSON.parse(readFileSync(fixture('gaussian-ml.start.json'), 'utf8')) as { components: Array<{ variance: number }> }
+    start.components[1]!.variance = -1
+    writeFileSync(badStart, JSON.stringify(start))
+    await oneLine([...QUADRATIC, '--init', badStart], 1, /bad-start\.json: component 1: variance is -1; it must be finite and > 0/)
+    await oneLine(
       [npreg, '--family', 'poisson', '--formula', 'yp ~ x'],
       2,
       /need --family regression, poisson-glm, logistic; got --family poisson/,

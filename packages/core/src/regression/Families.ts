@@ -14,14 +14,12 @@
  */
 import { either as E } from 'fp-ts'
 import type { EmError } from '../Errors.js'
-import { invalidData, invalidParameters } from '../Errors.js'
+import { invalidData } from '../Errors.js'
+import * as Schema from '../Schema.js'
 import { HALF_LOG_2PI } from '../Linalg.js'
 import type { Rng } from '../Rng.js'
 import { log1pExp, logFactorial } from '../Special.js'
 import * as Qr from './Qr.js'
-
-/** `Right(f(a))` or the same `Left`. */
-const mapRight = <A, B>(a: E.Either<EmError, A>, f: (a: A) => B): E.Either<EmError, B> => (E.isLeft(a) ? a : E.right(f(a.right)))
 
 /**
  * The rows a conditional family sees: an n × p design (row-major) and the response.
@@ -82,6 +80,12 @@ export interface ConditionalFamily {
     offset: number,
     previous: RegressionComponent | undefined,
   ): E.Either<string, RegressionComponent>
+  /**
+   * The parameter schema of one component (`Schema` of the family template): `coefficients` a real
+   * vector of length p, and for the Gaussian family `variance` a positive scalar. Validation, the
+   * JSON codec and the free-parameter count below are derived from it.
+   */
+  readonly parameters: Schema.Fields
   /** Free parameters of one component with p coefficients. */
   freeParameters(p: number): number
   /** E[y | x] for row i of `x` (the fitted line). */
@@ -90,8 +94,10 @@ export interface ConditionalFamily {
   sample(component: RegressionComponent, x: Float64Array, p: number, i: number, rng: Rng): number
   /** The component as the model JSON writes it. */
   toJSON(component: RegressionComponent): Record<string, unknown>
-  /** Reads and validates one component of p coefficients; `Left(InvalidParameters)` names the field. */
-  fromJSON(value: unknown, p: number, j: number): E.Either<EmError, RegressionComponent>
+  /** Reads and validates the components of p coefficients; `Left(InvalidModel)` names the component and field. */
+  fromJSON(components: readonly unknown[], p: number): E.Either<EmError, RegressionComponent[]>
+  /** Checks components of p coefficients; `Left(InvalidParameters)` names the component and field. */
+  validate(components: readonly RegressionComponent[], p: number): E.Either<EmError, readonly RegressionComponent[]>
 }
 
 /**
@@ -120,16 +126,25 @@ const finiteResponse = (y: Float64Array, ok: (v: number) => boolean, what: strin
   return E.right(undefined)
 }
 
-const readCoefficients = (value: unknown, p: number, j: number): E.Either<EmError, Float64Array> => {
-  if (typeof value !== 'object' || value === null) return E.left(invalidParameters(`component ${j} must be an object`, j))
-  const c = (value as { coefficients?: unknown }).coefficients
-  if (!Array.isArray(c) || c.length !== p || !c.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    return E.left(
-      invalidParameters(`component ${j}: "coefficients" must be ${p} finite numbers (one per term)`, j, `components[${j}].coefficients`),
-    )
-  }
-  return E.right(Float64Array.from(c as number[]))
-}
+/** The schema-derived part of a conditional family: validation, JSON and the parameter count. */
+const onSchema = (
+  parameters: Schema.Fields,
+): Pick<ConditionalFamily, 'parameters' | 'freeParameters' | 'toJSON' | 'fromJSON' | 'validate'> => ({
+  parameters,
+  freeParameters: (p) => Schema.freeParameters(parameters, p),
+  toJSON: (component) => Schema.encode(parameters, [component as unknown as Schema.Infer<Schema.Fields>])[0]!,
+  fromJSON: (components, p) => Schema.decode(parameters, components, p) as unknown as E.Either<EmError, RegressionComponent[]>,
+  validate: (components, p) =>
+    Schema.validate(parameters, components as unknown as ReadonlyArray<Schema.Infer<Schema.Fields>>, p) as unknown as E.Either<
+      EmError,
+      readonly RegressionComponent[]
+    >,
+})
+
+/** Gaussian regression: β (length p) and σ² > 0. */
+const GAUSSIAN_PARAMETERS: Schema.Fields = { coefficients: Schema.vector('real'), variance: Schema.scalar('positive') }
+/** A GLM: β (length p). */
+const GLM_PARAMETERS: Schema.Fields = { coefficients: Schema.vector('real') }
 
 /**
  * Gaussian linear regression, y | x ~ N(xᵀβ, σ²): the exact weighted MLE from the mergeable R factor
@@ -169,19 +184,9 @@ export const gaussian = (options: { readonly variance?: VarianceEstimator } = {}
       if (!(variance > 0) || !Number.isFinite(variance)) return E.left(`the residual variance is ${variance} (a perfect fit)`)
       return E.right({ coefficients: solved.beta, variance })
     },
-    freeParameters: (p) => p + 1,
     mean: (component, x, p, i) => linear(component.coefficients, x, p, i),
     sample: (component, x, p, i, rng) => linear(component.coefficients, x, p, i) + Math.sqrt(component.variance!) * rng.normal(),
-    toJSON: (component) => ({ coefficients: Array.from(component.coefficients), variance: component.variance }),
-    fromJSON(value, p, j) {
-      return E.flatMap(readCoefficients(value, p, j), (coefficients) => {
-        const v = (value as { variance?: unknown }).variance
-        if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
-          return E.left(invalidParameters(`component ${j}: "variance" must be a finite number > 0`, j, `components[${j}].variance`))
-        }
-        return E.right({ coefficients, variance: v })
-      })
-    },
+    ...onSchema(GAUSSIAN_PARAMETERS),
   }
 }
 
@@ -300,11 +305,9 @@ const glm = (name: string, link: Link): ConditionalFamily => ({
     for (let i = 0; i < data.n; i++) out[offset + i] = link.logDensity(data.y[i]!, linear(component.coefficients, data.x, data.p, i))
   },
   maximize: (data, weights, offset, previous) => irls(link, data, weights, offset, previous),
-  freeParameters: (p) => p,
   mean: (component, x, p, i) => link.mean(linear(component.coefficients, x, p, i)),
   sample: (component, x, p, i, rng) => link.sample(link.mean(linear(component.coefficients, x, p, i)), rng),
-  toJSON: (component) => ({ coefficients: Array.from(component.coefficients) }),
-  fromJSON: (value, p, j) => mapRight(readCoefficients(value, p, j), (coefficients) => ({ coefficients })),
+  ...onSchema(GLM_PARAMETERS),
 })
 
 /**

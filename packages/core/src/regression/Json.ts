@@ -107,12 +107,9 @@ export const fromJSON = (json: unknown): E.Either<EmError, RegressionModel> => {
   const comps = json['components']
   if (!Array.isArray(comps) || comps.length === 0) return E.left(invalidModel('"components" must be a non-empty array', 'components'))
   const k = comps.length
-  const components = []
-  for (let j = 0; j < k; j++) {
-    const c = family.fromJSON(comps[j], p, j)
-    if (E.isLeft(c)) return c
-    components.push(c.right)
-  }
+  const decoded = family.fromJSON(comps, p)
+  if (E.isLeft(decoded)) return decoded
+  const components = decoded.right
   const group = json['group']
   if (group !== undefined && typeof group !== 'string') return E.left(invalidModel('"group" must be a column name', 'group'))
   const fitBlock = json['fit']

@@ -546,10 +546,8 @@ const checkParams = (family: ConditionalFamily, data: RegressionData, params: Re
     s += w
   }
   if (!(Math.abs(s - 1) <= 1e-9)) return E.left(invalidParameters(`the weights sum to ${s}, not 1`, undefined, 'weights'))
-  for (let j = 0; j < k; j++) {
-    const c = family.fromJSON(family.toJSON(params.components[j]!), data.p, j)
-    if (E.isLeft(c)) return c
-  }
+  const checked = family.validate(params.components, data.p)
+  if (E.isLeft(checked)) return checked
   if ((params.concomitant === undefined) !== (data.concomitant === undefined)) {
     return E.left(
       invalidParameters(
