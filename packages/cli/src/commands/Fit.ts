@@ -484,6 +484,8 @@ const withStandardErrors = (
 const MIXTURE_ONLY: ReadonlyArray<readonly [keyof FitCommandFlags, string]> = [
   ['initMethod', '--init-method'],
   ['engine', '--engine'],
+  ['db', '--db'],
+  ['table', '--table'],
   ['workers', '--workers'],
   ['accelerate', '--accelerate'],
   ['stop', '--stop'],

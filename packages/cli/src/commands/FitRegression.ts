@@ -325,6 +325,27 @@ const withRoles = (
   return data.right
 }
 
+/**
+ * The DATA file `predict` or `score` apply a mixture-of-regressions model to: required, and read in
+ * memory (usage errors for `--engine duckdb`, `--db`, `--table`).
+ *
+ * @category Command line
+ * @since 0.2.0
+ */
+export const regressionData = (
+  modelPath: string,
+  dataPath: string | undefined,
+  flags: { readonly engine?: string; readonly db?: string; readonly table?: string },
+): string => {
+  if ((flags.engine !== undefined && flags.engine !== 'memory') || flags.db !== undefined || flags.table !== undefined)
+    throw new CliFailure(
+      usageError(`${modelPath} is a mixture of regressions: it is applied in memory (no --engine duckdb, --db or --table)`),
+    )
+  if (dataPath === undefined)
+    throw new CliFailure(usageError(`${modelPath} is a mixture of regressions: give the DATA file with its columns`))
+  return dataPath
+}
+
 /** A mixture-of-regressions model file and a data file prepared with the model's column roles. */
 const modelAndData = async (
   io: Io,

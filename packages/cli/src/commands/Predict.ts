@@ -10,12 +10,12 @@ import { Option } from 'commander'
 import type { DatabaseFlags } from './InDatabase.js'
 import { databaseTarget, predictInDatabase, readFlagsGiven } from './InDatabase.js'
 import { writeCsv } from '../Csv.js'
-import { CliFailure, modelOnData, orFail, usageError } from '../Failure.js'
+import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
 import { moduleOption, readOptions } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { isRegressionModelFile, predictRegressionCommand } from './FitRegression.js'
+import { isRegressionModelFile, predictRegressionCommand, regressionData } from './FitRegression.js'
 import { dataForModel, loadData, loadModelFile, modelColumns, writeAll } from '../Steps.js'
 
 /** `emkit predict`: for every row, the most likely component, then the probability of each. */
@@ -27,9 +27,7 @@ export const predictCommand = async (
   flags: ModelFlags & DatabaseFlags,
 ): Promise<void> => {
   if (isRegressionModelFile(modelPath)) {
-    if (dataPath === undefined)
-      throw new CliFailure(usageError(`${modelPath} is a mixture of regressions: give the DATA file with its columns`))
-    return predictRegressionCommand(io, modelPath, dataPath, flags)
+    return predictRegressionCommand(io, modelPath, regressionData(modelPath, dataPath, flags), flags)
   }
   const model = await loadModelFile(modelPath, registry, flags.family)
   const picked = modelColumns(model, flags)

@@ -10,12 +10,12 @@ import { Option } from 'commander'
 import type { DatabaseFlags } from './InDatabase.js'
 import { databaseTarget, scoreInDatabase, readFlagsGiven } from './InDatabase.js'
 import { writeCsv } from '../Csv.js'
-import { CliFailure, modelOnData, orFail, usageError } from '../Failure.js'
+import { modelOnData, orFail } from '../Failure.js'
 import type { Registry } from '../Families.js'
 import type { Io } from '../Options.js'
 import { moduleOption, readOptions } from '../Options.js'
 import type { ModelFlags } from '../Steps.js'
-import { isRegressionModelFile, scoreRegressionCommand } from './FitRegression.js'
+import { isRegressionModelFile, scoreRegressionCommand, regressionData } from './FitRegression.js'
 import { dataForModel, loadData, loadModelFile, modelColumns, writeAll } from '../Steps.js'
 
 /** `emkit score`: the per-row log-likelihood under a model, then the total. */
@@ -27,9 +27,7 @@ export const scoreCommand = async (
   flags: ModelFlags & DatabaseFlags,
 ): Promise<void> => {
   if (isRegressionModelFile(modelPath)) {
-    if (dataPath === undefined)
-      throw new CliFailure(usageError(`${modelPath} is a mixture of regressions: give the DATA file with its columns`))
-    return scoreRegressionCommand(io, modelPath, dataPath, flags)
+    return scoreRegressionCommand(io, modelPath, regressionData(modelPath, dataPath, flags), flags)
   }
   const model = await loadModelFile(modelPath, registry, flags.family)
   const picked = modelColumns(model, flags)
