@@ -418,5 +418,11 @@ export interface PassEngine<C, S> {
  * @category Engines
  * @since 0.2.0
  */
-export const isStatisticsSource = (data: unknown): data is StatisticsSource =>
-  typeof data === 'object' && data !== null && (data as { _tag?: unknown })._tag === 'StatisticsSource'
+export const isStatisticsSource = (data: unknown): data is StatisticsSource => {
+  if (typeof data !== 'object' || data === null) return false
+  try {
+    return (data as { _tag?: unknown })._tag === 'StatisticsSource'
+  } catch {
+    return false // a hostile object (a throwing getter or Proxy) is no source; the caller's reading reports it
+  }
+}
