@@ -25,6 +25,7 @@ import type { ComponentFamily } from './Family.js'
 import type { PassTotals } from './internal/fused.js'
 import { emptyTotals, FusedKernel } from './internal/fused.js'
 import { cores, PoolFailure, ThreadPool, threadsUnavailable } from './internal/pool.js'
+import { logBaseMeasureOf, refuseMissing } from './internal/incomplete.js'
 import { baseMeasure, globalRows, rowLogDensityInto, worstRowsStatistics, WorstRows } from './internal/rows.js'
 import type { RowSource } from './Source.js'
 import * as Validate from './Validate.js'
@@ -136,8 +137,7 @@ export interface StreamOptions {
 }
 
 /** The base measure of one streamed block (transient: not worth caching). */
-const blockBaseMeasure = <C, S>(family: ComponentFamily<C, S>, block: Dataset): Float64Array | undefined =>
-  family.logBaseMeasure === undefined ? undefined : family.logBaseMeasure(block)
+const blockBaseMeasure = <C, S>(family: ComponentFamily<C, S>, block: Dataset): Float64Array | undefined => logBaseMeasureOf(family, block)
 
 const logOf = (w: Float64Array): Float64Array => Float64Array.from(w, Math.log)
 
@@ -307,7 +307,7 @@ export const stream = <C, S>(family: ComponentFamily<C, S>, source: RowSource, o
     try {
       for await (const block of source.blocks()) {
         if (options.signal?.aborted === true) throw new EmException(engineFailure('stream', `the pass was cancelled at row ${row}`))
-        const bad = checkBlock(block, source.d, row)
+        const bad = checkBlock(block, source.d, row) ?? refuseMissing(family, block, row)
         if (bad !== undefined) throw new EmException(bad)
         const support = family.checkData(block)
         if (E.isLeft(support)) throw new EmException(globalRows(support.left, row))

@@ -11,7 +11,7 @@
  */
 import { either as E } from 'fp-ts'
 import type { Dataset } from './Dataset.js'
-import { check, slice } from './Dataset.js'
+import { check, checkMask, slice } from './Dataset.js'
 import type { EmError } from './Errors.js'
 import { invalidData } from './Errors.js'
 import * as Validate from './Validate.js'
@@ -124,8 +124,9 @@ export class BlockError extends Error {
 }
 
 /**
- * Checks one block as it arrives: its dimension, finite values and sample weights ≥ 0. Rows are
- * named by their global index (`firstRow` + i).
+ * Checks one block as it arrives: its dimension, finite values (or NaN exactly where its mask of
+ * missing cells says so, see `Dataset.checkMask`) and sample weights ≥ 0. Rows are named by their
+ * global index (`firstRow` + i).
  *
  * @returns `undefined` when the block is sound, else the typed error.
  * @category Sources
@@ -136,13 +137,21 @@ export const checkBlock = (block: Dataset, d: number, firstRow: number): EmError
   if (block.values.length < block.n * d)
     return invalidData(`the block at row ${firstRow} holds ${block.values.length} values for ${block.n} rows of ${d}`, firstRow)
   const v = block.values
-  for (let i = 0; i < block.n; i++) {
-    for (let c = 0; c < d; c++) {
-      const x = v[i * d + c]!
-      if (!Number.isFinite(x))
-        return invalidData(`row ${firstRow + i}, column ${c}: value is ${String(x)}; every value must be a finite number`, firstRow + i, c)
+  if (block.missing !== undefined) {
+    const bad = checkMask(block.n, d, v, block.missing, firstRow)
+    if (bad !== undefined) return bad
+  } else
+    for (let i = 0; i < block.n; i++) {
+      for (let c = 0; c < d; c++) {
+        const x = v[i * d + c]!
+        if (!Number.isFinite(x))
+          return invalidData(
+            `row ${firstRow + i}, column ${c}: value is ${String(x)}; every value must be a finite number`,
+            firstRow + i,
+            c,
+          )
+      }
     }
-  }
   const w = block.sampleWeights
   if (w !== undefined) {
     if (w.length < block.n) return invalidData(`the block at row ${firstRow} has ${w.length} sample weights for ${block.n} rows`, firstRow)

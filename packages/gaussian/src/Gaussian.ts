@@ -21,6 +21,7 @@ import { fromUnconstrained, toUnconstrained } from './internal/unconstrained.js'
 import { derivatives } from './internal/derivatives.js'
 import type { KernelChoice } from './internal/wasm.js'
 import { blockKernel, defaultKernel, kernel as wasmKernel, logDensity as wasmLogDensity } from './internal/wasm.js'
+import { incompleteData } from './internal/incomplete.js'
 
 /**
  * Options of {@link family}.
@@ -207,13 +208,14 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
       for (let i = 0; i < n; i++) {
         for (let c = 0; c < d; c++) {
           const v = values[i * d + c]!
-          if (!Number.isFinite(v))
+          if (!Number.isFinite(v) && data.missing?.[i * d + c] !== 1)
             return E.left(Errors.invalidData(`row ${i}, column ${c}: value is ${String(v)}; Gaussian data must be finite numbers`, i, c))
         }
       }
       return E.right(data)
     },
     logDensityInto: (kernel === 'wasm' ? wasmLogDensity(covariance, kernels.logDensityInto) : undefined) ?? kernels.logDensityInto,
+    incomplete: incompleteData(kernels.logDensityInto, kernels.diagonal),
     statistics: (d) => monoid(d, kernels.diagonal),
     summarize: (data, weights, offset) => summarize(data, weights, offset, kernels.diagonal),
     sql: sqlCapability(kernels.diagonal),

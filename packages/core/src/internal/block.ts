@@ -15,10 +15,13 @@ import type { BlockInit, PassRequest, WorkerReply } from './platform.js'
 export const blockOf = (init: BlockInit): { readonly block: Dataset; readonly base: Float64Array | undefined } => {
   const m = init.end - init.start
   const values = new Float64Array(init.values, init.start * init.d * 8, m * init.d)
-  const block: Dataset =
-    init.sampleWeights === undefined
-      ? { n: m, d: init.d, values }
-      : { n: m, d: init.d, values, sampleWeights: new Float64Array(init.sampleWeights, init.start * 8, m) }
+  const block: Dataset = {
+    n: m,
+    d: init.d,
+    values,
+    ...(init.sampleWeights === undefined ? {} : { sampleWeights: new Float64Array(init.sampleWeights, init.start * 8, m) }),
+    ...(init.missing === undefined ? {} : { missing: new Uint8Array(init.missing, init.start * init.d, m * init.d) }),
+  }
   return { block, base: init.base === undefined ? undefined : new Float64Array(init.base, init.start * 8, m) }
 }
 

@@ -16,6 +16,7 @@ import type { Dataset } from '../Dataset.js'
 import { slice } from '../Dataset.js'
 import type { BlockKernel, ComponentFamily } from '../Family.js'
 import { expNonPositive } from './exp.js'
+import { logDensityInto, summarizeFor } from './incomplete.js'
 
 /**
  * What one pass over some rows gives: the log-likelihood, the statistics, and the small extras
@@ -132,20 +133,22 @@ export class FusedKernel<C, S> {
     }
     if (this.local.length < k * m) this.local = new Float64Array(k * m)
     const local = this.local
-    this.family.logDensityInto(block, components, local)
+    // A block that carries a mask of missing cells goes through the family's `incomplete`: the
+    // marginal density of the observed cells, and expected statistics given them under θⱼ.
+    logDensityInto(this.family, block, components, local)
     const sw = block.sampleWeights
     normalizeBlock(local, k, m, logWeights, sw, base, this.rowMax, this.rowSum, sums)
     addSums(acc, sums, m, firstRow)
     const stats = acc.statistics
     const monoid = this.monoid
     if (sw === undefined) {
-      for (let j = 0; j < k; j++) stats[j] = monoid.concat(stats[j]!, this.family.summarize(block, local, j * m))
+      for (let j = 0; j < k; j++) stats[j] = monoid.concat(stats[j]!, summarizeFor(this.family, block, local, j * m, components[j]!))
     } else {
       const wv = this.weighted
       for (let j = 0; j < k; j++) {
         const o = j * m
         for (let i = 0; i < m; i++) wv[i] = local[o + i]! * sw[i]!
-        stats[j] = monoid.concat(stats[j]!, this.family.summarize(block, wv, 0))
+        stats[j] = monoid.concat(stats[j]!, summarizeFor(this.family, block, wv, 0, components[j]!))
       }
     }
   }

@@ -35,6 +35,8 @@ export interface BlockInit {
   readonly sampleWeights?: SharedArrayBuffer
   /** The family's base measure per row, length n. */
   readonly base?: SharedArrayBuffer
+  /** The mask of missing cells (bytes), n·d, row-major, when the data carry one. */
+  readonly missing?: SharedArrayBuffer
   readonly d: number
   /** First row of the block (global index). */
   readonly start: number

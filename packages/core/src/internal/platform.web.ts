@@ -56,6 +56,7 @@ type Message =
       readonly end: number
       readonly sampleWeights: boolean
       readonly base: boolean
+      readonly missing: boolean
     }
   | ({ readonly kind: 'pass' } & PassRequest)
 
@@ -195,13 +196,15 @@ const send = (k: Kept, message: Message): void => {
   Atomics.notify(k.control, SENT)
 }
 
-/** Copies the block's rows (values, then sample weights, then base measure) to the start of the arena. */
+/** Copies the block's rows (values, then sample weights, then base measure, then the mask of missing cells as bytes) to the start of the arena. */
 const fillArena = (arena: SharedArrayBuffer, init: BlockInit): void => {
   const m = init.end - init.start
   const doubles = m * init.d + (init.sampleWeights === undefined ? 0 : m) + (init.base === undefined ? 0 : m)
-  if (doubles * 8 > ARENA_MAX_BYTES)
-    throw new Error(`a block of ${m} rows takes more than ${ARENA_MAX_BYTES / 2 ** 20} MiB; use more workers`)
-  if (doubles * 8 > arena.byteLength) (arena as SharedArrayBuffer & { grow(n: number): void }).grow(doubles * 8)
+  const bytes = doubles * 8 + (init.missing === undefined ? 0 : m * init.d)
+  if (bytes > ARENA_MAX_BYTES) throw new Error(`a block of ${m} rows takes more than ${ARENA_MAX_BYTES / 2 ** 20} MiB; use more workers`)
+  if (bytes > arena.byteLength) (arena as SharedArrayBuffer & { grow(n: number): void }).grow(bytes)
+  if (init.missing !== undefined)
+    new Uint8Array(arena, doubles * 8, m * init.d).set(new Uint8Array(init.missing, init.start * init.d, m * init.d))
   const out = new Float64Array(arena, 0, doubles)
   out.set(new Float64Array(init.values, init.start * init.d * 8, m * init.d))
   let at = m * init.d
@@ -225,7 +228,16 @@ const spawn = (init: BlockInit): BlockWorker => {
     throw e
   }
   const { recipe, d, start, end } = init
-  send(k, { kind: 'assign', recipe, d, start, end, sampleWeights: init.sampleWeights !== undefined, base: init.base !== undefined })
+  send(k, {
+    kind: 'assign',
+    recipe,
+    d,
+    start,
+    end,
+    sampleWeights: init.sampleWeights !== undefined,
+    base: init.base !== undefined,
+    missing: init.missing !== undefined,
+  })
   if (Atomics.wait(k.control, REPLIED, replied, START_TIMEOUT_MS) === 'timed-out' && Atomics.load(k.control, REPLIED) === replied) {
     forget(k)
     throw new Error(`Web Worker ${init.index} did not take its block within ${START_TIMEOUT_MS / 1000} s`)
@@ -269,8 +281,15 @@ const answer = (mailbox: Mailbox, factories: Readonly<Record<string, (options: n
       at += m * 8
       return v
     }
-    const block: Dataset = message.sampleWeights ? { n: m, d: message.d, values, sampleWeights: next() } : { n: m, d: message.d, values }
+    const sampleWeights = message.sampleWeights ? next() : undefined
     const base = message.base ? next() : undefined
+    const block: Dataset = {
+      n: m,
+      d: message.d,
+      values,
+      ...(sampleWeights === undefined ? {} : { sampleWeights }),
+      ...(message.missing ? { missing: new Uint8Array(mailbox.arena, at, m * message.d) } : {}),
+    }
     try {
       server = blockServer(factory(message.recipe.options as never) as ComponentFamily<unknown, unknown>, block, base, message.start)
       return {}

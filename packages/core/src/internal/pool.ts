@@ -31,15 +31,21 @@ export const cores = (): number => Math.max(1, Math.min(platform.cores(), platfo
 /** Why worker threads cannot run here (one sentence), or `undefined` when they can. */
 export const threadsUnavailable = (): string | undefined => platform.threadsUnavailable()
 
-const shareable = (a: Float64Array): { buffer: SharedArrayBuffer; view: Float64Array } => {
+/** An array in a `SharedArrayBuffer` of its own: itself when it already is one, else a copy (values, weights, base measure, the mask of missing cells). */
+const shareable = <A extends Float64Array | Uint8Array>(
+  a: A,
+  make: (buffer: SharedArrayBuffer) => A,
+): { buffer: SharedArrayBuffer; view: A } => {
   if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) {
     return { buffer: a.buffer, view: a }
   }
   const buffer = new SharedArrayBuffer(a.byteLength)
-  const view = new Float64Array(buffer)
+  const view = make(buffer)
   view.set(a)
   return { buffer, view }
 }
+
+const doubles = (buffer: SharedArrayBuffer): Float64Array => new Float64Array(buffer)
 
 /** How long the calling thread waits for one worker reply before giving up (ms). */
 const REPLY_TIMEOUT_MS = 10 * 60 * 1000
@@ -72,13 +78,17 @@ export class ThreadPool<C, S> {
     if (recipe === undefined) throw new PoolFailure(`the ${family.name} family has no worker recipe`)
     const unavailable = platform.threadsUnavailable()
     if (unavailable !== undefined) throw new PoolFailure(unavailable)
-    const values = shareable(source.values)
-    const sw = source.sampleWeights === undefined ? undefined : shareable(source.sampleWeights)
-    const sharedBase = base === undefined ? undefined : shareable(base)
-    this.data =
-      sw === undefined
-        ? { n: source.n, d: source.d, values: values.view }
-        : { n: source.n, d: source.d, values: values.view, sampleWeights: sw.view }
+    const values = shareable(source.values, doubles)
+    const sw = source.sampleWeights === undefined ? undefined : shareable(source.sampleWeights, doubles)
+    const sharedBase = base === undefined ? undefined : shareable(base, doubles)
+    const mask = source.missing === undefined ? undefined : shareable(source.missing, (buffer) => new Uint8Array(buffer))
+    this.data = {
+      n: source.n,
+      d: source.d,
+      values: values.view,
+      ...(sw === undefined ? {} : { sampleWeights: sw.view }),
+      ...(mask === undefined ? {} : { missing: mask.view }),
+    }
     this.signal = new Int32Array(new SharedArrayBuffer(4 * threads))
     this.bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * source.n) / threads))
     this.block0 = this.blockOf(0)
@@ -93,6 +103,7 @@ export class ThreadPool<C, S> {
             values: values.buffer,
             ...(sw === undefined ? {} : { sampleWeights: sw.buffer }),
             ...(sharedBase === undefined ? {} : { base: sharedBase.buffer }),
+            ...(mask === undefined ? {} : { missing: mask.buffer }),
             d: source.d,
             start: this.bounds[t]!,
             end: this.bounds[t + 1]!,
@@ -118,7 +129,14 @@ export class ThreadPool<C, S> {
     const d = this.data.d
     const values = this.data.values.subarray(start * d, end * d)
     const sw = this.data.sampleWeights
-    return sw === undefined ? { n: end - start, d, values } : { n: end - start, d, values, sampleWeights: sw.subarray(start, end) }
+    const mask = this.data.missing
+    return {
+      n: end - start,
+      d,
+      values,
+      ...(sw === undefined ? {} : { sampleWeights: sw.subarray(start, end) }),
+      ...(mask === undefined ? {} : { missing: mask.subarray(start * d, end * d) }),
+    }
   }
 
   /** One fused pass over all rows in parallel. Throws {@link PoolFailure} when a worker fails. */

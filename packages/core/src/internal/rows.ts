@@ -10,6 +10,7 @@ import { invalidData } from '../Errors.js'
 import { slice } from '../Dataset.js'
 import type { ComponentFamily } from '../Family.js'
 import { BLOCK, normalizeBlock, ROWS } from './fused.js'
+import { logBaseMeasureOf, logDensityInto, meanCompleted } from './incomplete.js'
 
 /**
  * log p(xᵢ | θ) for rows [0, data.n) of `data` into `out[offset + i]` (base measure included),
@@ -33,7 +34,7 @@ export const rowLogDensityInto = <C, S>(
   for (let s = 0; s < data.n; s += BLOCK) {
     const e = Math.min(data.n, s + BLOCK)
     const block = s === 0 && e === data.n ? data : slice(data, s, e)
-    family.logDensityInto(block, components, local)
+    logDensityInto(family, block, components, local)
     normalizeBlock(
       local,
       k,
@@ -63,10 +64,12 @@ export const worstRowWeights = (score: Float64Array, sampleWeights: Float64Array
 
 /**
  * Statistics of the `m` rows with the lowest `score` (at most all of them), each with its sample
- * weight: what a collapsed component is re-seeded from, whichever engine or model asks.
+ * weight: what a collapsed component is re-seeded from, whichever engine or model asks. Missing
+ * cells are completed by their column's observed mean (a re-seeded component has no parameters to
+ * condition on yet).
  */
 export const worstRowsStatistics = <C, S>(family: ComponentFamily<C, S>, data: Dataset, score: Float64Array, m: number): S =>
-  family.summarize(data, worstRowWeights(score, data.sampleWeights, Math.min(m, data.n)), 0)
+  family.summarize(meanCompleted(data), worstRowWeights(score, data.sampleWeights, Math.min(m, data.n)), 0)
 
 /**
  * A bounded max-heap of (score, row) keeping the `capacity` smallest pairs seen, ordered by score
@@ -135,9 +138,11 @@ export const globalRows = (error: EmError, firstRow: number): EmError => {
 
 const baseCache = new WeakMap<object, WeakMap<Dataset, Float64Array>>()
 
-/** The family's log base measure of `data`, computed once per (family, dataset). */
+/** The family's log base measure of `data` (over the observed cells when it carries a mask), computed once per (family, dataset). */
 export const baseMeasure = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Float64Array | undefined => {
-  if (family.logBaseMeasure === undefined) return undefined
+  const incomplete = data.missing === undefined ? undefined : family.incomplete
+  const absent = incomplete === undefined ? family.logBaseMeasure === undefined : incomplete.logBaseMeasure === undefined
+  if (absent) return undefined
   let byData = baseCache.get(family)
   if (byData === undefined) {
     byData = new WeakMap()
@@ -145,7 +150,7 @@ export const baseMeasure = <C, S>(family: ComponentFamily<C, S>, data: Dataset):
   }
   let b = byData.get(data)
   if (b === undefined) {
-    b = family.logBaseMeasure(data)
+    b = logBaseMeasureOf(family, data)!
     byData.set(data, b)
   }
   return b

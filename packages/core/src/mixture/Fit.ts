@@ -21,6 +21,7 @@ import type { ComponentFamily, InitMethod } from '../Family.js'
 import type { AsyncModel, LoopModel } from '../Model.js'
 import type { RowSource } from '../Source.js'
 import { fromDataset } from '../Source.js'
+import { refuseMissing } from '../internal/incomplete.js'
 import { criteriaOfPass } from './Criteria.js'
 import { resolveInitMethod, initializer, sourceInitializer } from './Init.js'
 import { model, resolveCollapse, toVector, validateParams } from './Model.js'
@@ -117,6 +118,8 @@ export const checkData = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k:
   if (E.isLeft(kk)) return kk
   const ds = checkDataset(data)
   if (E.isLeft(ds)) return ds
+  const refused = refuseMissing(family, data)
+  if (refused !== undefined) return E.left(refused)
   const sw = data.sampleWeights
   let rows = data.n
   if (sw !== undefined) {

@@ -14,6 +14,7 @@ import { EmException, invalidOptions } from '../Errors.js'
 import type { ComponentFamily, InitMethod } from '../Family.js'
 import { kmeansPlusPlus, randomResponsibilities, randomRows } from '../internal/kmeans.js'
 import { globalRows } from '../internal/rows.js'
+import { meanCompleted } from '../internal/incomplete.js'
 import type { FitWarning } from '../Model.js'
 import type { Rng } from '../Rng.js'
 import type { RowSource } from '../Source.js'
@@ -55,7 +56,9 @@ export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod): I
   const resolved = resolveInitMethod(m.family, method)
   if (E.isLeft(resolved)) throw new EmException(resolved.left)
   const how = resolved.right
-  return (data, rng, warn) => {
+  return (given, rng, warn) => {
+    // With missing cells, the method runs on the data completed by the columns' observed means.
+    const data = meanCompleted(given)
     let resp: Float64Array
     switch (how) {
       case 'kmeans++':
@@ -95,6 +98,7 @@ export const sampleRows = async (
   const keepValues = new Float64Array(size * d)
   const keepWeights = new Float64Array(size)
   const keepRows = new Float64Array(size)
+  let keepMissing: Uint8Array | undefined
   let weighted = false
   let seen = 0
   try {
@@ -111,6 +115,11 @@ export const sampleRows = async (
         }
         keepValues.set(block.values.subarray(i * d, (i + 1) * d), slot * d)
         keepWeights[slot] = block.sampleWeights === undefined ? 1 : block.sampleWeights[i]!
+        if (block.missing !== undefined) keepMissing ??= new Uint8Array(size * d)
+        if (keepMissing !== undefined) {
+          if (block.missing === undefined) keepMissing.fill(0, slot * d, (slot + 1) * d)
+          else keepMissing.set(block.missing.subarray(i * d, (i + 1) * d), slot * d)
+        }
         keepRows[slot] = seen
         if (block.sampleWeights !== undefined) weighted = true
       }
@@ -129,11 +138,13 @@ export const sampleRows = async (
   const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => keepRows[a]! - keepRows[b]!)
   const values = new Float64Array(n * d)
   const weights = new Float64Array(n)
+  const missing = keepMissing === undefined ? undefined : new Uint8Array(n * d)
   for (let t = 0; t < n; t++) {
     values.set(keepValues.subarray(order[t]! * d, (order[t]! + 1) * d), t * d)
     weights[t] = keepWeights[order[t]!]!
+    missing?.set(keepMissing!.subarray(order[t]! * d, (order[t]! + 1) * d), t * d)
   }
-  return E.right(weighted ? { n, d, values, sampleWeights: weights } : { n, d, values })
+  return E.right({ n, d, values, ...(weighted ? { sampleWeights: weights } : {}), ...(missing === undefined ? {} : { missing }) })
 }
 
 /**

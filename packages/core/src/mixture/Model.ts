@@ -30,6 +30,7 @@ import { summarizeBlock } from '../internal/shard.js'
  */
 export const NEGLIGIBLE_RESPONSIBILITY = 2 ** -53
 import { baseMeasure, worstRowsStatistics } from '../internal/rows.js'
+import { logDensityInto } from '../internal/incomplete.js'
 import type { Model, StepContext } from '../Model.js'
 import { maximizeStatistics, runSync } from './MStep.js'
 import type { CollapsePolicy, Params, Responsibilities } from './Types.js'
@@ -74,7 +75,7 @@ const jointLogDensity = <C, S>(family: ComponentFamily<C, S>, data: Dataset, par
   const k = params.components.length
   const n = data.n
   const buf = new Float64Array(k * n)
-  family.logDensityInto(data, params.components, buf)
+  logDensityInto(family, data, params.components, buf)
   for (let j = 0; j < k; j++) {
     const lw = Math.log(params.weights[j]!)
     const o = j * n
@@ -93,7 +94,7 @@ export const posteriorOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, 
   const n = data.n
   const values = new Float64Array(k * n)
   const logDensity = new Float64Array(n)
-  family.logDensityInto(data, params.components, values)
+  logDensityInto(family, data, params.components, values)
   normalizeBlock(
     values,
     k,
@@ -109,9 +110,22 @@ export const posteriorOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, 
   return { k, n, values, logDensity }
 }
 
-/** Per-component statistics of `data` weighted by the responsibilities (k × n) and sample weights. */
-export const statisticsOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, resp: Float64Array): S[] =>
-  summarizeBlock(family, data, resp.length / data.n, resp, data.n, 0, new Float64Array(data.sampleWeights === undefined ? 0 : data.n))
+/**
+ * Per-component statistics of `data` weighted by the responsibilities (k × n) and sample weights;
+ * with missing cells, expected given the observed ones under `components` (those the
+ * responsibilities were computed at), see `summarizeBlock`.
+ */
+export const statisticsOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, resp: Float64Array, components?: readonly C[]): S[] =>
+  summarizeBlock(
+    family,
+    data,
+    resp.length / data.n,
+    resp,
+    data.n,
+    0,
+    new Float64Array(data.sampleWeights === undefined ? 0 : data.n),
+    components,
+  )
 
 /** Each row's largest responsibility: the re-seeding score when no log-densities are known (initialisation). */
 const largestResponsibility = (resp: Float64Array, n: number): Float64Array => {
@@ -180,8 +194,16 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
       return { posterior: q, logLikelihood: ll + prior(params.components) }
     },
     maximize: (data, q, context) =>
-      runSync(maximizeStatistics(family, collapse, statisticsOf(family, data, q.values), totalWeight(data), data.n, context), (m) =>
-        worstRowsStatistics(family, data, q.logDensity, m),
+      runSync(
+        maximizeStatistics(
+          family,
+          collapse,
+          statisticsOf(family, data, q.values, context.previous.components),
+          totalWeight(data),
+          data.n,
+          context,
+        ),
+        (m) => worstRowsStatistics(family, data, q.logDensity, m),
       ),
     expectedCompleteLogLikelihood: (data, params, q) => {
       const kk = params.components.length

@@ -14,6 +14,7 @@
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import { check as checkDataset, totalWeight } from '../Dataset.js'
+import { refuseMissing } from '../internal/incomplete.js'
 import type { EmError } from '../Errors.js'
 import { EmException, invalidData, invalidOptions } from '../Errors.js'
 import type { ComponentFamily } from '../Family.js'
@@ -44,6 +45,8 @@ export const checkPrediction = <C, S>(family: ComponentFamily<C, S>, params: Par
   Validate.attempt(() => {
     const ds = checkDataset(data)
     if (E.isLeft(ds)) return ds
+    const refused = refuseMissing(family, data)
+    if (refused !== undefined) return E.left(refused)
     const ok = validateParams(family, Number.MAX_SAFE_INTEGER, undefined, params, false)
     if (E.isLeft(ok)) return ok
     const d = dimensionOf(family, params)

@@ -1,0 +1,245 @@
+/**
+ * Gaussian components on data with cells missing at random (Ghahramani & Jordan 1994, "Supervised
+ * learning from incomplete data via an EM approach"; Little & Rubin 2002, §11.2), for every
+ * covariance structure at once: each structure stores its Σ as a full d × d matrix, so one code
+ * path serves them (for diag and spherical Σ_mo = 0 and the conditional mean is the mean).
+ *
+ * For a row with observed coordinates o and missing ones m, under component N(μ, Σ):
+ * - the marginal of the observed part is N(μ_o, Σ_oo): log f = −(|o|/2)·log 2π − log det L_oo −
+ *   ½‖L_oo⁻¹(x_o − μ_o)‖², with L_oo the Cholesky factor of Σ_oo (never an inverse);
+ * - E[x_m | x_o] = μ_m + B·L_oo⁻¹(x_o − μ_o) with B = Σ_mo·L_oo⁻ᵀ (from L_oo·Bᵀ = Σ_om by forward
+ *   substitution), and Cov[x_m | x_o] = Σ_mm − B·Bᵀ;
+ * - the expected statistics: the weighted moments of the completed rows (observed cells and
+ *   conditional means, accumulated by `Statistics.summarize`, shifted about a pivot row) with
+ *   Σᵢ gᵢ·Cov[x_m | x_o] added into the scatter's m × m block.
+ *
+ * Rows are grouped by their pattern of missing cells, and each pattern's factorisation (L_oo, B,
+ * the conditional covariance) is computed once per component and cached on the component's
+ * covariance (components are immutable and rebuilt by every M-step, so once per iteration); rows
+ * without missing cells go through the structure's own complete-data kernel.
+ *
+ * @internal
+ */
+import type { Dataset, IncompleteData } from '@emkit/core'
+import { Linalg } from '@emkit/core'
+import type { Component } from '../ComponentTypes.js'
+import type { Statistics } from '../Statistics.js'
+import { summarize } from '../Statistics.js'
+
+/** One pattern of missing cells and the rows of a block that have it. */
+interface Pattern {
+  readonly key: string
+  /** Observed coordinates, ascending. */
+  readonly observed: Int32Array
+  /** Missing coordinates, ascending (never empty). */
+  readonly absent: Int32Array
+  /** The rows (block-local) with this pattern. */
+  readonly rows: Int32Array
+}
+
+/** A block's rows grouped by pattern: those with missing cells by pattern, the complete ones apart. */
+interface Grouping {
+  readonly patterns: readonly Pattern[]
+  /** The rows with no missing cell. */
+  readonly complete: number
+}
+
+/** The factorisation of one pattern under one covariance. */
+interface Factor {
+  /** L_oo, |o| × |o| lower-triangular, Σ_oo = L_oo·L_ooᵀ. */
+  readonly l: Float64Array
+  /** log det L_oo⁻¹ = −Σ log (L_oo)ᵣᵣ. */
+  readonly logDetPrecision: number
+  /** B = Σ_mo·L_oo⁻ᵀ, |m| × |o| row-major. */
+  readonly b: Float64Array
+  /** Cov[x_m | x_o] = Σ_mm − B·Bᵀ, |m| × |m| row-major. */
+  readonly conditional: Float64Array
+}
+
+const groupings = new WeakMap<Uint8Array, Grouping>()
+
+/** The rows of a block grouped by pattern (cached per mask array: the memory engine passes the same one every iteration). */
+const groupRows = (data: Dataset.Dataset): Grouping => {
+  const mask = data.missing!
+  const cached = groupings.get(mask)
+  if (cached !== undefined) return cached
+  const { n, d } = data
+  const byKey = new Map<string, number[]>()
+  let complete = 0
+  for (let i = 0; i < n; i++) {
+    let key = ''
+    let any = false
+    for (let c = 0; c < d; c++) {
+      const m = mask[i * d + c]!
+      if (m === 1) any = true
+      key += m === 1 ? '1' : '0'
+    }
+    if (!any) {
+      complete++
+      continue
+    }
+    let rows = byKey.get(key)
+    if (rows === undefined) {
+      rows = []
+      byKey.set(key, rows)
+    }
+    rows.push(i)
+  }
+  const patterns: Pattern[] = []
+  for (const [key, rows] of byKey) {
+    const observed: number[] = []
+    const absent: number[] = []
+    for (let c = 0; c < d; c++) (key[c] === '1' ? absent : observed).push(c)
+    patterns.push({ key, observed: Int32Array.from(observed), absent: Int32Array.from(absent), rows: Int32Array.from(rows) })
+  }
+  const grouping = { patterns, complete }
+  groupings.set(mask, grouping)
+  return grouping
+}
+
+const factors = new WeakMap<Float64Array, Map<string, Factor>>()
+
+/** The pattern's factorisation under Σ (`covariance`, d × d), computed once per covariance and pattern. */
+const factorOf = (covariance: Float64Array, d: number, pattern: Pattern): Factor => {
+  let byPattern = factors.get(covariance)
+  if (byPattern === undefined) {
+    byPattern = new Map<string, Factor>()
+    factors.set(covariance, byPattern)
+  }
+  const cached = byPattern.get(pattern.key)
+  if (cached !== undefined) return cached
+  const o = pattern.observed
+  const m = pattern.absent
+  const p = o.length
+  const q = m.length
+  const soo = new Float64Array(p * p)
+  for (let r = 0; r < p; r++) for (let c = 0; c < p; c++) soo[r * p + c] = covariance[o[r]! * d + o[c]!]!
+  const l = new Float64Array(p * p)
+  // A principal sub-block of a positive-definite Σ is positive definite; a failure here means Σ
+  // itself is not (in floating point), and the marginal density is reported as NaN, not hidden.
+  const ok = Linalg.cholesky(p, soo, 0, l, 0)
+  const b = new Float64Array(q * p)
+  const conditional = new Float64Array(q * q)
+  if (!ok) {
+    l.fill(Number.NaN)
+    b.fill(Number.NaN)
+    conditional.fill(Number.NaN)
+  } else {
+    // Row t of B solves L_oo·bₜ = Σ_o,m(t).
+    for (let t = 0; t < q; t++) {
+      for (let c = 0; c < p; c++) b[t * p + c] = covariance[o[c]! * d + m[t]!]!
+      Linalg.solveLower(p, l, 0, b, t * p)
+    }
+    for (let s = 0; s < q; s++) {
+      for (let t = 0; t <= s; t++) {
+        let v = covariance[m[s]! * d + m[t]!]!
+        for (let c = 0; c < p; c++) v -= b[s * p + c]! * b[t * p + c]!
+        conditional[s * q + t] = v
+        conditional[t * q + s] = v
+      }
+    }
+  }
+  let logDet = 0
+  for (let r = 0; r < p; r++) logDet -= Math.log(l[r * p + r]!)
+  const factor = { l, logDetPrecision: logDet, b, conditional }
+  byPattern.set(pattern.key, factor)
+  return factor
+}
+
+/** Writes L_oo⁻¹(x_o − μ_o) of row i into `z` (length |o|) and returns its squared norm. */
+const whiten = (x: Float64Array, i: number, d: number, mean: Float64Array, pattern: Pattern, f: Factor, z: Float64Array): number => {
+  const o = pattern.observed
+  const p = o.length
+  for (let c = 0; c < p; c++) z[c] = x[i * d + o[c]!]! - mean[o[c]!]!
+  Linalg.solveLower(p, f.l, 0, z, 0)
+  let s = 0
+  for (let c = 0; c < p; c++) s += z[c]! * z[c]!
+  return s
+}
+
+/**
+ * The Gaussian `incomplete` capability for a structure whose complete-data E-step kernel is
+ * `complete` (the rows without missing cells go through it).
+ */
+export const incompleteData = (
+  complete: (data: Dataset.Dataset, components: readonly Component[], out: Float64Array) => void,
+  diagonal: boolean,
+): IncompleteData<Component, Statistics> => ({
+  logDensityInto: (data, components, out) => {
+    const { n, d } = data
+    const grouping = groupRows(data)
+    // The complete kernel runs over every row (a row with a NaN cell gives NaN in its own entries
+    // only: every kernel is row-local); the rows with missing cells are then overwritten.
+    if (grouping.complete > 0) complete(data, components, out)
+    const x = data.values
+    const z = new Float64Array(d)
+    for (let j = 0; j < components.length; j++) {
+      const comp = components[j]!
+      const o = j * n
+      for (const pattern of grouping.patterns) {
+        const f = factorOf(comp.covariance, d, pattern)
+        const base = -pattern.observed.length * Linalg.HALF_LOG_2PI + f.logDetPrecision
+        for (const i of pattern.rows) out[o + i] = base - 0.5 * whiten(x, i, d, comp.mean, pattern, f, z)
+      }
+    }
+  },
+  summarize: (data, weights, offset, comp) => {
+    const { n, d } = data
+    const grouping = groupRows(data)
+    const values = Float64Array.from(data.values)
+    const z = new Float64Array(d)
+    const extra = new Float64Array(diagonal ? d : d * d)
+    for (const pattern of grouping.patterns) {
+      const f = factorOf(comp.covariance, d, pattern)
+      const m = pattern.absent
+      const q = m.length
+      const p = pattern.observed.length
+      let g = 0
+      for (const i of pattern.rows) {
+        g += weights[offset + i]!
+        whiten(data.values, i, d, comp.mean, pattern, f, z)
+        for (let t = 0; t < q; t++) {
+          let v = comp.mean[m[t]!]!
+          for (let c = 0; c < p; c++) v += f.b[t * p + c]! * z[c]!
+          values[i * d + m[t]!] = v
+        }
+      }
+      if (!(g > 0)) continue
+      for (let s = 0; s < q; s++) {
+        if (diagonal) extra[m[s]!] = extra[m[s]!]! + g * f.conditional[s * q + s]!
+        else for (let t = 0; t < q; t++) extra[m[s]! * d + m[t]!] = extra[m[s]! * d + m[t]!]! + g * f.conditional[s * q + t]!
+      }
+    }
+    const stats = summarize({ n, d, values }, weights, offset, diagonal)
+    if (!(stats.weight > 0)) return stats
+    const scatter = new Float64Array(stats.scatter.length)
+    for (let t = 0; t < scatter.length; t++) scatter[t] = stats.scatter[t]! + extra[t]!
+    return { weight: stats.weight, origin: stats.origin, offset: stats.offset, scatter }
+  },
+  conditionalMeanInto: (comp, data, i, out, offset) => {
+    const d = data.d
+    const mask = data.missing
+    const x = data.values
+    for (let c = 0; c < d; c++) out[offset + c] = x[i * d + c]!
+    if (mask === undefined) return
+    const observed: number[] = []
+    const absent: number[] = []
+    let key = ''
+    for (let c = 0; c < d; c++) {
+      const missing = mask[i * d + c] === 1
+      ;(missing ? absent : observed).push(c)
+      key += missing ? '1' : '0'
+    }
+    if (absent.length === 0) return
+    const pattern: Pattern = { key, observed: Int32Array.from(observed), absent: Int32Array.from(absent), rows: Int32Array.of(i) }
+    const f = factorOf(comp.covariance, d, pattern)
+    const z = new Float64Array(observed.length)
+    whiten(x, i, d, comp.mean, pattern, f, z)
+    const p = observed.length
+    for (let t = 0; t < absent.length; t++) {
+      let v = comp.mean[absent[t]!]!
+      for (let c = 0; c < p; c++) v += f.b[t * p + c]! * z[c]!
+      out[offset + absent[t]!] = v
+    }
+  },
+})
