@@ -161,6 +161,14 @@ export interface ComponentFamily<C, S> {
    */
   readonly sql?: SqlCapability<C, S>
   /**
+   * Optional: named parameters of the components that a fit may hold fixed at their starting
+   * values (e.g. a Gaussian's `'mean'` or `'covariance'`), with the M-step that maximises Q over the
+   * rest. Without it a fit can hold only mixing weights and whole components fixed.
+   *
+   * @since 0.2.0
+   */
+  readonly fixed?: FixedParameters<C, S>
+  /**
    * Optional initial responsibilities (k × n, component-major) suited to the family, used by the
    * `'family'` initialisation method (e.g. quantile seeding for skewed positive data).
    */
@@ -339,6 +347,35 @@ export interface IncompleteData<C, S> {
    * they are, the missing ones completed by their conditional mean (used by imputation).
    */
   conditionalMeanInto(component: C, data: Dataset, i: number, out: Float64Array, offset: number): void
+}
+
+/**
+ * What a family provides to hold some of its parameters fixed during a fit (`Mixture.fit`'s
+ * `fixed` option): the names a user may give, and the constrained M-step. Holding a parameter
+ * fixed is not overwriting it after an unconstrained estimate: the rest are estimated given it
+ * (for a Gaussian with fixed means, the covariance is the scatter about the fixed means, not about
+ * the weighted means; with a tied covariance, the shared estimate pools those scatters).
+ *
+ * @category Families
+ * @since 0.2.0
+ */
+export interface FixedParameters<C, S> {
+  /** The names of the parameters that can be held, each applying to every component (e.g. `['mean', 'covariance']`). */
+  readonly names: readonly string[]
+  /**
+   * The M-step under constraints: the components maximising Q given the statistics, with the
+   * parameters named in `names` held at their values in `current` for every component, and every
+   * component j with `held[j]` held whole at `current[j]`. `names` holds only names of
+   * {@link FixedParameters.names}; `current` and `held` have the length of `stats`. `Left` names a
+   * free component that cannot be estimated (as {@link ComponentFamily.estimate}).
+   */
+  estimate(stats: readonly S[], current: readonly C[], names: readonly string[], held: readonly boolean[]): E.Either<Degenerate, C[]>
+  /**
+   * The free parameters of k components in dimension d (mixing weights excluded) when the
+   * parameters in `names` are held for every component and `held` of the k components are held
+   * whole (as {@link ComponentFamily.freeParameters}, which is the count with nothing held).
+   */
+  freeParameters(d: number, k: number, names: readonly string[], held: number): number
 }
 
 /**

@@ -46,6 +46,7 @@ export type {
   DataScale,
   Degenerate,
   Derivatives,
+  FixedParameters,
   IncompleteData,
   InitMethod,
   SqlCapability,
