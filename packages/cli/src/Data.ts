@@ -8,7 +8,7 @@
  */
 import type { Dataset as DatasetNs } from '@emkit/core'
 type Dataset = DatasetNs.Dataset
-import { Datasets, Mixture } from '@emkit/core'
+import { Dataset as DatasetFns, Datasets, Mixture } from '@emkit/core'
 import { either as E } from 'fp-ts'
 import type { Table } from './Csv.js'
 import { cellPlace } from './Csv.js'
@@ -78,11 +78,24 @@ export const checkSupport = (table: Table, family: string): E.Either<CliError, T
   const { n, d, values } = table
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < d; c++) {
-      const why = supportProblem(family, values[i * d + c]!)
+      const x = values[i * d + c]!
+      if (Number.isNaN(x)) continue // a missing cell (--missing em): no value to check
+      const why = supportProblem(family, x)
       if (why !== undefined) return E.left(dataError(`${cellPlace(table, i + 1, table.lines[i]!, c)}: ${why}`))
     }
   }
   return E.right(table)
+}
+
+/** The mask of a table's NaN cells (kept by `--missing em`), or undefined when it has none. */
+const missingMask = (values: Float64Array): Uint8Array | undefined => {
+  let mask: Uint8Array | undefined
+  for (let t = 0; t < values.length; t++) {
+    if (!Number.isNaN(values[t]!)) continue
+    mask ??= new Uint8Array(values.length)
+    mask[t] = 1
+  }
+  return mask
 }
 
 /**
@@ -96,13 +109,25 @@ export const withoutPlace = (message: string): string => message.replace(/^row \
 
 /**
  * The core dataset of a table, checked for `k` components of `family` (support, k ≤ n, the
- * family's own checks); failures name the file and, where known, the row and column.
+ * family's own checks); failures name the file and, where known, the row and column. NaN cells
+ * (kept by `--missing em`) become the dataset's mask of missing cells.
  *
  * @category Data
  * @since 0.1.0
  */
 export const toDataset = (table: Table, family: AnyFamily, k: number | undefined): E.Either<CliError, Dataset> => {
-  const ds: Dataset = { n: table.n, d: table.d, values: table.values, columns: table.columns }
+  const mask = missingMask(table.values)
+  const ds: Dataset = {
+    n: table.n,
+    d: table.d,
+    values: table.values,
+    columns: table.columns,
+    ...(mask === undefined ? {} : { missing: mask }),
+  }
+  if (mask !== undefined) {
+    const ok = DatasetFns.check(ds)
+    if (E.isLeft(ok)) return E.left(dataError(`${table.file}: ${ok.left.message}`))
+  }
   const r = k === undefined ? family.checkData(ds) : Mixture.checkData(family, ds, k)
   if (E.isLeft(r)) {
     const e = r.left

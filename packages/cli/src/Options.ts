@@ -205,7 +205,7 @@ export const readOptions = (c: Command, withTruth: boolean): Command => {
     .addOption(
       new Option(
         '--missing <policy>',
-        'cells that are empty, NA or NaN: error (default) names the first; drop leaves out incomplete rows; em is not available yet',
+        'cells that are empty, NA or NaN: error (default) names the first; drop leaves out incomplete rows; em fits them by missing-data EM (MAR)',
       ).choices(['error', 'drop', 'em']),
     )
     .option('--delimiter <c>', 'field delimiter: one character, or tab (default: detected among , ; tab |)', delimiter)

@@ -36,8 +36,9 @@ import { CliFailure, dataError, readFailure, usageError } from './Failure.js'
 
 /**
  * What to do with missing cells (empty, `NA` or `NaN`) in the columns read: `error` (the default)
- * names the first one; `drop` leaves out every row that has one (listwise deletion); `em`
- * (missing-data EM) is accepted by the command line but not available yet.
+ * names the first one; `drop` leaves out every row that has one (listwise deletion); `em` keeps
+ * them as NaN cells for missing-data EM (a row whose every cell is missing is dropped with a note:
+ * it carries no information).
  *
  * @category Data
  * @since 0.2.0
@@ -57,8 +58,8 @@ export interface ReadOptions {
   readonly columnsFrom?: string
   /** A column of known classes to read as text labels (`--truth`); never a data column. */
   readonly truth?: string
-  /** Missing cells: `error` (default) or `drop`. */
-  readonly missing?: 'error' | 'drop'
+  /** Missing cells: `error` (default), `drop` or `em` (kept as NaN; rows missing every cell dropped). */
+  readonly missing?: Missing
   /** The field delimiter (one character; `\t` for tab). Default: detected. */
   readonly delimiter?: string
   /** The decimal mark, `.` or `,`. Default: detected. */
@@ -532,6 +533,7 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
   let n = 0
   let row = 0
   let dropped = 0
+  let incomplete = 0
   const lineOf = (r: number): number => r + (header ? 1 : 0)
   try {
     const result = await connection.stream(`SELECT ${select} FROM ${plan.source('data')}`)
@@ -554,10 +556,16 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
       for (let i = 0; i < m; i++) {
         row++
         let missingAt = -1
+        let absent = 0
         for (let c = 0; c < d; c++) {
           const x = vectors[c]![i]!
           if (Number.isNaN(x)) {
-            missingAt = c
+            if (missingAt < 0) missingAt = c
+            absent++
+            if (options.missing === 'em') {
+              values[(n + kept) * d + c] = Number.NaN
+              continue
+            }
             break
           }
           if (!Number.isFinite(x))
@@ -566,17 +574,18 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
             )
           values[(n + kept) * d + c] = x
         }
-        if (missingAt >= 0) {
-          if (options.missing === 'drop') {
+        if (missingAt >= 0 && (options.missing !== 'em' || absent === d)) {
+          if (options.missing === 'drop' || options.missing === 'em') {
             dropped++
             continue
           }
           throw new CliFailure(
             dataError(
-              `${cellPlace(place, row, lineOf(row), missingAt)}: missing value (empty, NA or NaN); --missing drop leaves out incomplete rows (--missing em, missing-data EM, is not available yet)`,
+              `${cellPlace(place, row, lineOf(row), missingAt)}: missing value (empty, NA or NaN); --missing drop leaves out incomplete rows, --missing em fits them by missing-data EM`,
             ),
           )
         }
+        if (missingAt >= 0) incomplete++
         lineOfRow[n + kept] = lineOf(row)
         if (tv !== undefined) labels.push(String(tv.getItem(i) ?? 'NA'))
         kept++
@@ -591,7 +600,14 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
   if (row === 0) throw new CliFailure(dataError(`${file}: no data rows${header ? ' after the header' : ''}`))
   if (n === 0) throw new CliFailure(dataError(`${file}: every one of the ${row} rows has a missing value; nothing left to fit`))
   const notes = [...plan.notes]
-  if (dropped > 0) notes.push(`dropped ${dropped} of ${row} rows with a missing value (--missing drop)`)
+  if (dropped > 0) {
+    notes.push(
+      options.missing === 'em'
+        ? `dropped ${dropped} of ${row} rows whose every cell is missing (they carry no information)`
+        : `dropped ${dropped} of ${row} rows with a missing value (--missing drop)`,
+    )
+  }
+  if (incomplete > 0) notes.push(`${incomplete} of ${n} rows have missing cells: fitted by missing-data EM (--missing em)`)
   const table: Table = { file, columns: place.columns, header, n, d, values: values.subarray(0, n * d), lines: lineOfRow.subarray(0, n) }
   return truth >= 0 ? { table, truth: labels, notes } : { table, notes }
 }

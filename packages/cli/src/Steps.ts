@@ -39,8 +39,7 @@ export const readText = (path: string, what: string): E.Either<CliError, string>
 
 /**
  * The data of a command: DATA read by {@link readData} (a file, `.parquet`, or `-`), or the embedded
- * Old Faithful; the reader's notes go to stderr (unless `quiet`). `--missing em` is a usage error
- * until missing-data EM exists.
+ * Old Faithful; the reader's notes go to stderr (unless `quiet`).
  */
 export const loadData = async (
   io: Io,
@@ -50,8 +49,6 @@ export const loadData = async (
   columnsFrom?: string,
   progress?: ProgressSink,
 ): Promise<DataRead> => {
-  if (flags.missing === 'em')
-    throw new CliFailure(usageError('--missing em (missing-data EM) is not available yet; use --missing drop, or fill the missing cells'))
   const say = (note: string): void => {
     if (flags.quiet !== true)
       io.stderr(`emkit ${command}: note: ${note}

@@ -110,10 +110,55 @@ describe('missing cells (airquality)', () => {
     expect(r.stderr).toMatch(/note: dropped 42 of 153 rows with a missing value/)
   })
 
-  test('--missing em is accepted but not available yet (exit 2)', async () => {
-    const r = await emkit(['fit', dataset('airquality.csv'), '--missing', 'em'])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/^emkit: --missing em \(missing-data EM\) is not available yet/)
+  test('--missing em fits the 153 rows by missing-data EM: the reference trace of scripts/incomplete-data-reference.py; --impute writes the completed data', async () => {
+    // The documented start of the reference (issue 15), as a model file.
+    const reference = JSON.parse(readFileSync(new URL('../../gaussian/fixtures/incomplete/reference.json', import.meta.url), 'utf8')) as {
+      start: { weights: number[]; means: number[][]; covariances: number[][][] }
+      full: { trace: number[] }
+    }
+    const start = file(
+      'airquality-start.json',
+      JSON.stringify({
+        format: 'emkit.mixture/v1',
+        family: 'gaussian',
+        covariance: 'full',
+        dimension: 4,
+        weights: reference.start.weights,
+        components: reference.start.means.map((mean, j) => ({ mean, covariance: reference.start.covariances[j] })),
+      }),
+    )
+    const imputed = join(work, 'airquality-imputed.csv')
+    const cols = 'Ozone,Solar.R,Wind,Temp'
+    const args = ['fit', dataset('airquality.csv'), '--columns', cols, '--missing', 'em', '--init', start, '--reg-covar', '0', '--tol', '0']
+    const r = await emkit([...args, '--max-iter', '100', '--impute', imputed])
+    expect(r.code, r.stderr).toBe(0)
+    const m = model(r.stdout)
+    expect(m.fit.n).toBe(153)
+    close(m.fit.logLikelihood, reference.full.trace[100]!, 1e-10)
+    expect(r.stderr).toMatch(/note: 42 of 153 rows have missing cells: fitted by missing-data EM/)
+    const rows = readFileSync(imputed, 'utf8').trim().split('\n')
+    expect(rows[0]).toBe(cols)
+    expect(rows.length).toBe(154)
+    // Row 5 of airquality is NA, NA, 14.3, 56: the observed cells are kept, the missing ones filled.
+    const fifth = rows[5]!.split(',').map(Number)
+    expect(fifth.slice(2)).toEqual([14.3, 56])
+    expect(fifth.every(Number.isFinite)).toBe(true)
+    expect(rows.slice(1).every((line) => line.split(',').every((x) => Number.isFinite(Number(x))))).toBe(true)
+  })
+
+  test('--missing em on a row whose every cell is missing drops it with a note', async () => {
+    const p = file('holes.csv', 'a,b\n1,2\nNA,NA\n3,NA\n2,2.5\n4,4\n5,3\n6,6.5\n')
+    const r = await emkit(['fit', p, '--k', '1', '--missing', 'em'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(model(r.stdout).fit.n).toBe(6)
+    expect(r.stderr).toMatch(/note: dropped 1 of 7 rows whose every cell is missing/)
+  })
+
+  test('a family without missing-data EM says so, naming the row and column', async () => {
+    const p = file('counts-holes.csv', 'a,b\n1,2\n3,NA\n2,2\n')
+    const r = await emkit(['fit', p, '--k', '1', '--missing', 'em', '--family', 'multinomial'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/row 2 .*column 2 .*the value is missing and the multinomial family cannot fit data with missing cells/)
   })
 })
 

@@ -77,3 +77,73 @@ describe('Dataset constructors', () => {
     expect(() => Dataset.fromRowsOrThrow([[1], [2, 3]])).toThrowError(/ragged/)
   })
 })
+
+describe('missing cells (allowMissing)', () => {
+  const rows = [
+    [1, Number.NaN],
+    [3, 4],
+    [Number.NaN, 6],
+  ]
+  test('by default a NaN cell is refused with the message as before', () => {
+    const e = left(Dataset.fromRows(rows))
+    expect(e.message).toBe('row 0, column 1: value is NaN; every value must be a finite number')
+  })
+  test('with allowMissing every constructor records the NaN cells in the mask, and check accepts it', () => {
+    const built = [
+      Dataset.fromRows(rows, { allowMissing: true }),
+      Dataset.fromFlat([1, Number.NaN, 3, 4, Number.NaN, 6], 2, { allowMissing: true }),
+      Dataset.fromMatrix(new Matrix(rows), { allowMissing: true }),
+    ]
+    for (const r of built) {
+      if (E.isLeft(r)) throw new Error(r.left.message)
+      expect(Array.from(r.right.missing!)).toEqual([0, 1, 0, 0, 1, 0])
+      expect(E.isRight(Dataset.check(r.right))).toBe(true)
+      // A slice carries its rows' part of the mask.
+      expect(Array.from(Dataset.slice(r.right, 1, 3).missing!)).toEqual([0, 0, 1, 0])
+    }
+    const complete = Dataset.fromRows([[1], [2]], { allowMissing: true })
+    expect(E.isRight(complete) && complete.right.missing === undefined).toBe(true)
+  })
+  test('±∞ stays refused, and a row whose every cell is missing is refused by name', () => {
+    expect(left(Dataset.fromRows([[1, Infinity]], { allowMissing: true })).message).toMatch(/row 0, column 1: value is Infinity/)
+    const e = left(
+      Dataset.fromRows(
+        [
+          [1, 2],
+          [Number.NaN, Number.NaN],
+        ],
+        { allowMissing: true },
+      ),
+    )
+    expect(e.message).toBe('row 1: every cell is missing; the row carries no information: drop it')
+    expect(e._tag === 'InvalidData' && e.row).toBe(1)
+  })
+  test('check validates a hand-built mask: its type, its values, and that it marks exactly the NaN cells', () => {
+    const values = Float64Array.of(1, Number.NaN, 3, 4)
+    expect(left(Dataset.check({ n: 2, d: 2, values, missing: Uint8Array.of(0, 1, 0) })).message).toMatch(
+      /missing mask must be a Uint8Array of length n·d = 4/,
+    )
+    expect(left(Dataset.check({ n: 2, d: 2, values, missing: Uint8Array.of(0, 2, 0, 0) })).message).toMatch(
+      /row 0, column 1: the missing mask holds 2/,
+    )
+    expect(left(Dataset.check({ n: 2, d: 2, values, missing: Uint8Array.of(0, 0, 0, 0) })).message).toMatch(/row 0, column 1: value is NaN/)
+    expect(left(Dataset.check({ n: 2, d: 2, values, missing: Uint8Array.of(1, 1, 0, 0) })).message).toMatch(
+      /row 0, column 0: the cell is marked missing but holds 1; a missing cell's value is NaN/,
+    )
+    expect(E.isRight(Dataset.check({ n: 2, d: 2, values, missing: Uint8Array.of(0, 1, 0, 0) }))).toBe(true)
+  })
+  test('a family without the incomplete capability refuses such data naming the first missing row and column', () => {
+    const data = Dataset.fromRowsOrThrow(
+      [
+        [1, 2],
+        [3, Number.NaN],
+        [2, 2],
+      ],
+      { allowMissing: true },
+    )
+    const e = left(Mixture.fit(normalFamily, data, { k: 1 }))
+    expect(e._tag === 'InvalidData' && [e.row, e.column]).toEqual([1, 1])
+    expect(e.message).toMatch(/^row 1, column 1: the value is missing and the .* family cannot fit data with missing cells/)
+    expect(left(Mixture.predict(normalFamily, { weights: Float64Array.of(1), components: [] }, data)).message).toMatch(/row 1, column 1/)
+  })
+})

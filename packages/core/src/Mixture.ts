@@ -44,6 +44,8 @@ export {
   logLikelihoodOrThrow,
   sample,
   sampleOrThrow,
+  impute,
+  imputeOrThrow,
 } from './mixture/Predict.js'
 export type { FitSummary, ModelJson } from './mixture/Json.js'
 export { FORMAT, toJSON, fromJSON } from './mixture/Json.js'

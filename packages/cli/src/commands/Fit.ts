@@ -11,6 +11,7 @@ import type { Command } from 'commander'
 import { Option } from 'commander'
 import { either as E } from 'fp-ts'
 import type { CsvShape, Table } from '../Csv.js'
+import { writeCsv } from '../Csv.js'
 import { checkSupport, toDataset } from '../Data.js'
 import type { CliError } from '../Failure.js'
 import { agreement, agreementLines } from '../Agreement.js'
@@ -50,6 +51,7 @@ export interface FitFlags extends FamilyFlags, Omit<RegressionFlags, 'family'> {
   accelerate?: 'none' | 'squarem'
   stop?: 'loglik' | 'parameters' | 'aitken'
   se?: 'observed' | 'bootstrap'
+  impute?: string
 }
 
 /** The family modules, the starting model (from `--init`) and k of a fit, flags and model file reconciled. */
@@ -495,10 +497,27 @@ const MIXTURE_ONLY: ReadonlyArray<readonly [keyof FitCommandFlags, string]> = [
   ['smoothing', '--smoothing'],
   ['truth', '--truth'],
   ['missing', '--missing'],
+  ['impute', '--impute'],
 ]
 
 /** The flags `emkit fit` receives: `--family` parsed, or the name of a family of regressions. */
 export type FitCommandFlags = Omit<FitFlags, 'family'> & { family?: FitFlags['family'] | (typeof REGRESSION_FAMILIES)[number] }
+
+/**
+ * `--impute FILE.csv`: the data with every missing cell replaced by its conditional mean under the
+ * fitted mixture (`Mixture.impute`), as CSV with the data's column names; the data in memory.
+ */
+const imputed = (family: AnyFamily, fitted: Fitted, what: string): string => {
+  const { fit, shape, plotData } = fitted
+  if (plotData.n !== shape.n)
+    throw new CliFailure(usageError(`--impute needs every row in memory: add --engine memory (${shape.file} was streamed)`))
+  const done = Mixture.impute(family, fit.params, plotData)
+  if (E.isLeft(done)) throw new CliFailure(fitFailure(`${shape.file} (${what}, --impute)`, done.left))
+  const { n, d, values } = done.right
+  const rows: number[][] = []
+  for (let i = 0; i < n; i++) rows.push(Array.from(values.subarray(i * d, (i + 1) * d)))
+  return writeCsv([...shape.columns], rows)
+}
 
 /** `emkit fit`: fits one model, writes its JSON (and picture), prints one summary line. */
 export const fitCommand = async (io: Io, registry: Registry, dataPath: string | undefined, given: FitCommandFlags): Promise<void> => {
@@ -532,6 +551,7 @@ export const fitCommand = async (io: Io, registry: Registry, dataPath: string | 
   const degenerate = degenerateWarning(family, fitted)
   const json = withStandardErrors(family, fitted, modelJson(family, fit.params, fit, shape), flags, what)
   const outputs: Written[] = [{ path: flags.out, contents: JSON.stringify(json, null, 2) + '\n' }]
+  if (flags.impute !== undefined) outputs.push({ path: flags.impute, contents: imputed(family, fitted, what) })
   if (flags.plot !== undefined) {
     const drawn = thinRows(plotData, PLOT_POINTS, flags.seed ?? 0)
     const sampled = drawn.n < shape.n ? `a uniform sample of ${drawn.n} of ${shape.n} rows` : undefined
@@ -651,6 +671,10 @@ export const registerFit = (root: Command, io: Io, registry: Registry): void => 
         'observed',
         'bootstrap',
       ]),
+    )
+    .option(
+      '--impute <file.csv>',
+      'also write DATA with every missing cell (--missing em) replaced by its conditional mean under the fitted mixture',
     )
     .option('--quiet', 'print nothing on stderr')
     .addHelpText(

@@ -14,7 +14,7 @@
 import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import { check as checkDataset, totalWeight } from '../Dataset.js'
-import { refuseMissing } from '../internal/incomplete.js'
+import { completeRows, refuseMissing } from '../internal/incomplete.js'
 import type { EmError } from '../Errors.js'
 import { EmException, invalidData, invalidOptions } from '../Errors.js'
 import type { ComponentFamily } from '../Family.js'
@@ -182,6 +182,49 @@ export const score = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, da
  */
 export const logLikelihood = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): E.Either<EmError, number> =>
   E.chain((v: Float64Array) => finiteTotal('log-likelihood', weightedSum(v, data.sampleWeights)))(scoreSamples(family, params, data))
+
+/**
+ * The conditional-mean completion of data with missing cells ({@link Dataset.missing}): every
+ * missing cell of row i becomes E[xᵢc | xᵢ observed, θ] = Σⱼ γᵢⱼ E[xᵢc | xᵢ observed, θⱼ], with the
+ * responsibilities γᵢⱼ from the observed part (Ghahramani & Jordan 1994, §4: the mixture's least
+ * squares estimate of the missing cells); observed cells are kept as they are. A single imputation:
+ * it understates the uncertainty of what it fills in, so fit on the incomplete data, not on this.
+ *
+ * @returns `Right(dataset)` with the same n, d, columns and sample weights and no mask (data
+ *   without missing cells come back as a copy), or `Left` as {@link responsibilities}, including
+ *   `InvalidData` naming the first missing cell when the family has no `incomplete` capability.
+ * @example
+ * ```ts
+ * const data = Dataset.fromRowsOrThrow([[1, 2], [Number.NaN, 3], [2, 1]], { allowMissing: true })
+ * const fam = Gaussian.family()
+ * const fit = Mixture.fitOrThrow(fam, data, { k: 1 })
+ * const filled = Mixture.impute(fam, fit.params, data) // Right: row 1's first cell is E[x₀ | x₁ = 3]
+ * ```
+ * @category Prediction
+ * @since 0.2.0
+ */
+export const impute = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): E.Either<EmError, Dataset> =>
+  E.map((q: Responsibilities) => {
+    const values = completeRows(family, data, params.components, q.values)
+    const out: { n: number; d: number; values: Float64Array; sampleWeights?: Float64Array; columns?: readonly string[] } = {
+      n: data.n,
+      d: data.d,
+      values,
+    }
+    if (data.sampleWeights !== undefined) out.sampleWeights = data.sampleWeights
+    if (data.columns !== undefined) out.columns = data.columns
+    return out
+  })(responsibilities(family, data, params))
+
+/**
+ * Throwing twin of {@link impute}.
+ *
+ * @throws {@link EmException} with the error {@link impute} returns.
+ * @category Prediction
+ * @since 0.2.0
+ */
+export const imputeOrThrow = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, data: Dataset): Dataset =>
+  orThrow(impute(family, params, data))
 
 /**
  * Free parameters of a mixture: (k − 1) mixing weights plus the family's component parameters.
