@@ -20,7 +20,9 @@ Start (documented in docs/incomplete-data.md): weights (0.5, 0.5); means m - s/2
 and s the observed mean and standard deviation (divided by the count) of every column; both
 covariances diag(s^2). Regularisation 0. 100 iterations, no stopping rule.
 
-Writes packages/gaussian/fixtures/incomplete/reference.json.
+Semi-supervised iris (partly known labels): see semi_supervised_reference.
+
+Writes packages/gaussian/fixtures/incomplete/reference.json and semi-supervised-iris.json.
 Run from the repository root:  python3 scripts/incomplete-data-reference.py
 """
 import csv
@@ -128,13 +130,82 @@ def gaussian_reference():
     return out
 
 
-def main():
-    gaussian = gaussian_reference()
-    path = os.path.join(ROOT, 'packages/gaussian/fixtures/incomplete/reference.json')
+def read_iris():
+    path = os.path.join(ROOT, 'packages/gaussian/fixtures/iris-k3/data.csv')
+    with open(path, newline='') as f:
+        rows = list(csv.reader(f))
+    return np.array([[float(v) for v in r] for r in rows[1:]])
+
+
+def semi_supervised_reference():
+    """Iris (150 x 4, rows 0-49 setosa, 50-99 versicolor, 100-149 virginica), k = 3 full, the first 10
+    rows of each species labelled 0, 1, 2. A labelled row keeps responsibility 1 for its label and
+    enters the objective as log(pi_z N(x | mu_z, S_z)); the trace is
+    sum_unlabelled log sum_j pi_j N(x_i | ...) + sum_labelled log pi_zi N(x_i | mu_zi, S_zi).
+    Start: the M-step from the 30 labelled rows alone (weights 1/3; each species' mean and covariance
+    divided by 10). Regularisation 0, 100 iterations."""
+    x = read_iris()
+    n, d = x.shape
+    k = 3
+    labels = np.full(n, -1)
+    for j in range(k):
+        labels[50 * j: 50 * j + 10] = j
+
+    def m_step(resp):
+        nk = resp.sum(axis=0)
+        weights = nk / nk.sum()
+        means, covs = [], []
+        for j in range(k):
+            mu = (resp[:, j:j + 1] * x).sum(axis=0) / nk[j]
+            dev = x - mu
+            covs.append((resp[:, j, None, None] * dev[:, :, None] * dev[:, None, :]).sum(axis=0) / nk[j])
+            means.append(mu)
+        return weights, means, covs
+
+    start = np.zeros((n, k))
+    for i in range(n):
+        if labels[i] >= 0:
+            start[i, labels[i]] = 1.0
+    weights, means, covs = m_step(start)
+    out = {'labelled_rows': [int(i) for i in np.nonzero(labels >= 0)[0]], 'labels': [int(labels[i]) for i in np.nonzero(labels >= 0)[0]]}
+    out['start'] = {'weights': weights.tolist(), 'means': [m.tolist() for m in means], 'covariances': [c.tolist() for c in covs]}
+    trace = []
+    for t in range(101):
+        lp = np.zeros((n, k))
+        for j in range(k):
+            inv = np.linalg.inv(covs[j])
+            _, logdet = np.linalg.slogdet(covs[j])
+            dev = x - means[j]
+            lp[:, j] = math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi) - 0.5 * logdet - 0.5 * np.einsum('ij,jk,ik->i', dev, inv, dev)
+        for i in range(n):
+            if labels[i] >= 0:
+                for j in range(k):
+                    if j != labels[i]:
+                        lp[i, j] = -math.inf
+        mx = lp.max(axis=1, keepdims=True)
+        s = mx[:, 0] + np.log(np.exp(lp - mx).sum(axis=1))
+        trace.append(float(s.sum()))
+        if t == 100:
+            break
+        weights, means, covs = m_step(np.exp(lp - s[:, None]))
+    out['iterations'] = 100
+    out['trace'] = trace
+    out['final'] = {'weights': weights.tolist(), 'means': [m.tolist() for m in means], 'covariances': [c.tolist() for c in covs]}
+    return out
+
+
+def write(relative, value):
+    path = os.path.join(ROOT, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
-        json.dump(gaussian, f, indent=1)
+        json.dump(value, f, indent=1)
         f.write('\n')
     print('wrote', path)
+
+
+def main():
+    write('packages/gaussian/fixtures/incomplete/reference.json', gaussian_reference())
+    write('packages/gaussian/fixtures/incomplete/semi-supervised-iris.json', semi_supervised_reference())
 
 
 if __name__ == '__main__':

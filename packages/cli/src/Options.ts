@@ -172,6 +172,7 @@ export const moduleOption = (): Option =>
 export interface ReadFlags {
   columns?: string[]
   truth?: string
+  labels?: string
   missing?: 'error' | 'drop' | 'em'
   delimiter?: string
   decimal?: '.' | ','

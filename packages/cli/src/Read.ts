@@ -58,6 +58,8 @@ export interface ReadOptions {
   readonly columnsFrom?: string
   /** A column of known classes to read as text labels (`--truth`); never a data column. */
   readonly truth?: string
+  /** A column of partly known components (`--labels`): 0-based integers, empty (or `NA`) when unknown; never a data column. */
+  readonly labels?: string
   /** Missing cells: `error` (default), `drop` or `em` (kept as NaN; rows missing every cell dropped). */
   readonly missing?: Missing
   /** The field delimiter (one character; `\t` for tab). Default: detected. */
@@ -84,6 +86,8 @@ export interface DataRead {
   readonly table: Table
   /** The truth column's label of every row kept (length n), when `truth` was named. */
   readonly truth?: readonly string[]
+  /** The labels column's component of every row kept (length n; −1 when unknown), when `labels` was named. */
+  readonly labels?: Float64Array
   /** One line each: what was detected or skipped that a user should know. */
   readonly notes: readonly string[]
 }
@@ -282,9 +286,10 @@ interface Plan {
   readonly decimal: '.' | ','
   /** An estimate of the number of rows (from the file's size and the sample's bytes per line), or 0. */
   readonly rows: number
-  /** The data columns read (indices into the file's columns) and the truth column (or -1). */
+  /** The data columns read (indices into the file's columns), the truth column and the labels column (or -1). */
   readonly picked: readonly number[]
   readonly truth: number
+  readonly labels: number
   readonly notes: string[]
 }
 
@@ -296,7 +301,7 @@ const pickColumns = (
   text: ReadonlySet<number>,
   options: ReadOptions,
   notes: string[],
-): { picked: number[]; truth: number } => {
+): { picked: number[]; truth: number; labels: number } => {
   const find = (name: string, flag: string): number => {
     const c = shown.indexOf(name)
     if (c < 0 || (skip.has(c) && name === '')) {
@@ -310,16 +315,19 @@ const pickColumns = (
     return c
   }
   const truth = options.truth === undefined ? -1 : find(options.truth, '--truth')
+  const labels = options.labels === undefined ? -1 : find(options.labels, '--labels')
   let picked: number[]
   if (options.columns !== undefined) {
     picked = options.columns.map((n) => find(n, options.columnsFrom ?? '--columns'))
     if (truth >= 0 && picked.includes(truth))
       throw new CliFailure(usageError(`--truth ${options.truth} is also in --columns; the known classes are not data`))
+    if (labels >= 0 && picked.includes(labels))
+      throw new CliFailure(usageError(`--labels ${options.labels} is also in --columns; the known components are not data`))
   } else {
     picked = []
     const skipped: string[] = []
     for (let c = 0; c < shown.length; c++) {
-      if (skip.has(c) || c === truth) continue
+      if (skip.has(c) || c === truth || c === labels) continue
       if (text.has(c)) skipped.push(shown[c]!)
       else picked.push(c)
     }
@@ -329,7 +337,7 @@ const pickColumns = (
       )
     if (picked.length === 0) throw new CliFailure(dataError(`${file}: no numeric column to read (columns: ${shown.join(', ')})`))
   }
-  return { picked, truth }
+  return { picked, truth, labels }
 }
 
 const csvPlan = (path: string, file: string, options: ReadOptions): Plan => {
@@ -369,7 +377,7 @@ const csvPlan = (path: string, file: string, options: ReadOptions): Plan => {
     skip.add(layout.rowNames)
     notes.push(`column 1 has no name (R's write.csv or pandas' index): read as row names, not data`)
   }
-  const { picked, truth } = pickColumns(file, layout.names, layout.header, skip, layout.text, options, notes)
+  const { picked, truth, labels } = pickColumns(file, layout.names, layout.header, skip, layout.text, options, notes)
   const duck = duckNames(layout.names)
   const source = (types: 'data' | 'text'): string => {
     const columns = duck.map((n, c) => `${sqlString(n)}: '${types === 'data' && picked.includes(c) ? 'DOUBLE' : 'VARCHAR'}'`).join(', ')
@@ -386,6 +394,7 @@ const csvPlan = (path: string, file: string, options: ReadOptions): Plan => {
     decimal: layout.decimal,
     picked,
     truth,
+    labels,
     notes,
   }
 }
@@ -413,11 +422,11 @@ const parquetPlan = async (connection: Connection, path: string, file: string, o
   })
   const isNumber = (t: string): boolean => /^(DOUBLE|FLOAT|REAL|DECIMAL.*|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|BOOLEAN)$/.test(t)
   const text = new Set(types.flatMap((t, c) => (isNumber(t) ? [] : [c])))
-  const { picked, truth } = pickColumns(file, names, true, skip, text, options, notes)
+  const { picked, truth, labels } = pickColumns(file, names, true, skip, text, options, notes)
   for (const c of picked)
     if (!isNumber(types[c]!)) throw new CliFailure(dataError(`${file}: column ${JSON.stringify(names[c])} is ${types[c]}, not numbers`))
   const source = (): string => `read_parquet(${sqlString(path)})`
-  return { rows: 0, source, duck: names, shown: names, header: true, decimal: '.', picked, truth, notes }
+  return { rows: 0, source, duck: names, shown: names, header: true, decimal: '.', picked, truth, labels, notes }
 }
 
 /** Copies standard input into a private temporary file (DuckDB reads a file twice: layout, then data). */
@@ -520,7 +529,7 @@ const doubles = (vector: DuckDBVector, m: number): Float64Array => {
 const readRows = async (connection: Connection, plan: Plan, file: string, options: ReadOptions): Promise<DataRead> => {
   const { picked, truth, duck, shown, header } = plan
   const d = picked.length
-  const select = [...picked, ...(truth >= 0 ? [truth] : [])]
+  const select = [...picked, ...(truth >= 0 ? [truth] : []), ...(plan.labels >= 0 ? [plan.labels] : [])]
     .map((c, i) => (i < d ? `COALESCE(CAST(${sqlName(duck[c]!)} AS DOUBLE), 'NaN'::DOUBLE)` : `CAST(${sqlName(duck[c]!)} AS VARCHAR)`))
     .join(', ')
   const place = { file, columns: picked.map((c) => shown[c]!), header }
@@ -530,6 +539,7 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
   let values = new Float64Array(capacity * d)
   let lineOfRow = new Int32Array(capacity)
   const labels: string[] = []
+  let known = new Float64Array(plan.labels >= 0 ? capacity : 0)
   let n = 0
   let row = 0
   let dropped = 0
@@ -543,6 +553,7 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
       const m = chunk.rowCount
       const vectors = Array.from({ length: d }, (_, c) => doubles(chunk.getColumnVector(c), m))
       const tv = truth >= 0 ? chunk.getColumnVector(d) : undefined
+      const lv = plan.labels >= 0 ? chunk.getColumnVector(d + (truth >= 0 ? 1 : 0)) : undefined
       if (n + m > capacity) {
         capacity = Math.max(n + m, Math.ceil(capacity * 1.5))
         const grown = new Float64Array(capacity * d)
@@ -551,6 +562,11 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
         const grownLines = new Int32Array(capacity)
         grownLines.set(lineOfRow.subarray(0, n))
         lineOfRow = grownLines
+        if (lv !== undefined) {
+          const grownKnown = new Float64Array(capacity)
+          grownKnown.set(known.subarray(0, n))
+          known = grownKnown
+        }
       }
       let kept = 0
       for (let i = 0; i < m; i++) {
@@ -588,6 +604,11 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
         if (missingAt >= 0) incomplete++
         lineOfRow[n + kept] = lineOf(row)
         if (tv !== undefined) labels.push(String(tv.getItem(i) ?? 'NA'))
+        if (lv !== undefined)
+          known[n + kept] = labelOf(
+            lv.getItem(i) as string | null,
+            () => `${file}: row ${row} (line ${lineOf(row)}), --labels column ${JSON.stringify(shown[plan.labels])}`,
+          )
         kept++
       }
       n += kept
@@ -609,7 +630,23 @@ const readRows = async (connection: Connection, plan: Plan, file: string, option
   }
   if (incomplete > 0) notes.push(`${incomplete} of ${n} rows have missing cells: fitted by missing-data EM (--missing em)`)
   const table: Table = { file, columns: place.columns, header, n, d, values: values.subarray(0, n * d), lines: lineOfRow.subarray(0, n) }
-  return truth >= 0 ? { table, truth: labels, notes } : { table, notes }
+  return {
+    table,
+    notes,
+    ...(truth >= 0 ? { truth: labels } : {}),
+    ...(plan.labels >= 0 ? { labels: known.subarray(0, n) } : {}),
+  }
+}
+
+/** One cell of the `--labels` column: a 0-based integer component, or −1 when empty or `NA`; anything else names the cell. */
+const labelOf = (cell: string | null, place: () => string): number => {
+  const text = cell === null ? '' : cell.trim()
+  if (MISSING.test(text)) return -1
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new CliFailure(
+      dataError(`${place()}: ${JSON.stringify(text)} is not a label; labels are 0-based component numbers, empty when unknown`),
+    )
+  return Number(text)
 }
 
 /**

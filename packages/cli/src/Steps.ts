@@ -56,6 +56,7 @@ export const loadData = async (
   }
   if (path === undefined) {
     if (flags.truth !== undefined) throw new CliFailure(usageError('--truth needs a DATA file with that column'))
+    if (flags.labels !== undefined) throw new CliFailure(usageError('--labels needs a DATA file with that column'))
     if (io.stdinPiped === true) say('no DATA given: fitting the embedded Old Faithful data; standard input is read only when DATA is -')
     const table = faithfulTable()
     return { table: flags.columns === undefined ? table : orFail(selectColumns(table, flags.columns)), notes: [] }
@@ -64,6 +65,7 @@ export const loadData = async (
     ...(flags.columns === undefined ? {} : { columns: flags.columns }),
     ...(columnsFrom === undefined ? {} : { columnsFrom }),
     ...(flags.truth === undefined ? {} : { truth: flags.truth }),
+    ...(flags.labels === undefined ? {} : { labels: flags.labels }),
     ...(flags.missing === undefined ? {} : { missing: flags.missing }),
     ...(flags.delimiter === undefined ? {} : { delimiter: flags.delimiter }),
     ...(flags.decimal === undefined ? {} : { decimal: flags.decimal }),

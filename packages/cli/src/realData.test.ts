@@ -278,3 +278,38 @@ describe('progress while reading', () => {
     expect(reads.at(-1)).toBe(150)
   })
 })
+
+describe('partly known labels (--labels)', () => {
+  const reference = JSON.parse(
+    readFileSync(new URL('../../gaussian/fixtures/incomplete/semi-supervised-iris.json', import.meta.url), 'utf8'),
+  ) as { labelled_rows: number[]; labels: number[]; trace: number[] }
+  const irisLines = readFileSync(new URL('../../gaussian/fixtures/iris-k3/data.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+  const known = new Map(reference.labelled_rows.map((r, t) => [r, reference.labels[t]!]))
+  const labelled = file(
+    'iris-labelled.csv',
+    [`${irisLines[0]},known`, ...irisLines.slice(1).map((l, i) => `${l},${known.get(i) ?? ''}`)].join('\n') + '\n',
+  )
+
+  test('10 labelled rows per species: the objective after 100 iterations is the reference semi-supervised trace', async () => {
+    const r = await emkit(['fit', labelled, '--k', '3', '--labels', 'known', '--reg-covar', '0', '--tol', '0', '--max-iter', '100'])
+    expect(r.code, r.stderr).toBe(0)
+    const m = model(r.stdout)
+    expect(m.dimension).toBe(4)
+    close(m.fit.logLikelihood, reference.trace[100]!, 1e-10)
+  })
+
+  test('a label that is not a component number, or not below k, names its row', async () => {
+    const bad = file(
+      'iris-bad-label.csv',
+      [`${irisLines[0]},known`, ...irisLines.slice(1).map((l, i) => `${l},${i === 3 ? 'x' : ''}`)].join('\n') + '\n',
+    )
+    const r = await emkit(['fit', bad, '--k', '3', '--labels', 'known'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/row 4 \(line 5\), --labels column "known": "x" is not a label/)
+    const high = await emkit(['fit', labelled, '--k', '2', '--labels', 'known'])
+    expect(high.code).toBe(1)
+    expect(high.stderr).toMatch(/row 101 \(line 102\), --labels column "known": label 2 but k = 2/)
+  })
+})

@@ -141,14 +141,24 @@ const blockBaseMeasure = <C, S>(family: ComponentFamily<C, S>, block: Dataset): 
 
 const logOf = (w: Float64Array): Float64Array => Float64Array.from(w, Math.log)
 
+/** The labels of rows [first, first + n) (−1 beyond the given ones). */
+const labelsOf = (labels: Float64Array, first: number, n: number): Float64Array => {
+  if (first + n <= labels.length) return labels.subarray(first, first + n)
+  const out = new Float64Array(n).fill(-1)
+  if (first < labels.length) out.set(labels.subarray(first))
+  return out
+}
+
 /**
  * The memory engine: one thread over an in-memory dataset. Scratch O(k · 4096) doubles; the
  * family's base measure (when it has one) is computed once, here.
  *
+ * @param labels - partly known labels, one per row: the component 0 … k − 1 or −1 when unknown
+ *   (semi-supervised EM, see `Mixture.fit`'s `labels`; not checked here).
  * @category Engines
  * @since 0.2.0
  */
-export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): SyncEngine<C, S> => {
+export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset, labels?: Float64Array): SyncEngine<C, S> => {
   const kernel = new FusedKernel(family, data.d)
   const base = baseMeasure(family, data)
   return {
@@ -158,7 +168,7 @@ export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Sync
     d: data.d,
     pass: (params) => {
       const totals = emptyTotals(kernel.monoid, params.components.length)
-      kernel.run(data, params.components, logOf(params.weights), base, totals, 0)
+      kernel.run(data, params.components, logOf(params.weights), base, totals, 0, labels)
       return totals
     },
     worstRows: (params, m) => {
@@ -181,25 +191,31 @@ export const memory = <C, S>(family: ComponentFamily<C, S>, data: Dataset): Sync
  * engine with {@link SyncEngine.fallback} saying why.
  *
  * @param threads - an integer ≥ 1 (1 gives the memory engine).
+ * @param labels - partly known labels, as {@link memory}'s.
  * @returns `Left(InvalidOptions)` for a bad count or a family without a worker recipe;
  *   `Left(EngineFailure)` when the workers cannot start.
  * @category Engines
  * @since 0.2.0
  */
-export const threads = <C, S>(family: ComponentFamily<C, S>, data: Dataset, threads: number): E.Either<EmError, SyncEngine<C, S>> => {
+export const threads = <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset,
+  threads: number,
+  labels?: Float64Array,
+): E.Either<EmError, SyncEngine<C, S>> => {
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WORKERS)
     return E.left(invalidOptions('workers', `workers must be an integer in 1 … ${MAX_WORKERS}, got ${Validate.show(threads)}`))
   const t = Math.min(threads, data.n)
-  if (t === 1) return E.right(memory(family, data))
+  if (t === 1) return E.right(memory(family, data, labels))
   if (family.worker === undefined)
     return E.left(invalidOptions('workers', `the ${family.name} family has no worker recipe, so it cannot run on ${threads} threads`))
   const unavailable = threadsUnavailable()
   if (unavailable !== undefined)
-    return E.right({ ...memory(family, data), fallback: `running on 1 thread instead of ${t}: ${unavailable}` })
+    return E.right({ ...memory(family, data, labels), fallback: `running on 1 thread instead of ${t}: ${unavailable}` })
   const base = baseMeasure(family, data)
   let pool: ThreadPool<C, S>
   try {
-    pool = new ThreadPool(family, data, t, base)
+    pool = new ThreadPool(family, data, t, base, labels)
   } catch (e) {
     return E.left(engineFailure('threads', e instanceof Error ? e.message : String(e)))
   }
@@ -293,10 +309,18 @@ export const resolveWorkers = <C, S>(
  *
  * A family with a base measure (multinomial) has it computed per block on every pass.
  *
+ * @param labels - partly known labels, one per row of the source in order: the component 0 … k − 1
+ *   or −1 when unknown (semi-supervised EM, see `Mixture.fit`'s `labels`; not checked here); rows
+ *   beyond its length are unknown.
  * @category Engines
  * @since 0.2.0
  */
-export const stream = <C, S>(family: ComponentFamily<C, S>, source: RowSource, options: StreamOptions = {}): AsyncEngine<C, S> => {
+export const stream = <C, S>(
+  family: ComponentFamily<C, S>,
+  source: RowSource,
+  options: StreamOptions = {},
+  labels?: Float64Array,
+): AsyncEngine<C, S> => {
   const kernel = new FusedKernel(family, source.d)
   let passes = 0
   /** Reads every block of one pass, checked, with its first row number. */
@@ -330,7 +354,17 @@ export const stream = <C, S>(family: ComponentFamily<C, S>, source: RowSource, o
     pass: async (params) => {
       const totals: PassTotals<S> = emptyTotals(kernel.monoid, params.components.length)
       const logWeights = logOf(params.weights)
-      await each((block, first) => kernel.run(block, params.components, logWeights, blockBaseMeasure(family, block), totals, first))
+      await each((block, first) =>
+        kernel.run(
+          block,
+          params.components,
+          logWeights,
+          blockBaseMeasure(family, block),
+          totals,
+          first,
+          labels === undefined ? undefined : labelsOf(labels, first, block.n),
+        ),
+      )
       return totals
     },
     worstRows: async (params, m) => {

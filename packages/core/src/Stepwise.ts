@@ -38,6 +38,19 @@ import type { Rng } from './Rng.js'
 import { seeded } from './Rng.js'
 import type { RowSource } from './Source.js'
 import { BlockError, checkBlock } from './Source.js'
+import { firstMissing } from './internal/incomplete.js'
+
+/** Stepwise EM does not take missing cells (its mini-batches hold values only): `InvalidData` naming the first one, global row. */
+const stepwiseMissing = (block: Dataset, firstRow: number): EmError | undefined => {
+  const hole = firstMissing(block)
+  if (hole === undefined) return undefined
+  const [r, c] = hole
+  return invalidData(
+    `row ${firstRow + r}, column ${c}: the value is missing; stepwise EM does not take missing cells: use Mixture.fitAsync (exact EM, every engine) or drop the incomplete rows`,
+    firstRow + r,
+    c,
+  )
+}
 
 /**
  * Default {@link StepwiseOptions.batchSize}: 1000 rows per mini-batch.
@@ -290,7 +303,7 @@ async function* batchesOf<C, S>(family: ComponentFamily<C, S>, source: RowSource
       }
       if (next.done === true) break
       const block = next.value
-      const bad = checkBlock(block, d, row)
+      const bad = checkBlock(block, d, row) ?? stepwiseMissing(block, row)
       if (bad !== undefined) throw new EmException(bad)
       const sw = block.sampleWeights
       for (let i = 0; i < block.n;) {

@@ -181,14 +181,14 @@ interface Fitted {
 }
 
 /** The reading flags only the memory engine's reader has (and what needs every row in memory). */
-const MEMORY_FLAGS = ['truth', 'missing', 'delimiter', 'decimal', 'header'] as const
+const MEMORY_FLAGS = ['truth', 'labels', 'missing', 'delimiter', 'decimal', 'header'] as const
 
 /**
  * The stream engine reads plain CSV files with its own reader; standard input, Parquet and the
- * reading flags of the memory engine's reader (`--truth`, `--missing`, `--delimiter`, `--decimal`,
+ * reading flags of the memory engine's reader (`--truth`, `--labels`, `--missing`, `--delimiter`, `--decimal`,
  * `--header`) need the memory engine: a usage error with `--engine stream`, the memory engine (with
  * a note) when the size alone chose the stream. In a database (`--engine duckdb`, a Parquet file,
- * `--db`), `--truth`, `--missing`, `--plot` and `--se` need the rows in memory: a usage error when
+ * `--db`), `--truth`, `--labels`, `--missing`, `--plot` and `--se` need the rows in memory: a usage error when
  * the database was asked for, the memory engine (with a note) for a Parquet file.
  */
 const memoryWhenNeeded = (io: Io, flags: FitFlags, dataPath: string | undefined, plan: EnginePlan, start: Start): EnginePlan => {
@@ -271,7 +271,11 @@ const fitInMemory = async (
   progress: ProgressSink,
 ): Promise<Fitted> => {
   const picked = columnsToFit(flags, start)
-  const { table: read, truth } = await loadData(
+  const {
+    table: read,
+    truth,
+    labels,
+  } = await loadData(
     io,
     dataPath,
     picked.columns === undefined ? flags : { ...flags, columns: picked.columns },
@@ -282,6 +286,15 @@ const fitInMemory = async (
   const { spec, family, table } = familyFor(registry, flags, start, read)
   const what = `${label(spec)}, k = ${start.k}`
   orFail(checkSupport(table, spec.family))
+  if (labels !== undefined) {
+    const bad = labels.findIndex((z) => z >= start.k)
+    if (bad >= 0)
+      throw new CliFailure(
+        dataError(
+          `${table.file}: row ${bad + 1} (line ${table.lines[bad]}), --labels column ${JSON.stringify(flags.labels)}: label ${labels[bad]} but k = ${start.k}; labels are 0-based components 0 … ${start.k - 1}`,
+        ),
+      )
+  }
   checkInitDimension(flags, family, start, table)
   const data = orFail(toDataset(table, family, start.k))
   const tooMany = tooManyParameters(family, table.n, table.d, start.k)
@@ -289,7 +302,11 @@ const fitInMemory = async (
     throw new CliFailure(dataError(`${table.file}: cannot fit ${what}: ${tooMany}; lower --k or choose a structure with fewer parameters`))
   const maxIterations = flags.maxIter ?? 1000
   progress.start(what, maxIterations)
-  const result = Mixture.fit(family, data, { ...loopOptions(flags, start, maxIterations, progress), workers })
+  const result = Mixture.fit(family, data, {
+    ...loopOptions(flags, start, maxIterations, progress),
+    workers,
+    ...(labels === undefined ? {} : { labels }),
+  })
   progress.stop()
   if (E.isLeft(result)) throw new CliFailure(fitFailure(`${table.file} (${what})`, result.left))
   return { fit: result.right, family, spec, shape: table, plotData: data, ...(truth === undefined ? {} : { truth }) }
@@ -498,6 +515,7 @@ const MIXTURE_ONLY: ReadonlyArray<readonly [keyof FitCommandFlags, string]> = [
   ['truth', '--truth'],
   ['missing', '--missing'],
   ['impute', '--impute'],
+  ['labels', '--labels'],
 ]
 
 /** The flags `emkit fit` receives: `--family` parsed, or the name of a family of regressions. */
@@ -647,7 +665,12 @@ export const registerFit = (root: Command, io: Io, registry: Registry): void => 
         '--init <model.json>',
         'start from these parameters (emkit.mixture/v1 without "fit"); for a mixture of regressions also a CSV of posteriors (n rows × k columns)',
       )
-      .option('--restarts <n>', 'fits from independent initialisations; the best is kept (default: 1)', integer('--restarts', 1)),
+      .option('--restarts <n>', 'fits from independent initialisations; the best is kept (default: 1)', integer('--restarts', 1))
+
+      .option(
+        '--labels <column>',
+        'a column of partly known components for semi-supervised EM: 0-based integers, empty (or NA) when unknown; the log-likelihood then counts log πz f(x | θz) for the labelled rows',
+      ),
   )
     .option('--out <model.json>', 'write the model here (default: standard output)')
     .option('--plot <file>', 'draw the fit: FILE.svg (pictures) or FILE.html (self-contained report)', plotPath)

@@ -94,7 +94,9 @@ export class FusedKernel<C, S> {
 
   /**
    * Folds rows [0, data.n) of `data` into `acc`: `base` (when the family has a base measure) holds
-   * log h(xᵢ) for those rows, `firstRow` is the global index of row 0 (for `impossibleRow`).
+   * log h(xᵢ) for those rows, `firstRow` is the global index of row 0 (for `impossibleRow`);
+   * `labels` (when some rows' components are known) holds each row's component, or −1 when
+   * unknown (see {@link applyLabels}).
    */
   run(
     data: Dataset,
@@ -103,6 +105,7 @@ export class FusedKernel<C, S> {
     base: Float64Array | undefined,
     acc: PassTotals<S>,
     firstRow: number,
+    labels?: Float64Array,
   ): void {
     const k = components.length
     const b = Math.min(this.blockRows, data.n)
@@ -111,7 +114,15 @@ export class FusedKernel<C, S> {
     for (let s = 0; s < data.n; s += b) {
       const e = Math.min(data.n, s + b)
       const block = s === 0 && e === data.n ? data : slice(data, s, e)
-      this.block(block, components, logWeights, base === undefined ? undefined : base.subarray(s, e), acc, firstRow + s)
+      this.block(
+        block,
+        components,
+        logWeights,
+        base === undefined ? undefined : base.subarray(s, e),
+        acc,
+        firstRow + s,
+        labels === undefined ? undefined : labels.subarray(s, e),
+      )
     }
   }
 
@@ -122,12 +133,15 @@ export class FusedKernel<C, S> {
     base: Float64Array | undefined,
     acc: PassTotals<S>,
     firstRow: number,
+    labels: Float64Array | undefined,
   ): void {
     const k = components.length
     const m = block.n
     const sums = this.sums
     const accelerated = this.accelerated
-    if (accelerated?.fold(block, components, logWeights, base, sums, acc.statistics) === true) {
+    // The family's accelerated block kernel folds complete, unlabelled blocks only: a mask of
+    // missing cells or known labels take the path below.
+    if (block.missing === undefined && labels === undefined && accelerated?.fold(block, components, logWeights, base, sums, acc.statistics) === true) {
       addSums(acc, sums, m, firstRow)
       return
     }
@@ -136,6 +150,7 @@ export class FusedKernel<C, S> {
     // A block that carries a mask of missing cells goes through the family's `incomplete`: the
     // marginal density of the observed cells, and expected statistics given them under θⱼ.
     logDensityInto(this.family, block, components, local)
+    if (labels !== undefined) applyLabels(local, k, m, labels)
     const sw = block.sampleWeights
     normalizeBlock(local, k, m, logWeights, sw, base, this.rowMax, this.rowSum, sums)
     addSums(acc, sums, m, firstRow)
@@ -162,6 +177,22 @@ function addSums<S>(acc: PassTotals<S>, sums: Float64Array, m: number, firstRow:
   acc.weight += sums[WEIGHT]!
   acc.rows += m
   acc.positiveRows += sums[POSITIVE]!
+}
+
+/**
+ * Partly known labels (semi-supervised EM): for every row i whose component zᵢ is known
+ * (`labels[i]` ≥ 0), the log-densities of the other components are set to −∞ (k × m,
+ * component-major), so that the normalisation gives it the responsibilities of its label (1 for zᵢ,
+ * 0 elsewhere) and the log-likelihood term log πzᵢ f(xᵢ | θzᵢ): the objective EM then increases is
+ * Σ_unlabelled wᵢ log Σⱼ πⱼ f(xᵢ | θⱼ) + Σ_labelled wᵢ log πzᵢ f(xᵢ | θzᵢ), the log-likelihood of
+ * the observed data and the known labels (McLachlan & Peel 2000, §2.19).
+ */
+export function applyLabels(local: Float64Array, k: number, m: number, labels: Float64Array): void {
+  for (let i = 0; i < m; i++) {
+    const z = labels[i]!
+    if (!(z >= 0)) continue
+    for (let j = 0; j < k; j++) if (j !== z) local[j * m + i] = -Infinity
+  }
 }
 
 /** Slots of the sums {@link normalizeBlock} writes. */

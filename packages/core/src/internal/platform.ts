@@ -35,6 +35,8 @@ export interface BlockInit {
   readonly sampleWeights?: SharedArrayBuffer
   /** The family's base measure per row, length n. */
   readonly base?: SharedArrayBuffer
+  /** Partly known labels per row (−1 unknown), length n, when some are known. */
+  readonly labels?: SharedArrayBuffer
   /** The mask of missing cells (bytes), n·d, row-major, when the data carry one. */
   readonly missing?: SharedArrayBuffer
   readonly d: number

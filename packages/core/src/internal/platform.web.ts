@@ -56,6 +56,7 @@ type Message =
       readonly end: number
       readonly sampleWeights: boolean
       readonly base: boolean
+      readonly labels: boolean
       readonly missing: boolean
     }
   | ({ readonly kind: 'pass' } & PassRequest)
@@ -199,7 +200,8 @@ const send = (k: Kept, message: Message): void => {
 /** Copies the block's rows (values, then sample weights, then base measure, then the mask of missing cells as bytes) to the start of the arena. */
 const fillArena = (arena: SharedArrayBuffer, init: BlockInit): void => {
   const m = init.end - init.start
-  const doubles = m * init.d + (init.sampleWeights === undefined ? 0 : m) + (init.base === undefined ? 0 : m)
+  const doubles =
+    m * init.d + (init.sampleWeights === undefined ? 0 : m) + (init.base === undefined ? 0 : m) + (init.labels === undefined ? 0 : m)
   const bytes = doubles * 8 + (init.missing === undefined ? 0 : m * init.d)
   if (bytes > ARENA_MAX_BYTES) throw new Error(`a block of ${m} rows takes more than ${ARENA_MAX_BYTES / 2 ** 20} MiB; use more workers`)
   if (bytes > arena.byteLength) (arena as SharedArrayBuffer & { grow(n: number): void }).grow(bytes)
@@ -208,7 +210,7 @@ const fillArena = (arena: SharedArrayBuffer, init: BlockInit): void => {
   const out = new Float64Array(arena, 0, doubles)
   out.set(new Float64Array(init.values, init.start * init.d * 8, m * init.d))
   let at = m * init.d
-  for (const b of [init.sampleWeights, init.base]) {
+  for (const b of [init.sampleWeights, init.base, init.labels]) {
     if (b === undefined) continue
     out.set(new Float64Array(b, init.start * 8, m), at)
     at += m
@@ -236,6 +238,7 @@ const spawn = (init: BlockInit): BlockWorker => {
     end,
     sampleWeights: init.sampleWeights !== undefined,
     base: init.base !== undefined,
+    labels: init.labels !== undefined,
     missing: init.missing !== undefined,
   })
   if (Atomics.wait(k.control, REPLIED, replied, START_TIMEOUT_MS) === 'timed-out' && Atomics.load(k.control, REPLIED) === replied) {
@@ -283,6 +286,7 @@ const answer = (mailbox: Mailbox, factories: Readonly<Record<string, (options: n
     }
     const sampleWeights = message.sampleWeights ? next() : undefined
     const base = message.base ? next() : undefined
+    const labels = message.labels ? next() : undefined
     const block: Dataset = {
       n: m,
       d: message.d,
@@ -291,7 +295,13 @@ const answer = (mailbox: Mailbox, factories: Readonly<Record<string, (options: n
       ...(message.missing ? { missing: new Uint8Array(mailbox.arena, at, m * message.d) } : {}),
     }
     try {
-      server = blockServer(factory(message.recipe.options as never) as ComponentFamily<unknown, unknown>, block, base, message.start)
+      server = blockServer(
+        factory(message.recipe.options as never) as ComponentFamily<unknown, unknown>,
+        block,
+        base,
+        message.start,
+        labels,
+      )
       return {}
     } catch (e) {
       return {

@@ -73,6 +73,7 @@ export class ThreadPool<C, S> {
     readonly source: Dataset,
     threads: number,
     private readonly base: Float64Array | undefined,
+    private readonly labels?: Float64Array,
   ) {
     const recipe = family.worker
     if (recipe === undefined) throw new PoolFailure(`the ${family.name} family has no worker recipe`)
@@ -81,6 +82,7 @@ export class ThreadPool<C, S> {
     const values = shareable(source.values, doubles)
     const sw = source.sampleWeights === undefined ? undefined : shareable(source.sampleWeights, doubles)
     const sharedBase = base === undefined ? undefined : shareable(base, doubles)
+    const sharedLabels = labels === undefined ? undefined : shareable(labels, doubles)
     const mask = source.missing === undefined ? undefined : shareable(source.missing, (buffer) => new Uint8Array(buffer))
     this.data = {
       n: source.n,
@@ -104,6 +106,7 @@ export class ThreadPool<C, S> {
             ...(sw === undefined ? {} : { sampleWeights: sw.buffer }),
             ...(sharedBase === undefined ? {} : { base: sharedBase.buffer }),
             ...(mask === undefined ? {} : { missing: mask.buffer }),
+            ...(sharedLabels === undefined ? {} : { labels: sharedLabels.buffer }),
             d: source.d,
             start: this.bounds[t]!,
             end: this.bounds[t + 1]!,
@@ -149,7 +152,7 @@ export class ThreadPool<C, S> {
     const totals = emptyTotals(this.kernel.monoid, k)
     const logWeights = Float64Array.from(weights, Math.log)
     const base0 = this.base === undefined ? undefined : this.base.subarray(0, this.block0.n)
-    this.kernel.run(this.block0, components, logWeights, base0, totals, 0)
+    this.kernel.run(this.block0, components, logWeights, base0, totals, 0, this.labels?.subarray(0, this.block0.n))
     for (let w = 0; w < this.workers.length; w++) {
       const index = w + 1
       const { signal, signalIndex } = this.workers[w]!

@@ -30,11 +30,11 @@ const load = (): Promise<(request: PassRequest) => WorkerReply<unknown>> => {
   server ??= import(init.recipe.module).then((mod: Record<string, unknown>) => {
     const factory = mod[init.recipe.factory]
     if (typeof factory !== 'function') throw new Error(`${init.recipe.module} has no export ${init.recipe.factory}`)
-    const { block, base } = blockOf(init)
+    const { block, base, labels } = blockOf(init)
     // A factory may return a promise (a product family imports its parts' modules).
     return Promise.resolve(
       (factory as (o: unknown) => ComponentFamily<unknown, unknown> | Promise<ComponentFamily<unknown, unknown>>)(init.recipe.options),
-    ).then((family) => blockServer(family, block, base, init.start))
+    ).then((family) => blockServer(family, block, base, init.start, labels))
   })
   return server
 }

@@ -48,6 +48,21 @@ export interface MixtureFitOptions<C> extends Omit<FitOptions<Dataset, Params<C>
   readonly init?: Params<C> | InitMethod
   /** Collapse policy; default `'reseed'`. */
   readonly collapse?: CollapsePolicy
+  /**
+   * Partly known labels (semi-supervised EM): one per row, the row's component (an integer
+   * 0 … k − 1) or −1 when unknown. A labelled row keeps responsibility 1 for its component and
+   * enters the objective as log πzᵢ f(xᵢ | θzᵢ) instead of log Σⱼ πⱼ f(xᵢ | θⱼ): the trace (and
+   * `logLikelihood`, BIC, AIC) is then Σ_unlabelled wᵢ log p(xᵢ | θ) + Σ_labelled wᵢ log πzᵢ f(xᵢ | θzᵢ),
+   * the log-likelihood of the data and the known labels, which EM never decreases (McLachlan &
+   * Peel 2000, §2.19). The mixing weights count the labelled rows. With an initialisation method,
+   * the start is the M-step from the labelled rows alone when every component has one. For a
+   * {@link RowSource}, the labels follow the rows in order (rows beyond them are unknown), and the
+   * start must be parameters. With every row labelled, one iteration gives the supervised weighted
+   * MLE and the next changes nothing.
+   *
+   * @since 0.2.0
+   */
+  readonly labels?: ArrayLike<number>
 }
 
 /**
@@ -131,6 +146,26 @@ export const checkData = <C, S>(family: ComponentFamily<C, S>, data: Dataset, k:
     return E.left(invalidData(`k = ${k} components but ${what}; k must not exceed the number of observations`))
   }
   return family.checkData(data)
+}
+
+/**
+ * Reads the `labels` option: `undefined` when absent, else a Float64Array (−1 unknown) of length
+ * `n` (when known; a stream's labels may be shorter), every entry an integer in −1 … k − 1.
+ */
+const resolveLabels = (labels: unknown, n: number | undefined, k: number): E.Either<EmError, Float64Array | undefined> => {
+  if (labels === undefined) return E.right(undefined)
+  const given = Validate.arrayLike('labels', labels)
+  if (E.isLeft(given)) return E.left(invalidOptions('labels', given.left.message))
+  const length = given.right.length
+  if (n !== undefined && length !== n) return E.left(invalidOptions('labels', `labels has length ${length}, expected one per row (${n})`))
+  const out = new Float64Array(length)
+  for (let i = 0; i < length; i++) {
+    const z: unknown = given.right.value[i]
+    if (typeof z !== 'number' || !Number.isInteger(z) || z < -1 || z >= k)
+      return E.left(invalidOptions('labels', `labels[${i}] is ${show(z)}; a label is a component 0 … ${k - 1}, or −1 when unknown`))
+    out[i] = z
+  }
+  return E.right(out)
 }
 
 /** The posterior an engine-backed model hands its M-step: the parameters and their pass. */
@@ -363,13 +398,18 @@ const prepare = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: Mi
   if (E.isLeft(resolved)) return resolved
   const count = resolveWorkers(family, data.n, data.d, options.k, options.workers)
   if (E.isLeft(count)) return count
-  const engine = threads(family, data, count.right)
+  const labels = Validate.guard(
+    () => resolveLabels(options.labels, data.n, options.k),
+    (m) => invalidOptions('labels', `the labels could not be read: ${m}`),
+  )
+  if (E.isLeft(labels)) return labels
+  const engine = threads(family, data, count.right, labels.right)
   if (E.isLeft(engine)) return engine
   const { collapse, init: start } = resolved.right
   return E.right({
     engine: engine.right,
     em: syncModel(family, options.k, collapse, engine.right),
-    init: typeof start === 'string' ? initializer(model(family, options.k, { collapse }), start) : start,
+    init: typeof start === 'string' ? initializer(model(family, options.k, { collapse }), start, labels.right) : start,
     start,
   })
 }
@@ -465,10 +505,22 @@ export const fitAsync = async <C, S>(
   const common = resolveAsync(family, source.d, options)
   if (E.isLeft(common)) return common
   const { resolved, sampleSize } = common.right
+  const labels = Validate.guard(
+    () => resolveLabels(options.labels, undefined, options.k),
+    (m) => invalidOptions('labels', `the labels could not be read: ${m}`),
+  )
+  if (E.isLeft(labels)) return labels
+  if (labels.right !== undefined && typeof resolved.right.init === 'string')
+    return E.left(
+      invalidOptions(
+        'init',
+        'with labels, a streamed fit needs starting parameters as init (an initialisation method sees a sample of rows without their labels)',
+      ),
+    )
   const streamOptions: { onBlock?: (rowsRead: number, pass: number) => void; signal?: AbortSignal } = {}
   if (options.onBlock !== undefined) streamOptions.onBlock = options.onBlock
   if (options.signal !== undefined) streamOptions.signal = options.signal
-  const engine = stream(family, source, streamOptions)
+  const engine = stream(family, source, streamOptions, labels.right)
   const em = asyncModel(family, options.k, resolved.right.collapse, engine)
   try {
     const init =
@@ -520,6 +572,8 @@ const fitStatistics = async <C, S>(
   const common = resolveAsync(family, source.d, options)
   if (E.isLeft(common)) return common
   const { k, resolved, sampleSize } = common.right
+  if (options.labels !== undefined)
+    return E.left(invalidOptions('labels', `partly known labels are not available with the ${source.engine} engine; read the rows (a dataset or a row source)`))
   const opened = await source.open(family, k.right)
   if (E.isLeft(opened)) return opened
   const bound = opened.right

@@ -47,18 +47,26 @@ export const resolveInitMethod = <C, S>(family: ComponentFamily<C, S>, method: u
  * that collapses at initialisation (an empty k-means cluster) follows the model's collapse policy,
  * with its warning at iteration 0.
  *
+ * With partly known `labels` (one per row: the component, or −1 when unknown; semi-supervised EM),
+ * the start is the M-step from the labelled rows alone when every component has one (so that
+ * component j is the one labelled j); otherwise the method's responsibilities with the labelled
+ * rows set to their labels.
+ *
  * @throws {@link EmException} (`InvalidOptions`) for an unknown method, or `'family'` with a family
  *   that has no initialisation of its own.
  * @category Initialisation
  * @since 0.1.0
  */
-export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod): Initializer<Dataset, Params<C>> => {
+export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod, labels?: Float64Array): Initializer<Dataset, Params<C>> => {
   const resolved = resolveInitMethod(m.family, method)
   if (E.isLeft(resolved)) throw new EmException(resolved.left)
   const how = resolved.right
   return (given, rng, warn) => {
     // With missing cells, the method runs on the data completed by the columns' observed means.
     const data = meanCompleted(given)
+    const context = { iteration: 0, previous: undefined, rng, warn: (w: FitWarning) => warn?.(w) }
+    if (labels !== undefined && labelsCover(labels, data, m.k))
+      return m.estimate(data, labelledResponsibilities(labels, data.n, m.k), context)
     let resp: Float64Array
     switch (how) {
       case 'kmeans++':
@@ -74,8 +82,36 @@ export const initializer = <C, S>(m: MixtureModel<C, S>, method?: InitMethod): I
         resp = m.family.initialResponsibilities!(data, m.k, rng)
         break
     }
-    return m.estimate(data, resp, { iteration: 0, previous: undefined, rng, warn: (w: FitWarning) => warn?.(w) })
+    if (labels !== undefined) {
+      // The labelled rows keep their labels; the others the method's responsibilities.
+      for (let i = 0; i < data.n; i++) {
+        const z = labels[i]!
+        if (z >= 0) for (let j = 0; j < m.k; j++) resp[j * data.n + i] = j === z ? 1 : 0
+      }
+    }
+    return m.estimate(data, resp, context)
   }
+}
+
+/** Whether every component 0 … k − 1 has a labelled row of positive weight. */
+const labelsCover = (labels: Float64Array, data: Dataset, k: number): boolean => {
+  const seen = new Uint8Array(k)
+  const sw = data.sampleWeights
+  for (let i = 0; i < data.n; i++) {
+    const z = labels[i]!
+    if (z >= 0 && (sw === undefined || sw[i]! > 0)) seen[z] = 1
+  }
+  return seen.every((v) => v === 1)
+}
+
+/** One-hot responsibilities (k × n) of the labelled rows, 0 for the unlabelled ones. */
+const labelledResponsibilities = (labels: Float64Array, n: number, k: number): Float64Array => {
+  const resp = new Float64Array(k * n)
+  for (let i = 0; i < n; i++) {
+    const z = labels[i]!
+    if (z >= 0) resp[z * n + i] = 1
+  }
+  return resp
 }
 
 /**

@@ -14,7 +14,7 @@ import { EmException, invalidOptions, invalidParameters } from '../Errors.js'
 import * as Validate from '../Validate.js'
 import { show, thrown } from '../Validate.js'
 import type { ComponentFamily } from '../Family.js'
-import { normalizeBlock, ROWS } from '../internal/fused.js'
+import { applyLabels, normalizeBlock, ROWS } from '../internal/fused.js'
 import { summarizeBlock } from '../internal/shard.js'
 
 /**
@@ -46,6 +46,14 @@ import { COLLAPSE_POLICIES } from './Types.js'
 export interface ModelOptions {
   /** Collapse policy; default `'reseed'`. */
   readonly collapse?: CollapsePolicy
+  /**
+   * Partly known labels, one per row of the data the model is fitted to: the component 0 … k − 1,
+   * or −1 when unknown (semi-supervised EM, as `Mixture.fit`'s `labels`): a labelled row's
+   * posterior is its label, and it enters the log-likelihood as log πzᵢ f(xᵢ | θzᵢ).
+   *
+   * @since 0.2.0
+   */
+  readonly labels?: ArrayLike<number>
 }
 
 /**
@@ -89,12 +97,18 @@ const jointLogDensity = <C, S>(family: ComponentFamily<C, S>, data: Dataset, par
  * against the data): responsibilities (k × n) and per-row log-densities, by the fused pass's
  * log-space normalisation.
  */
-export const posteriorOf = <C, S>(family: ComponentFamily<C, S>, data: Dataset, params: Params<C>): Responsibilities => {
+export const posteriorOf = <C, S>(
+  family: ComponentFamily<C, S>,
+  data: Dataset,
+  params: Params<C>,
+  labels?: Float64Array,
+): Responsibilities => {
   const k = params.components.length
   const n = data.n
   const values = new Float64Array(k * n)
   const logDensity = new Float64Array(n)
   logDensityInto(family, data, params.components, values)
+  if (labels !== undefined) applyLabels(values, k, n, labels)
   normalizeBlock(
     values,
     k,
@@ -167,6 +181,9 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
   if (E.isLeft(policy)) throw new EmException(policy.left)
   if (!Number.isInteger(k) || k < 1) throw new EmException(invalidOptions('k', `k must be an integer ≥ 1, got ${k}`))
   const collapse = policy.right
+  const labels = options.labels === undefined ? undefined : Float64Array.from(options.labels)
+  if (labels !== undefined && labels.some((z) => !Number.isInteger(z) || z < -1 || z >= k))
+    throw new EmException(invalidOptions('labels', `every label must be a component 0 … ${k - 1} or −1 (unknown)`))
   const prior = (components: readonly C[]): number => (family.logPrior === undefined ? 0 : family.logPrior(components))
 
   const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> =>
@@ -183,7 +200,9 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
     observations: totalWeight,
     validate: (data, params) => validateParams(family, k, data.d, params, false),
     posterior: (data, params) => {
-      const q = posteriorOf(family, data, params)
+      if (labels !== undefined && labels.length !== data.n)
+        throw new EmException(invalidOptions('labels', `the model has ${labels.length} labels but the data have ${data.n} rows`))
+      const q = posteriorOf(family, data, params, labels)
       let ll = 0
       const sw = data.sampleWeights
       for (let i = 0; i < q.n; i++) {

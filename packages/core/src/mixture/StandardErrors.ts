@@ -14,7 +14,8 @@ import { either as E } from 'fp-ts'
 import type { Dataset } from '../Dataset.js'
 import { check as checkDataset } from '../Dataset.js'
 import type { EmError, SingularInformation } from '../Errors.js'
-import { EmException, invalidOptions } from '../Errors.js'
+import { EmException, invalidData, invalidOptions } from '../Errors.js'
+import { firstMissing } from '../internal/incomplete.js'
 import type { ComponentFamily } from '../Family.js'
 import { cholesky, invertLower, logSumExp } from '../Linalg.js'
 import type { ModelJson } from './Json.js'
@@ -96,6 +97,15 @@ export const observedInformation = <C, S>(
     )
   const checked = checkDataset(data)
   if (E.isLeft(checked)) return checked
+  const hole = firstMissing(data)
+  if (hole !== undefined)
+    return E.left(
+      invalidData(
+        `row ${hole[0]}, column ${hole[1]}: the value is missing; the observed information is computed for complete data only (the missing-data information of Louis 1982 is not implemented); use the bootstrap`,
+        hole[0],
+        hole[1],
+      ),
+    )
   const supported = family.checkData(data)
   if (E.isLeft(supported)) return supported
   const valid = validateParams(family, params.components.length, data.d, params, true)
