@@ -21,6 +21,8 @@ and s the observed mean and standard deviation (divided by the count) of every c
 covariances diag(s^2). Regularisation 0. 100 iterations, no stopping rule.
 
 Semi-supervised iris (partly known labels): see semi_supervised_reference.
+Exponential and Poisson mixtures with missing cells (strict EM with expected statistics): see
+exponential_missing_reference and poisson_missing_reference (pure Python, random.Random data).
 
 Writes packages/gaussian/fixtures/incomplete/reference.json and semi-supervised-iris.json.
 Run from the repository root:  python3 scripts/incomplete-data-reference.py
@@ -194,6 +196,162 @@ def semi_supervised_reference():
     return out
 
 
+# ------------------------------------------------- independent coordinates (strict EM)
+def logsumexp(v):
+    m = max(v)
+    if m == -math.inf:
+        return -math.inf
+    return m + math.log(sum(math.exp(a - m) for a in v))
+
+
+def independent_em(rows, weights, rates, iterations, log_density, expected):
+    """EM for a mixture of components with independent coordinates, one rate per coordinate, on rows
+    with missing cells (None): the E-step uses the observed cells' density (the missing coordinates
+    integrate to 1), the M-step the expected sufficient statistic of a missing cell under the
+    current component, E[x | rate] (strict EM). rate_jc = sum_i t_ij / sum_i t_ij E[x_ic] for the
+    exponential, sum_i t_ij E[x_ic] / sum_i t_ij for the Poisson; `expected(rate)` gives E[x]."""
+    n = len(rows)
+    d = len(rows[0])
+    k = len(weights)
+    trace = []
+    for t in range(iterations + 1):
+        resp = []
+        ll = 0.0
+        for x in rows:
+            joint = [math.log(weights[j]) + sum(log_density(x[c], rates[j][c]) for c in range(d) if x[c] is not None) for j in range(k)]
+            s = logsumexp(joint)
+            ll += s
+            resp.append([math.exp(a - s) for a in joint])
+        trace.append(ll)
+        if t == iterations:
+            break
+        nk = [math.fsum(resp[i][j] for i in range(n)) for j in range(k)]
+        new_rates = []
+        for j in range(k):
+            sums = [math.fsum(resp[i][j] * (rows[i][c] if rows[i][c] is not None else expected(rates[j][c])) for i in range(n)) for c in range(d)]
+            new_rates.append(sums)
+        weights = [nk[j] / n for j in range(k)]
+        rates = new_rates
+        if log_density is exp_cell:
+            rates = [[nk[j] / rates[j][c] for c in range(d)] for j in range(k)]
+        else:
+            rates = [[rates[j][c] / nk[j] for c in range(d)] for j in range(k)]
+    return trace, weights, rates
+
+
+def exp_cell(x, rate):
+    return math.log(rate) - rate * x
+
+
+def poisson_cell(x, rate):
+    return x * math.log(rate) - rate - math.lgamma(x + 1)
+
+
+def with_holes(rows, rng, rate):
+    """Marks cells missing with probability `rate` (completely at random), never a whole row."""
+    out = []
+    for r in rows:
+        keep = rng.randrange(len(r))
+        out.append([None if (c != keep and rng.random() < rate) else v for c, v in enumerate(r)])
+    return out
+
+
+def write_csv(relative, columns, rows):
+    path = os.path.join(ROOT, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(','.join(columns) + '\n')
+        for r in rows:
+            f.write(','.join('' if v is None else repr(v) for v in r) + '\n')
+    print('wrote', path)
+
+
+def start_json(family, columns, weights, rates):
+    return {
+        'format': 'emkit.mixture/v1',
+        'family': family,
+        'dimension': len(columns),
+        'columns': columns,
+        'weights': weights,
+        'components': [{'rate': r} for r in rates],
+    }
+
+
+def exponential_missing_reference():
+    """Exponential mixture, k = 2, d = 2, 120 rows drawn with random.Random(20261501) from
+    0.4 Exp(rates 2, 0.5) + 0.6 Exp(rates 0.3, 3), then 20% of the cells missing completely at random
+    (never a whole row). Start: weights (0.5, 0.5), rates (1.5, 0.8) and (0.5, 2). 100 iterations."""
+    import random
+    rng = random.Random(20261501)
+    truth = [(0.4, [2.0, 0.5]), (0.6, [0.3, 3.0])]
+    rows = []
+    for _ in range(120):
+        w, rates = truth[0] if rng.random() < truth[0][0] else truth[1]
+        rows.append([round(rng.expovariate(r), 6) for r in rates])
+    rows = with_holes(rows, rng, 0.2)
+    columns = ['t1', 't2']
+    write_csv('packages/exponential/fixtures/incomplete/data.csv', columns, rows)
+    start = start_json('exponential', columns, [0.5, 0.5], [[1.5, 0.8], [0.5, 2.0]])
+    write('packages/exponential/fixtures/incomplete/start.json', start)
+    trace, weights, rates = independent_em(rows, [0.5, 0.5], [[1.5, 0.8], [0.5, 2.0]], 100, exp_cell, lambda r: 1.0 / r)
+    return {
+        'source': 'scripts/incomplete-data-reference.py (pure-Python strict EM with expected statistics, E[x] = 1/rate for a missing cell)',
+        'family': 'exponential',
+        'n': len(rows),
+        'missing_cells': sum(v is None for r in rows for v in r),
+        'data': 'data.csv',
+        'start': 'start.json',
+        'iterations': 100,
+        'trace': trace,
+        'final': {'weights': weights, 'components': [{'rate': r} for r in rates]},
+    }
+
+
+def poisson_missing_reference():
+    """Poisson mixture, k = 2, d = 3, 150 rows drawn with random.Random(20261502) from
+    0.45 Poisson(2, 7, 4) + 0.55 Poisson(6, 1.5, 4), then 15% of the cells missing completely at
+    random (never a whole row). The log-likelihood includes -log x! of the observed cells. Start:
+    weights (0.5, 0.5), rates (3, 5, 3) and (4, 3, 5). 100 iterations."""
+    import random
+    rng = random.Random(20261502)
+    truth = [(0.45, [2.0, 7.0, 4.0]), (0.55, [6.0, 1.5, 4.0])]
+
+    def poisson(lam):
+        # Knuth's method (small rates).
+        limit = math.exp(-lam)
+        k, p = 0, 1.0
+        while True:
+            p *= rng.random()
+            if p <= limit:
+                return k
+            k += 1
+
+    rows = []
+    for _ in range(150):
+        w, rates = truth[0] if rng.random() < truth[0][0] else truth[1]
+        rows.append([poisson(r) for r in rates])
+    rows = with_holes(rows, rng, 0.15)
+    columns = ['n1', 'n2', 'n3']
+    write_csv('packages/families/fixtures/poisson-missing/data.csv', columns, rows)
+    start = start_json('poisson', columns, [0.5, 0.5], [[3.0, 5.0, 3.0], [4.0, 3.0, 5.0]])
+    write('packages/families/fixtures/poisson-missing/start.json', start)
+    trace, weights, rates = independent_em(rows, [0.5, 0.5], [[3.0, 5.0, 3.0], [4.0, 3.0, 5.0]], 100, poisson_cell, lambda r: r)
+    return {
+        'source': 'scripts/incomplete-data-reference.py (pure-Python strict EM with expected statistics, E[x] = rate for a missing cell; -log x! over the observed cells)',
+        'family': 'poisson',
+        'n': len(rows),
+        'd': 3,
+        'k': 2,
+        'columns': columns,
+        'missing_cells': sum(v is None for r in rows for v in r),
+        'data': 'data.csv',
+        'start': 'start.json',
+        'iterations': 100,
+        'trace': trace,
+        'final': {'weights': weights, 'components': [{'rate': r} for r in rates]},
+    }
+
+
 def write(relative, value):
     path = os.path.join(ROOT, relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -206,6 +364,8 @@ def write(relative, value):
 def main():
     write('packages/gaussian/fixtures/incomplete/reference.json', gaussian_reference())
     write('packages/gaussian/fixtures/incomplete/semi-supervised-iris.json', semi_supervised_reference())
+    write('packages/exponential/fixtures/incomplete/reference.json', exponential_missing_reference())
+    write('packages/families/fixtures/poisson-missing/reference.json', poisson_missing_reference())
 
 
 if __name__ == '__main__':
