@@ -21,6 +21,8 @@ and s the observed mean and standard deviation (divided by the count) of every c
 covariances diag(s^2). Regularisation 0. 100 iterations, no stopping rule.
 
 Semi-supervised iris (partly known labels): see semi_supervised_reference.
+Frozen weights (0.3, 0.7) on the lecture 1-D example, by direct numerical maximisation (scipy): see
+frozen_weights_reference.
 Exponential and Poisson mixtures with missing cells (strict EM with expected statistics): see
 exponential_missing_reference and poisson_missing_reference (pure Python, random.Random data).
 
@@ -352,6 +354,58 @@ def poisson_missing_reference():
     }
 
 
+def frozen_weights_reference():
+    """The lecture 1-D example (packages/gaussian/fixtures/lecture-1d/data.csv: 500 points from
+    0.3 N(-2, 1) + 0.7 N(3, 1.5^2)) with the mixing weights held at (0.3, 0.7): the maximiser of
+    the log-likelihood over the two means and two variances alone, found by direct numerical
+    maximisation (scipy.optimize.minimize, BFGS on (mu1, mu2, log s1, log s2) with an analytic
+    gradient, then Newton polishing on a finite-difference Hessian; no EM), and its BIC with
+    p = 4 free parameters (5 when the weights are free)."""
+    from scipy.optimize import minimize
+
+    path = os.path.join(ROOT, 'packages/gaussian/fixtures/lecture-1d/data.csv')
+    with open(path, newline='') as f:
+        x = np.array([float(r[0]) for r in list(csv.reader(f))[1:]])
+    w = np.array([0.3, 0.7])
+
+    def negll(theta):
+        mu = theta[:2]
+        logs = theta[2:]
+        z = (x[:, None] - mu[None, :]) / np.exp(logs)[None, :]
+        lp = np.log(w)[None, :] - 0.5 * math.log(2 * math.pi) - logs[None, :] - 0.5 * z * z
+        mx = lp.max(axis=1, keepdims=True)
+        s = mx[:, 0] + np.log(np.exp(lp - mx).sum(axis=1))
+        g = np.exp(lp - s[:, None])
+        grad_mu = (g * z / np.exp(logs)[None, :]).sum(axis=0)
+        grad_logs = (g * (z * z - 1)).sum(axis=0)
+        return -s.sum(), -np.concatenate([grad_mu, grad_logs])
+
+    r = minimize(negll, np.array([-1.0, 1.0, 0.0, 0.0]), jac=True, method='BFGS', options={'gtol': 1e-12, 'maxiter': 10000})
+    theta = r.x
+    for _ in range(5):
+        h = 1e-5
+        grad = negll(theta)[1]
+        hess = np.zeros((4, 4))
+        for a in range(4):
+            e = np.zeros(4)
+            e[a] = h
+            hess[:, a] = (negll(theta + e)[1] - negll(theta - e)[1]) / (2 * h)
+        theta = theta - np.linalg.solve(0.5 * (hess + hess.T), grad)
+    ll = -negll(theta)[0]
+    n = len(x)
+    return {
+        'data': 'packages/gaussian/fixtures/lecture-1d/data.csv',
+        'weights': w.tolist(),
+        'method': 'scipy.optimize.minimize BFGS (gtol 1e-12) on (mu1, mu2, log s1, log s2), then 5 Newton steps',
+        'gradient_at_optimum': negll(theta)[1].tolist(),
+        'means': theta[:2].tolist(),
+        'variances': np.exp(2 * theta[2:]).tolist(),
+        'loglik': float(ll),
+        'free_parameters': 4,
+        'bic': float(-2 * ll + 4 * math.log(n)),
+    }
+
+
 def write(relative, value):
     path = os.path.join(ROOT, relative)
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -364,6 +418,7 @@ def write(relative, value):
 def main():
     write('packages/gaussian/fixtures/incomplete/reference.json', gaussian_reference())
     write('packages/gaussian/fixtures/incomplete/semi-supervised-iris.json', semi_supervised_reference())
+    write('packages/gaussian/fixtures/incomplete/frozen-weights-lecture.json', frozen_weights_reference())
     write('packages/exponential/fixtures/incomplete/reference.json', exponential_missing_reference())
     write('packages/families/fixtures/poisson-missing/reference.json', poisson_missing_reference())
 

@@ -72,3 +72,33 @@ describe('exponential mixture with missing cells (strict EM, E[x] = 1/λ for a m
     expect(filled.values[i * 2 + o]).toBe(rows[i]![o])
   })
 })
+
+describe('fixed parameters with a family that has no fixed capability', () => {
+  it('a held component and its weight stay; the free one is estimated from its own statistics; named parameters are refused', () => {
+    const start = Exponential.univariate([0.5, 0.5], [1, 5])
+    const rows = Array.from({ length: 200 }, (_, i) => ((i * 7919) % 997) / 300 + (i % 2 === 0 ? 0 : 0.01 * (i % 13)))
+    const ds = right(Dataset.fromColumn(rows))
+    const fit = right(
+      Mixture.fit(family, ds, { k: 2, init: start, fixed: { components: [0], weights: [0] }, tolerance: 0, maxIterations: 20 }),
+    )
+    for (let t = 1; t < fit.trace.length; t++) expect(fit.trace[t]! - fit.trace[t - 1]!).toBeGreaterThan(-1e-9 * Math.abs(fit.trace[t]!))
+    expect(fit.params.components[0]).toBe(start.components[0])
+    expect(Array.from(fit.params.weights)).toEqual([0.5, 0.5])
+    expect(fit.parameters).toBe(1)
+    // One iteration: the free rate is Σ γᵢ₁ / Σ γᵢ₁ xᵢ, its own statistics' estimate.
+    const one = right(
+      Mixture.fit(family, ds, { k: 2, init: start, fixed: { components: [0], weights: [0] }, tolerance: 0, maxIterations: 1 }),
+    )
+    const q = right(Mixture.responsibilities(family, ds, start))
+    let g = 0
+    let gx = 0
+    for (let i = 0; i < ds.n; i++) {
+      g += q.values[ds.n + i]!
+      gx += q.values[ds.n + i]! * rows[i]!
+    }
+    const rate = (Mixture.toJSON(family, one.params).components as Array<{ rate: number[] }>)[1]!.rate[0]!
+    expect(Math.abs(rate - g / gx)).toBeLessThan(1e-12 * rate)
+    const r = Mixture.fit(family, ds, { k: 2, init: start, fixed: { parameters: ['rate'] } })
+    expect(E.isLeft(r) && /the exponential family cannot hold named parameters/.test(r.left.message)).toBe(true)
+  })
+})

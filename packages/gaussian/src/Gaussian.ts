@@ -22,6 +22,7 @@ import { derivatives } from './internal/derivatives.js'
 import type { KernelChoice } from './internal/wasm.js'
 import { blockKernel, defaultKernel, kernel as wasmKernel, logDensity as wasmLogDensity } from './internal/wasm.js'
 import { incompleteData } from './internal/incomplete.js'
+import { fixedParameters } from './internal/fixed.js'
 
 /**
  * Options of {@link family}.
@@ -216,6 +217,7 @@ export const family = (options: FamilyOptions = {}): GaussianFamily => {
     },
     logDensityInto: (kernel === 'wasm' ? wasmLogDensity(covariance, kernels.logDensityInto) : undefined) ?? kernels.logDensityInto,
     incomplete: incompleteData(kernels.logDensityInto, kernels.diagonal),
+    fixed: fixedParameters(covariance, regularization, kernels.estimate),
     statistics: (d) => monoid(d, kernels.diagonal),
     summarize: (data, weights, offset) => summarize(data, weights, offset, kernels.diagonal),
     sql: sqlCapability(kernels.diagonal),

@@ -28,6 +28,8 @@ import { model, resolveCollapse, toVector, validateParams } from './Model.js'
 import { maximizeStatistics, runAsync, runSync } from './MStep.js'
 import type { CollapsePolicy, Params } from './Types.js'
 import { unconstrainedField } from './Unconstrained.js'
+import type { Constraints, FixedOptions, FixedSummary } from './Fixed.js'
+import { constrainedParameters, resolveFixed } from './Fixed.js'
 
 /**
  * Options of {@link fit}.
@@ -63,6 +65,18 @@ export interface MixtureFitOptions<C> extends Omit<FitOptions<Dataset, Params<C>
    * @since 0.2.0
    */
   readonly labels?: ArrayLike<number>
+  /**
+   * Parameters held fixed at the start (`init` must then be parameters): mixing weights, whole
+   * components, or named parameters of the family (`family.fixed.names`, e.g. a Gaussian's
+   * `'mean'` or `'covariance'`). The M-step maximises Q over the rest: the free weights share
+   * 1 − Σ(held weights) in proportion to their statistics, and the family estimates its free
+   * parameters given the held ones (a Gaussian covariance with held means is the scatter about
+   * those means). The free-parameter count, BIC and AIC count only what was estimated, and the
+   * model JSON records what was held (`fixed`). Not with SQUAREM or the `'drop'` collapse policy.
+   *
+   * @since 0.2.0
+   */
+  readonly fixed?: FixedOptions
 }
 
 /**
@@ -119,6 +133,8 @@ export interface MixtureFit<C> extends Fit<Params<C>> {
   readonly engine: 'memory' | 'threads' | 'stream' | 'database'
   /** Threads the passes ran on (1 for memory and stream). */
   readonly threads: number
+  /** What the fit held fixed (`fixed` option), when it held something. @since 0.2.0 */
+  readonly fixed?: FixedSummary
 }
 
 /**
@@ -179,10 +195,16 @@ interface Backed<C, S> {
   /** The number of components the fit started with. */
   readonly k: number
   readonly last: () => PassPosterior<C, S> | undefined
+  /** What the fit holds fixed, if anything. */
+  readonly constraints: Constraints | undefined
 }
 
 const logPrior = <C, S>(family: ComponentFamily<C, S>, components: readonly C[]): number =>
   family.logPrior === undefined ? 0 : family.logPrior(components)
+
+/** The M-step's constraints at the parameters the pass was made at (the held values are theirs). */
+const fixedOf = <C>(constraints: Constraints | undefined, params: Params<C>) =>
+  constraints === undefined ? undefined : { constraints, current: params.components }
 
 /** The mixture over a synchronous engine: posterior = one fused pass, M-step on its statistics. */
 const syncModel = <C, S>(
@@ -190,11 +212,13 @@ const syncModel = <C, S>(
   k: number,
   collapse: CollapsePolicy,
   engine: SyncEngine<C, S>,
+  constraints?: Constraints,
 ): LoopModel<Dataset, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
     k,
+    constraints,
     last: () => last,
     observations: totalWeight,
     validate: (data, params) => validateParams(family, k, data.d, params, false),
@@ -206,8 +230,9 @@ const syncModel = <C, S>(
       return { posterior: last, logLikelihood: pass.logLikelihood + logPrior(family, params.components) }
     },
     maximize: (_data, q, context) =>
-      runSync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) =>
-        engine.worstRows(q.params, m),
+      runSync(
+        maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context, fixedOf(constraints, q.params)),
+        (m) => engine.worstRows(q.params, m),
       ),
     toVector: (params) => toVector(family, params),
     ...unconstrainedField(family),
@@ -228,11 +253,13 @@ const asyncModel = <D extends { readonly d: number }, C, S>(
   k: number,
   collapse: CollapsePolicy,
   engine: AsyncPasses<D, C, S>,
+  constraints?: Constraints,
 ): AsyncModel<D, Params<C>, PassPosterior<C, S>> & Backed<C, S> => {
   let last: PassPosterior<C, S> | undefined
   return {
     name: `${family.name} mixture (k = ${k}, ${engine.kind} engine)`,
     k,
+    constraints,
     last: () => last,
     observations: () => last?.pass.weight ?? Number.NaN,
     validate: (source, params) => validateParams(family, k, source.d, params, false),
@@ -252,8 +279,9 @@ const asyncModel = <D extends { readonly d: number }, C, S>(
       return { posterior: last, logLikelihood: pass.logLikelihood + logPrior(family, params.components) }
     },
     maximize: (_source, q, context) =>
-      runAsync(maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context), (m) =>
-        engine.worstRows(q.params, m),
+      runAsync(
+        maximizeStatistics(family, collapse, [...q.pass.statistics], q.pass.weight, q.pass.rows, context, fixedOf(constraints, q.params)),
+        (m) => engine.worstRows(q.params, m),
       ),
     toVector: (params) => toVector(family, params),
     ...unconstrainedField(family),
@@ -264,6 +292,7 @@ const asyncModel = <D extends { readonly d: number }, C, S>(
 interface Resolved<C> {
   readonly collapse: CollapsePolicy
   readonly init: Params<C> | InitMethod
+  readonly constraints: Constraints | undefined
 }
 
 const resolveCommon = <C, S>(family: ComponentFamily<C, S>, d: number, options: MixtureFitOptions<C>): E.Either<EmError, Resolved<C>> =>
@@ -281,11 +310,22 @@ const resolveCommonOf = <C, S>(family: ComponentFamily<C, S>, d: number, options
     const params = given as Params<C>
     const ok = validateParams(family, options.k, d, params, true)
     if (E.isLeft(ok)) return ok
-    return E.right({ collapse: collapse.right, init: params })
+    return withConstraints(family, options, { collapse: collapse.right, init: params })
   }
   const method = resolveInitMethod(family, given)
   if (E.isLeft(method)) return method
-  return E.right({ collapse: collapse.right, init: method.right })
+  return withConstraints(family, options, { collapse: collapse.right, init: method.right })
+}
+
+/** The resolved options with the `fixed` option read against the family, k and the start. */
+const withConstraints = <C, S>(
+  family: ComponentFamily<C, S>,
+  options: MixtureFitOptions<C>,
+  resolved: Omit<Resolved<C>, 'constraints'>,
+): E.Either<EmError, Resolved<C>> => {
+  const constraints = resolveFixed(family, options.fixed, options.k, resolved.init, resolved.collapse, options.accelerate)
+  if (E.isLeft(constraints)) return constraints
+  return E.right({ ...resolved, constraints: constraints.right })
 }
 
 /**
@@ -328,10 +368,18 @@ const finish = <C, S>(
   pass: Pass<S>,
   engine: MixtureFit<C>['engine'],
   threadCount: number,
+  constraints?: Constraints,
 ): MixtureFit<C> => {
   const c = criteriaOfPass(family, r.params, pass)
   if (E.isLeft(c)) throw new EmException(c.left)
-  return { ...r, parameters: c.right.parameters, bic: c.right.bic, aic: c.right.aic, icl: c.right.icl, engine, threads: threadCount }
+  const out = { ...r, parameters: c.right.parameters, bic: c.right.bic, aic: c.right.aic, icl: c.right.icl, engine, threads: threadCount }
+  if (constraints === undefined) return out
+  // Only what was estimated counts: p less the held parameters, and BIC, AIC and ICL with it.
+  const k = r.params.components.length
+  const p = constrainedParameters(family, family.dimension(r.params.components[0]!), k, constraints)
+  const dp = p - c.right.parameters
+  const log = Math.log(pass.weight)
+  return { ...out, parameters: p, bic: out.bic + dp * log, aic: out.aic + 2 * dp, icl: out.icl + dp * log, fixed: constraints.summary }
 }
 
 /**
@@ -408,7 +456,7 @@ const prepare = <C, S>(family: ComponentFamily<C, S>, data: Dataset, options: Mi
   const { collapse, init: start } = resolved.right
   return E.right({
     engine: engine.right,
-    em: syncModel(family, options.k, collapse, engine.right),
+    em: syncModel(family, options.k, collapse, engine.right, resolved.right.constraints),
     init: typeof start === 'string' ? initializer(model(family, options.k, { collapse }), start, labels.right) : start,
     start,
   })
@@ -430,7 +478,7 @@ const conclude = <C, S>(
       engine.fallback === undefined
         ? r.right
         : { ...r.right, warnings: [{ kind: 'threadsUnavailable' as const, iteration: 0, message: engine.fallback }, ...r.right.warnings] }
-    return E.right(finish(family, warned, pass, engine.kind, engine.threads))
+    return E.right(finish(family, warned, pass, engine.kind, engine.threads, em.constraints))
   } catch (e) {
     if (e instanceof EmException) return E.left(e.error)
     throw e
@@ -521,7 +569,7 @@ export const fitAsync = async <C, S>(
   if (options.onBlock !== undefined) streamOptions.onBlock = options.onBlock
   if (options.signal !== undefined) streamOptions.signal = options.signal
   const engine = stream(family, source, streamOptions, labels.right)
-  const em = asyncModel(family, options.k, resolved.right.collapse, engine)
+  const em = asyncModel(family, options.k, resolved.right.collapse, engine, resolved.right.constraints)
   try {
     const init =
       typeof resolved.right.init === 'string'
@@ -532,7 +580,7 @@ export const fitAsync = async <C, S>(
     if (E.isLeft(r)) return E.left(explainStart(resolved.right.init, options.k, r.left, em.last()?.pass.impossibleRow))
     const last = em.last()
     const pass = last !== undefined && last.params === r.right.params ? last.pass : await engine.pass(r.right.params)
-    return E.right(finish(family, r.right, pass, 'stream', 1))
+    return E.right(finish(family, r.right, pass, 'stream', 1, resolved.right.constraints))
   } catch (e) {
     if (e instanceof EmException) return E.left(e.error)
     return E.left(tooLarge(e, source.d, options.k))
@@ -573,16 +621,27 @@ const fitStatistics = async <C, S>(
   if (E.isLeft(common)) return common
   const { k, resolved, sampleSize } = common.right
   if (options.labels !== undefined)
-    return E.left(invalidOptions('labels', `partly known labels are not available with the ${source.engine} engine; read the rows (a dataset or a row source)`))
+    return E.left(
+      invalidOptions(
+        'labels',
+        `partly known labels are not available with the ${source.engine} engine; read the rows (a dataset or a row source)`,
+      ),
+    )
   const opened = await source.open(family, k.right)
   if (E.isLeft(opened)) return opened
   const bound = opened.right
-  const em = asyncModel(family, k.right, resolved.right.collapse, {
-    kind: source.engine,
-    source,
-    pass: (params) => bound.pass(params),
-    worstRows: (params, m) => bound.worstRows(params, m),
-  })
+  const em = asyncModel(
+    family,
+    k.right,
+    resolved.right.collapse,
+    {
+      kind: source.engine,
+      source,
+      pass: (params) => bound.pass(params),
+      worstRows: (params, m) => bound.worstRows(params, m),
+    },
+    resolved.right.constraints,
+  )
   try {
     const start = resolved.right.init
     let init: Params<C> | AsyncInitializer<StatisticsSource, Params<C>> = start as Params<C>
@@ -601,7 +660,7 @@ const fitStatistics = async <C, S>(
     if (E.isLeft(r)) return E.left(explainStart(start, k.right, r.left, em.last()?.pass.impossibleRow))
     const last = em.last()
     const pass = last !== undefined && last.params === r.right.params ? last.pass : await bound.pass(r.right.params)
-    return E.right(finish(family, r.right, pass, 'database', 1))
+    return E.right(finish(family, r.right, pass, 'database', 1, resolved.right.constraints))
   } catch (e) {
     if (e instanceof EmException) return E.left(e.error)
     return E.left(tooLarge(e, source.d, options.k))

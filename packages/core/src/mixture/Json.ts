@@ -12,6 +12,7 @@ import { validateParams } from './Model.js'
 import type { ComponentFamily } from '../Family.js'
 import type { MixtureFit } from './Fit.js'
 import type { Fit } from '../Em.js'
+import type { FixedSummary } from './Fixed.js'
 import type { Params } from './Types.js'
 
 /**
@@ -52,6 +53,8 @@ export interface ModelJson {
   readonly weights: readonly number[]
   readonly components: ReadonlyArray<Record<string, unknown>>
   readonly fit?: FitSummary
+  /** What the fit held fixed (written only when it held something; see `Mixture.fit`'s `fixed`). @since 0.2.0 */
+  readonly fixed?: FixedSummary
   readonly [variant: string]: unknown
 }
 
@@ -77,7 +80,10 @@ export const toJSON = <C, S>(family: ComponentFamily<C, S>, params: Params<C>, f
   out['dimension'] = family.dimension(params.components[0]!)
   out['weights'] = Array.from(params.weights)
   out['components'] = family.toJSON(params.components)
-  if (fitted !== undefined) out['fit'] = fitSummary(fitted)
+  if (fitted !== undefined) {
+    out['fit'] = fitSummary(fitted)
+    if (fitted.fixed !== undefined) out['fixed'] = fitted.fixed
+  }
   return out as unknown as ModelJson
 }
 

@@ -11,6 +11,8 @@ import type { EmError } from '../Errors.js'
 import type { ComponentFamily } from '../Family.js'
 import type { StepContext } from '../Model.js'
 import type { CollapsePolicy, Params } from './Types.js'
+import type { Constraints } from './Fixed.js'
+import { constrainedWeights, estimateConstrained } from './Fixed.js'
 
 /**
  * The share of the total weight Σ wᵢ at or below which a component is empty: the M-step never
@@ -37,6 +39,7 @@ export function* maximizeStatistics<C, S>(
   total: number,
   rows: number,
   context: Pick<StepContext<unknown>, 'iteration' | 'warn'>,
+  fixed?: { readonly constraints: Constraints; readonly current: readonly C[] },
 ): Generator<number, E.Either<EmError, Params<C>>, S | undefined> {
   const kk = stats.length
   const alive: number[] = stats.map((_, j) => j)
@@ -65,6 +68,14 @@ export function* maximizeStatistics<C, S>(
       alive.splice(j, 1)
       return E.right(undefined)
     }
+    if (fixed !== undefined && fixed.constraints.held[alive[j]!] === true) {
+      return E.left({
+        _tag: 'CollapsedComponent',
+        component: alive[j]!,
+        iteration: context.iteration,
+        message: `${where}; it is held fixed, so it cannot be re-seeded`,
+      })
+    }
     const m = Math.max(2, Math.ceil(rows / Math.max(1, stats.length)))
     const re = m > rows ? undefined : yield m
     if (re === undefined || !(family.weight(re) > EMPTY * total)) {
@@ -90,6 +101,8 @@ export function* maximizeStatistics<C, S>(
   for (let attempt = 0; attempt <= 2 * kk; attempt++) {
     let failed = false
     for (let j = 0; j < stats.length; j++) {
+      // A component held whole is not estimated: no data left in it is no collapse.
+      if (fixed !== undefined && fixed.constraints.held[alive[j]!] === true) continue
       if (!(family.weight(stats[j]!) > EMPTY * total)) {
         const r = yield* collapsed(j, 'its responsibilities vanished (no data left in it)')
         if (E.isLeft(r)) return r
@@ -98,7 +111,7 @@ export function* maximizeStatistics<C, S>(
       }
     }
     if (failed) continue
-    const est = family.estimate(stats)
+    const est = fixed === undefined ? family.estimate(stats) : estimateConstrained(family, stats, fixed.current, fixed.constraints)
     if (E.isLeft(est)) {
       const r = yield* collapsed(est.left.component, est.left.message)
       if (E.isLeft(r)) return r
@@ -108,6 +121,7 @@ export function* maximizeStatistics<C, S>(
     let sum = 0
     for (let j = 0; j < stats.length; j++) sum += family.weight(stats[j]!)
     for (let j = 0; j < stats.length; j++) weights[j] = family.weight(stats[j]!) / sum
+    if (fixed !== undefined) return E.right({ weights: constrainedWeights(weights, fixed.constraints), components: est.right })
     return E.right({ weights, components: est.right })
   }
   return E.left({
