@@ -26,4 +26,21 @@ describe('exponential obeys the testkit laws', () => {
       })
     }
   })
+  it('EM laws on incomplete data: missing cells (d = 3), partly known labels, held weights and a held component', () => {
+    const laws = ['logLikelihoodNonDecreasing', 'posteriorIsDistribution', 'decomposition', 'fixedPoint', 'determinism'] as const
+    const cases = (d: number) => Arbitraries.mixtureCase(family, json(d, 2), { minRows: 20, maxRows: 60, weighted: 'maybe' })
+    ModelLaws.assertMixtureLaws(family, 2, { cases: Arbitraries.withMissing(cases(3), 0.25), laws, parameters: { numRuns: 10 } })
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: cases(2),
+      options: (data) => ({ labels: Array.from({ length: data.n }, (_, i) => (i % 4 === 0 ? (i / 4) % 2 : -1)) }),
+      laws: [...laws, 'qAscent', 'mStepMaximizes'],
+      parameters: { numRuns: 10 },
+    })
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: cases(2),
+      options: () => ({ fixed: { weights: [0], components: [1] } }),
+      laws: [...laws, 'qAscent'],
+      parameters: { numRuns: 10 },
+    })
+  })
 })

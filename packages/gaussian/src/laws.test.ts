@@ -63,3 +63,40 @@ describe.each(structures)('gaussian (%s) obeys the testkit laws', (covariance) =
     })
   })
 })
+
+/** The laws EM keeps on incomplete data. The verification model's Q is over the latent components given the observed cells, so Q-ascent and the M-step's maximisation of that Q are not promised with missing cells or held parameters (the M-step maximises the Q of the missing cells too, or a constrained Q). */
+const INCOMPLETE_LAWS = ['logLikelihoodNonDecreasing', 'posteriorIsDistribution', 'decomposition', 'fixedPoint', 'determinism'] as const
+
+describe.each(structures)('gaussian (%s) keeps the laws on incomplete data', (covariance) => {
+  const family = Gaussian.family({ covariance, regularization: 0 })
+  const cases = (d: number) => Arbitraries.mixtureCase(family, json(covariance, d, 2), { minRows: 30, maxRows: 60, weighted: 'maybe' })
+  it('missing cells (about 25 % of the cells, d = 3)', () => {
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: Arbitraries.withMissing(cases(3), 0.25),
+      laws: INCOMPLETE_LAWS,
+      parameters: { numRuns: 10 },
+    })
+  })
+  it('partly known labels (every third row labelled by its row number)', () => {
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: cases(2),
+      options: (data) => ({ labels: Array.from({ length: data.n }, (_, i) => (i % 3 === 0 ? (i / 3) % 2 : -1)) }),
+      laws: [...INCOMPLETE_LAWS, 'qAscent', 'mStepMaximizes'],
+      parameters: { numRuns: 10 },
+    })
+  })
+  it('held weights, and held means with missing cells', () => {
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: cases(2),
+      options: () => ({ fixed: { weights: 'all' } }),
+      laws: [...INCOMPLETE_LAWS, 'qAscent'],
+      parameters: { numRuns: 10 },
+    })
+    ModelLaws.assertMixtureLaws(family, 2, {
+      cases: Arbitraries.withMissing(cases(3), 0.2),
+      options: () => ({ fixed: { parameters: ['mean'] } }),
+      laws: INCOMPLETE_LAWS,
+      parameters: { numRuns: 10 },
+    })
+  })
+})

@@ -682,3 +682,41 @@ export const mixtureCaseOf = <F extends Schema.Fields>(
     )
     .map(([data, init]) => ({ data, init }))
 }
+
+/**
+ * The same cases with about `rate` of their cells missing at random (`Dataset.missing`, NaN
+ * values), drawn from a generated seed (`Rng.seeded`): a cell is missing with probability `rate`,
+ * never every cell of a row (its last observed cell is kept). For the laws on missing-data EM.
+ *
+ * @param rate - the probability of a missing cell, in [0, 1) (default 0.2).
+ * @example
+ * ```ts
+ * const family = Gaussian.family({ regularization: 0 })
+ * const json = Arbitraries.mixtureJson({ family: 'gaussian', variant: { covariance: 'full' }, dimension: 2 }, Arbitraries.gaussianComponents(2, 2, 'full'))
+ * ModelLaws.assertMixtureLaws(family, 2, { cases: Arbitraries.withMissing(Arbitraries.mixtureCase(family, json, { minRows: 30 })), laws: ['logLikelihoodNonDecreasing'] })
+ * ```
+ * @category Data
+ * @since 0.2.0
+ */
+export const withMissing = <P>(
+  cases: fc.Arbitrary<{ data: Dataset.Dataset; init: P }>,
+  rate = 0.2,
+): fc.Arbitrary<{ data: Dataset.Dataset; init: P }> =>
+  fc.tuple(cases, fc.integer({ min: 0, max: 2 ** 31 - 1 })).map(([c, seed]) => {
+    const { n, d } = c.data
+    const rng = Rng.seeded(seed)
+    const values = Float64Array.from(c.data.values)
+    const missing = new Uint8Array(n * d)
+    let any = false
+    for (let i = 0; i < n; i++) {
+      let absent = 0
+      for (let col = 0; col < d; col++) {
+        if (absent === d - 1 || !(rng.uniform() < rate)) continue
+        missing[i * d + col] = 1
+        values[i * d + col] = Number.NaN
+        absent++
+        any = true
+      }
+    }
+    return { ...c, data: any ? { ...c.data, values, missing } : c.data }
+  })

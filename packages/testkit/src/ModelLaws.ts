@@ -515,6 +515,15 @@ export type MixtureLawsConfig<C> = Omit<
   readonly perturb?: Perturbation<Mixture.Params<C>>
   /** Collapse policy of the mixture under test; default `'reseed'`. */
   readonly collapse?: Mixture.CollapsePolicy
+  /**
+   * The model's options for each case's data (partly known `labels`, `fixed` parameters): the
+   * mixture under test on `data` is `Mixture.model(family, k, { collapse, ...options(data) })`, so
+   * the laws run on semi-supervised and constrained EM too. Data with missing cells need nothing
+   * here (the family's `incomplete` capability takes them).
+   *
+   * @since 0.2.0
+   */
+  readonly options?: (data: Dataset.Dataset) => Omit<Mixture.ModelOptions, 'collapse'>
 }
 
 /**
@@ -533,7 +542,8 @@ export type MixtureLawsConfig<C> = Omit<
  * @since 0.1.0
  */
 export const checkMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number, config: MixtureLawsConfig<C>): LawReport => {
-  const model = Mixture.model(family, k, config.collapse === undefined ? {} : { collapse: config.collapse })
+  const base = config.collapse === undefined ? {} : { collapse: config.collapse }
+  const model = config.options === undefined ? Mixture.model(family, k, base) : perData(family, k, base, config.options)
   return checkModelLaws({
     ...config,
     model,
@@ -542,6 +552,34 @@ export const checkMixtureLaws = <C, S>(family: ComponentFamily<C, S>, k: number,
     initializer: Mixture.initializer(model),
     layout: mixtureLayout(family),
   })
+}
+
+/** A mixture model that is, on each dataset, `Mixture.model` with that dataset's options (one model per dataset, kept while it lives). */
+const perData = <C, S>(
+  family: ComponentFamily<C, S>,
+  k: number,
+  base: Mixture.ModelOptions,
+  options: (data: Dataset.Dataset) => Omit<Mixture.ModelOptions, 'collapse'>,
+): Mixture.MixtureModel<C, S> => {
+  const models = new WeakMap<Dataset.Dataset, Mixture.MixtureModel<C, S>>()
+  const on = (data: Dataset.Dataset): Mixture.MixtureModel<C, S> => {
+    let m = models.get(data)
+    if (m === undefined) {
+      m = Mixture.model(family, k, { ...base, ...options(data) })
+      models.set(data, m)
+    }
+    return m
+  }
+  return {
+    ...Mixture.model(family, k, base),
+    validate: (data, params) => on(data).validate(data, params),
+    posterior: (data, params) => on(data).posterior(data, params),
+    maximize: (data, q, context) => on(data).maximize(data, q, context),
+    estimate: (data, resp, context) => on(data).estimate(data, resp, context),
+    expectedCompleteLogLikelihood: (data, params, q) => on(data).expectedCompleteLogLikelihood(data, params, q),
+    completeLogLikelihood: (data, params, z) => on(data).completeLogLikelihood(data, params, z),
+    entropy: (data, q) => on(data).entropy(data, q),
+  }
 }
 
 /**

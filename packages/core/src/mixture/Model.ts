@@ -36,6 +36,8 @@ import { maximizeStatistics, runSync } from './MStep.js'
 import type { CollapsePolicy, Params, Responsibilities } from './Types.js'
 import { unconstrainedField } from './Unconstrained.js'
 import { COLLAPSE_POLICIES } from './Types.js'
+import type { FixedOptions } from './Fixed.js'
+import { constrainedParameters, resolveFixed } from './Fixed.js'
 
 /**
  * Options of {@link model}.
@@ -54,6 +56,14 @@ export interface ModelOptions {
    * @since 0.2.0
    */
   readonly labels?: ArrayLike<number>
+  /**
+   * Parameters held fixed at the parameters each M-step starts from (so at the start's values), as
+   * `Mixture.fit`'s `fixed` (the M-step maximises Q over the rest; `freeParameters` counts what is
+   * estimated). Not with the `'drop'` collapse policy.
+   *
+   * @since 0.2.0
+   */
+  readonly fixed?: FixedOptions
 }
 
 /**
@@ -184,6 +194,13 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
   const labels = options.labels === undefined ? undefined : Float64Array.from(options.labels)
   if (labels !== undefined && labels.some((z) => !Number.isInteger(z) || z < -1 || z >= k))
     throw new EmException(invalidOptions('labels', `every label must be a component 0 … ${k - 1} or −1 (unknown)`))
+  /** The `fixed` option's constraints at `params` (the values held are theirs). */
+  const heldAt = (params: Params<C>) => {
+    if (options.fixed === undefined) return undefined
+    const c = resolveFixed(family, options.fixed, params.components.length, params, collapse, undefined)
+    if (E.isLeft(c)) throw new EmException(c.left)
+    return c.right === undefined ? undefined : { constraints: c.right, current: params.components }
+  }
   const prior = (components: readonly C[]): number => (family.logPrior === undefined ? 0 : family.logPrior(components))
 
   const estimate = (data: Dataset, resp: Float64Array, context: StepContext<Params<C> | undefined>): E.Either<EmError, Params<C>> =>
@@ -278,7 +295,12 @@ export const model = <C, S>(family: ComponentFamily<C, S>, k: number, options: M
       }
       return h
     },
-    freeParameters: (params) => countParameters(family, params),
+    freeParameters: (params) => {
+      const held = heldAt(params)
+      return held === undefined
+        ? countParameters(family, params)
+        : constrainedParameters(family, family.dimension(params.components[0]!), params.components.length, held.constraints)
+    },
     toVector: (params) => toVector(family, params),
     ...unconstrainedField(family),
   }
