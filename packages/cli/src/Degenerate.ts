@@ -13,24 +13,34 @@ type Dataset = DatasetNs.Dataset
 import type { AnyFamily } from './Families.js'
 
 /**
- * The per-column mean and variance (divided by n) of a data set.
+ * The per-column mean and variance (divided by n) of a data set, over each column's observed cells.
  *
  * @category Model selection
  * @since 0.2.0
  */
 export const dataScale = (data: Dataset): DataScale => {
-  const { n, d, values } = data
+  const { n, d, values, missing } = data
   const mean = new Float64Array(d)
   const variance = new Float64Array(d)
-  for (let i = 0; i < n; i++) for (let c = 0; c < d; c++) mean[c] = mean[c]! + values[i * d + c]!
-  for (let c = 0; c < d; c++) mean[c] = mean[c]! / n
+  // Over each column's observed cells (missing ones, --missing em, are skipped).
+  const count = new Float64Array(d)
+  const seen = (i: number, c: number): boolean => missing === undefined || missing[i * d + c] !== 1
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < d; c++) {
+      if (!seen(i, c)) continue
+      mean[c] = mean[c]! + values[i * d + c]!
+      count[c] = count[c]! + 1
+    }
+  }
+  for (let c = 0; c < d; c++) mean[c] = mean[c]! / count[c]!
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < d; c++) {
+      if (!seen(i, c)) continue
       const z = values[i * d + c]! - mean[c]!
       variance[c] = variance[c]! + z * z
     }
   }
-  for (let c = 0; c < d; c++) variance[c] = variance[c]! / n
+  for (let c = 0; c < d; c++) variance[c] = variance[c]! / count[c]!
   return { n, mean, variance }
 }
 

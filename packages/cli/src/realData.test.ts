@@ -146,6 +146,36 @@ describe('missing cells (airquality)', () => {
     expect(rows.slice(1).every((line) => line.split(',').every((x) => Number.isFinite(Number(x))))).toBe(true)
   })
 
+  test('predict and score with --missing em answer every row from its observed cells; select fits with --missing em', async () => {
+    const cols = 'Ozone,Solar.R,Wind,Temp'
+    const saved = join(work, 'airquality-model.json')
+    const fitted = await emkit(['fit', dataset('airquality.csv'), '--columns', cols, '--missing', 'em', '--k', '2', '--out', saved])
+    expect(fitted.code, fitted.stderr).toBe(0)
+    const predicted = await emkit(['predict', saved, dataset('airquality.csv'), '--missing', 'em'])
+    expect(predicted.code, predicted.stderr).toBe(0)
+    const lines = predicted.stdout.trim().split('\n')
+    expect(lines.length).toBe(154)
+    expect(lines.slice(1).every((l) => l.split(',').every((x) => Number.isFinite(Number(x))))).toBe(true)
+    const scored = await emkit(['score', saved, dataset('airquality.csv'), '--missing', 'em'])
+    expect(scored.code, scored.stderr).toBe(0)
+    const refused = await emkit(['predict', saved, dataset('airquality.csv')])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/missing value \(empty, NA or NaN\); --missing drop leaves out incomplete rows, --missing em fits them/)
+    const selected = await emkit([
+      'select',
+      dataset('airquality.csv'),
+      '--columns',
+      cols,
+      '--missing',
+      'em',
+      '--k',
+      '1..2',
+      '--covariance',
+      'diag',
+    ])
+    expect(selected.code, selected.stderr).toBe(0)
+  })
+
   test('--missing em on a row whose every cell is missing drops it with a note', async () => {
     const p = file('holes.csv', 'a,b\n1,2\nNA,NA\n3,NA\n2,2.5\n4,4\n5,3\n6,6.5\n')
     const r = await emkit(['fit', p, '--k', '1', '--missing', 'em'])

@@ -5,6 +5,7 @@
  * point a stationary point of the observed-data log-likelihood (finite differences); every engine
  * the same fit; grouping by pattern against row by row; imputation.
  */
+import { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import type { Dataset as DatasetNs } from '@emkit/core'
 import { Dataset, Mixture } from '@emkit/core'
@@ -293,5 +294,20 @@ describe('prediction and imputation', () => {
     // Row 1: E[a | b = −0.5] = 0 + 0.8(−0.5)/2, 3 + (−0.5)(−0.5 + 1)/1.
     const e1 = proba[2]! * ((0.8 * -0.5) / 2) + proba[3]! * (3 + -0.5 * 0.5)
     expect(Array.from(done.values)).toEqual([1, expect.closeTo(e0, 14), expect.closeTo(e1, 14), -0.5, 2, 0])
+  })
+})
+
+describe('uncertainty on incomplete data', () => {
+  it('the nonparametric bootstrap resamples rows with their missing cells; the observed information refuses them, naming the cell', () => {
+    const data = synthetic(200, 2, 0.2, 5)
+    const family = Gaussian.family({ covariance: 'diag' })
+    const fit = right(Mixture.fit(family, data, { k: 2, seed: 1 }))
+    const boot = right(Mixture.bootstrap(family, data, fit.params, { replicates: 20, seed: 3 }))
+    expect(boot.replicates).toBe(20)
+    expect(boot.weights.every((v) => Number.isFinite(v) && v > 0)).toBe(true)
+    const observed = Mixture.standardErrors(family, data, fit.params)
+    expect(
+      E.isLeft(observed) && /the value is missing; the observed information is computed for complete data only/.test(observed.left.message),
+    ).toBe(true)
   })
 })

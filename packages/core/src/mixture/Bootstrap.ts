@@ -143,7 +143,9 @@ export const bootstrap = <C, S>(
       values.set(data.values.subarray(r * d, (r + 1) * d), i * d)
       if (weights !== undefined && sw !== undefined) weights[i] = sw[r]!
     }
-    return unwrap(fromFlat(values, d, weights === undefined ? undefined : { sampleWeights: weights }))
+    // Missing cells travel with their rows (NaN values read back as missing).
+    const missing = data.missing === undefined ? {} : { allowMissing: true }
+    return unwrap(fromFlat(values, d, weights === undefined ? missing : { ...missing, sampleWeights: weights }))
   }
   const refit = (replicate: Dataset, start: Params<C>): E.Either<EmError, Params<C>> => {
     const r = fit(family, replicate, {
