@@ -40,8 +40,17 @@ interface Pattern {
 /** A block's rows grouped by pattern: those with missing cells by pattern, the complete ones apart. */
 interface Grouping {
   readonly patterns: readonly Pattern[]
-  /** The rows with no missing cell. */
-  readonly complete: number
+  /** The rows with no missing cell (block-local, ascending). */
+  readonly complete: Int32Array
+  /** A copy of the mask it was computed from (a reused buffer may hold other rows later). */
+  readonly mask: Uint8Array
+}
+
+/** Whether `a` and `b` hold the same bytes. */
+const same = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  for (let t = 0; t < a.length; t++) if (a[t] !== b[t]) return false
+  return true
 }
 
 /** The factorisation of one pattern under one covariance. */
@@ -56,16 +65,28 @@ interface Factor {
   readonly conditional: Float64Array
 }
 
-const groupings = new WeakMap<Uint8Array, Grouping>()
+const groupings = new WeakMap<ArrayBufferLike, Map<string, Grouping>>()
 
-/** The rows of a block grouped by pattern (cached per mask array: the memory engine passes the same one every iteration). */
+/**
+ * The rows of a block grouped by pattern, cached per buffer and range of the mask: the engines
+ * hand the same rows of the same mask every iteration (as fresh views of it), so the grouping is
+ * computed once per block of rows, not once per pass. A hit is checked byte for byte against the
+ * mask it was computed from (a stream may reuse one buffer for every block).
+ */
 const groupRows = (data: Dataset.Dataset): Grouping => {
   const mask = data.missing!
-  const cached = groupings.get(mask)
-  if (cached !== undefined) return cached
+  let byRange = groupings.get(mask.buffer)
+  if (byRange === undefined) {
+    byRange = new Map<string, Grouping>()
+    groupings.set(mask.buffer, byRange)
+  }
+  const range = `${mask.byteOffset}:${data.n * data.d}`
+  const view = mask.subarray(0, data.n * data.d)
+  const cached = byRange.get(range)
+  if (cached !== undefined && same(cached.mask, view)) return cached
   const { n, d } = data
   const byKey = new Map<string, number[]>()
-  let complete = 0
+  const complete: number[] = []
   for (let i = 0; i < n; i++) {
     let key = ''
     let any = false
@@ -75,7 +96,7 @@ const groupRows = (data: Dataset.Dataset): Grouping => {
       key += m === 1 ? '1' : '0'
     }
     if (!any) {
-      complete++
+      complete.push(i)
       continue
     }
     let rows = byKey.get(key)
@@ -92,8 +113,8 @@ const groupRows = (data: Dataset.Dataset): Grouping => {
     for (let c = 0; c < d; c++) (key[c] === '1' ? absent : observed).push(c)
     patterns.push({ key, observed: Int32Array.from(observed), absent: Int32Array.from(absent), rows: Int32Array.from(rows) })
   }
-  const grouping = { patterns, complete }
-  groupings.set(mask, grouping)
+  const grouping = { patterns, complete: Int32Array.from(complete), mask: view.slice() }
+  byRange.set(range, grouping)
   return grouping
 }
 
@@ -146,14 +167,30 @@ const factorOf = (covariance: Float64Array, d: number, pattern: Pattern): Factor
   return factor
 }
 
-/** Writes L_oo⁻¹(x_o − μ_o) of row i into `z` (length |o|) and returns its squared norm. */
-const whiten = (x: Float64Array, i: number, d: number, mean: Float64Array, pattern: Pattern, f: Factor, z: Float64Array): number => {
-  const o = pattern.observed
-  const p = o.length
-  for (let c = 0; c < p; c++) z[c] = x[i * d + o[c]!]! - mean[o[c]!]!
-  Linalg.solveLower(p, f.l, 0, z, 0)
+/**
+ * Writes L_oo⁻¹(x_o − μ_o) of row i into `z` (length |o|, forward substitution with the pattern's
+ * factor) and returns its squared norm.
+ */
+const whiten = (
+  x: Float64Array,
+  i: number,
+  d: number,
+  mean: Float64Array,
+  observed: Int32Array,
+  l: Float64Array,
+  z: Float64Array,
+): number => {
+  const p = observed.length
+  const row = i * d
   let s = 0
-  for (let c = 0; c < p; c++) s += z[c]! * z[c]!
+  for (let r = 0; r < p; r++) {
+    const lr = r * p
+    let v = x[row + observed[r]!]! - mean[observed[r]!]!
+    for (let c = 0; c < r; c++) v -= l[lr + c]! * z[c]!
+    v /= l[lr + r]!
+    z[r] = v
+    s += v * v
+  }
   return s
 }
 
@@ -168,10 +205,18 @@ export const incompleteData = (
   logDensityInto: (data, components, out) => {
     const { n, d } = data
     const grouping = groupRows(data)
-    // The complete kernel runs over every row (a row with a NaN cell gives NaN in its own entries
-    // only: every kernel is row-local); the rows with missing cells are then overwritten.
-    if (grouping.complete > 0) complete(data, components, out)
     const x = data.values
+    // The rows without missing cells through the structure's own kernel, gathered (when some rows
+    // have missing cells) so that it runs over them alone.
+    const c = grouping.complete
+    if (c.length === n) complete(data, components, out)
+    else if (c.length > 0) {
+      const values = new Float64Array(c.length * d)
+      for (let t = 0; t < c.length; t++) values.set(x.subarray(c[t]! * d, c[t]! * d + d), t * d)
+      const local = new Float64Array(components.length * c.length)
+      complete({ n: c.length, d, values }, components, local)
+      for (let j = 0; j < components.length; j++) for (let t = 0; t < c.length; t++) out[j * n + c[t]!] = local[j * c.length + t]!
+    }
     const z = new Float64Array(d)
     for (let j = 0; j < components.length; j++) {
       const comp = components[j]!
@@ -179,7 +224,14 @@ export const incompleteData = (
       for (const pattern of grouping.patterns) {
         const f = factorOf(comp.covariance, d, pattern)
         const base = -pattern.observed.length * Linalg.HALF_LOG_2PI + f.logDetPrecision
-        for (const i of pattern.rows) out[o + i] = base - 0.5 * whiten(x, i, d, comp.mean, pattern, f, z)
+        const rows = pattern.rows
+        const observed = pattern.observed
+        const l = f.l
+        const mean = comp.mean
+        for (let t = 0; t < rows.length; t++) {
+          const i = rows[t]!
+          out[o + i] = base - 0.5 * whiten(x, i, d, mean, observed, l, z)
+        }
       }
     }
   },
@@ -195,12 +247,24 @@ export const incompleteData = (
       const q = m.length
       const p = pattern.observed.length
       let g = 0
-      for (const i of pattern.rows) {
-        g += weights[offset + i]!
-        whiten(data.values, i, d, comp.mean, pattern, f, z)
+      const rows = pattern.rows
+      const observed = pattern.observed
+      const { l, b } = f
+      const mean = comp.mean
+      for (let r = 0; r < rows.length; r++) {
+        const i = rows[r]!
+        const w = weights[offset + i]!
+        g += w
+        if (w === 0) {
+          // A row of weight 0 is not read by the moments; its cells only need to be finite.
+          for (let t = 0; t < q; t++) values[i * d + m[t]!] = mean[m[t]!]!
+          continue
+        }
+        whiten(data.values, i, d, mean, observed, l, z)
         for (let t = 0; t < q; t++) {
-          let v = comp.mean[m[t]!]!
-          for (let c = 0; c < p; c++) v += f.b[t * p + c]! * z[c]!
+          let v = mean[m[t]!]!
+          const bt = t * p
+          for (let c = 0; c < p; c++) v += b[bt + c]! * z[c]!
           values[i * d + m[t]!] = v
         }
       }
@@ -234,7 +298,7 @@ export const incompleteData = (
     const pattern: Pattern = { key, observed: Int32Array.from(observed), absent: Int32Array.from(absent), rows: Int32Array.of(i) }
     const f = factorOf(comp.covariance, d, pattern)
     const z = new Float64Array(observed.length)
-    whiten(x, i, d, comp.mean, pattern, f, z)
+    whiten(x, i, d, comp.mean, pattern.observed, f.l, z)
     const p = observed.length
     for (let t = 0; t < absent.length; t++) {
       let v = comp.mean[absent[t]!]!
