@@ -46,3 +46,15 @@ export const load = (name) => {
   closeSync(fd)
   return { ...s, values: new Float64Array(shared), start: JSON.parse(readFileSync(s.init, 'utf8')) }
 }
+
+/** The median time (ms) of `reps` calls of `f`, one after another (the micro-benchmarks' timer). */
+export const medianMs = (f, reps) => {
+  const t = []
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint()
+    f()
+    t.push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  t.sort((a, b) => a - b)
+  return t[Math.floor(t.length / 2)]
+}

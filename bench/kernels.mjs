@@ -12,6 +12,7 @@
 import { Engine, Mixture } from '../packages/core/dist/index.js'
 import * as Gaussian from '../packages/gaussian/dist/index.js'
 import { load } from './datasets.mjs'
+import { medianMs } from './files.mjs'
 
 const Reference = await import('../packages/gaussian/dist/internal/reference.js').catch(() => undefined)
 
@@ -54,16 +55,7 @@ const ref =
       }[covariance]
 const diagonal = covariance === 'diag' || covariance === 'spherical'
 
-const time = (f) => {
-  const t = []
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint()
-    f()
-    t.push(Number(process.hrtime.bigint() - t0) / 1e6)
-  }
-  t.sort((a, b) => a - b)
-  return t[Math.floor(t.length / 2)]
-}
+const time = (f) => medianMs(f, reps)
 const eFast = time(() => family.logDensityInto(data, components, out))
 const mFast = time(() => {
   for (let j = 0; j < k; j++) family.summarize(data, resp, j * n)

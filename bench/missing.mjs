@@ -9,6 +9,7 @@
 import { Dataset, Engine, Mixture, Rng } from '../packages/core/dist/index.js'
 import * as Gaussian from '../packages/gaussian/dist/index.js'
 import { load } from './datasets.mjs'
+import { medianMs } from './files.mjs'
 
 const [name = 's10', covariance = 'full', repsArg = '9', ratesArg = '0.05,0.2'] = process.argv.slice(2)
 const reps = Number(repsArg)
@@ -43,16 +44,7 @@ const withHoles = (rate) => {
   return r.right
 }
 
-const time = (f) => {
-  const t = []
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint()
-    f()
-    t.push(Number(process.hrtime.bigint() - t0) / 1e6)
-  }
-  t.sort((a, b) => a - b)
-  return t[Math.floor(t.length / 2)]
-}
+const time = (f) => medianMs(f, reps)
 
 const complete = { n, d, values: Float64Array.from(set.values) }
 const cases = [['observed', complete], ...ratesArg.split(',').map((r) => [`${Number(r) * 100}% missing`, withHoles(Number(r))])]
