@@ -92,6 +92,7 @@ const TESTKIT = [
   'Perturb',
   'RegressionLaws',
   'Report',
+  'Stationarity',
   'LawError',
 ]
 const TESTKIT_TYPES = ['LawReport', 'LawResult', 'Violation']

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import { Dataset, Mixture } from '@emkit/core'
+import { Stationarity } from '@emkit/testkit'
 import { Poisson } from './index.js'
 
 const read = (path: string): string => readFileSync(new URL(`../fixtures/poisson-missing/${path}`, import.meta.url), 'utf8')
@@ -48,6 +49,14 @@ describe('Poisson mixture with missing cells (strict EM, E[x] = λ for a missing
         reference.final.components.flatMap((c) => c.rate),
       ),
     ).toBeLessThan(1e-9)
+  })
+  it('the converged point is a stationary point of the observed-data log-likelihood (finite differences in the log-weights and log-rates)', () => {
+    const fit = right(Mixture.fit(family, data, { k: 2, init: start, stop: 'parameters', tolerance: 1e-12, maxIterations: 20000 }))
+    const converged = right(Stationarity.gradient(family, data, fit.params))
+    expect(converged.length).toBe(2 + 2 * data.d)
+    for (const g of converged) expect(Math.abs(g)).toBeLessThan(1e-4)
+    // The same differences at the start are far from 0: the check can fail.
+    expect(Math.max(...Array.from(right(Stationarity.gradient(family, data, start)), Math.abs))).toBeGreaterThan(1)
   })
   it('threads (2) and the stream engine (blocks of 16 rows) give the same trace', async () => {
     const options = { k: 2, init: start, tolerance: 0, maxIterations: 30 }
