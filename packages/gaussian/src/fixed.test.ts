@@ -255,3 +255,21 @@ describe('bad requests are typed errors', () => {
     })
   }
 })
+
+describe('every engine', () => {
+  it('held weights and means: threads (2) and the stream engine give the memory engine’s trace and the JSON record', async () => {
+    const family = Gaussian.family({ covariance: 'tied', regularization: 0 })
+    const s = right(Mixture.fit(family, Datasets.faithful, { k: 3, seed: 4, maxIterations: 3 })).params
+    const options = { k: 3, init: s, fixed: { weights: [0], parameters: ['mean'] }, tolerance: 0, maxIterations: 25 } as const
+    const memory = right(Mixture.fit(family, Datasets.faithful, options))
+    const threads = right(Mixture.fit(family, Datasets.faithful, { ...options, workers: 2 }))
+    const streamed = right(await Mixture.fitAsync(family, Datasets.faithful, { ...options, engine: 'stream', blockRows: 50 }))
+    expect(threads.threads).toBe(2)
+    expectClose(threads.trace, memory.trace, 1e-11, 0, 'threads trace')
+    expectClose(streamed.trace, memory.trace, 1e-11, 0, 'stream trace')
+    monotone(memory.trace)
+    expect(streamed.fixed).toEqual({ weights: [0], components: [], parameters: ['mean'] })
+    expect(streamed.parameters).toBe(memory.parameters)
+    expect(memory.parameters).toBe(1 + 3)
+  })
+})
