@@ -5,6 +5,8 @@
  * independent reference of scripts/incomplete-data-reference.py.
  */
 import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { either as E } from 'fp-ts'
 import Papa from 'papaparse'
 import { Dataset, Mixture } from '@emkit/core'
@@ -15,7 +17,9 @@ const right = <A>(r: E.Either<{ message: string }, A>): A => {
   if (E.isLeft(r)) throw new Error(r.left.message)
   return r.right
 }
-const fixtures = new URL('../../../packages/gaussian/fixtures/incomplete/', import.meta.url)
+// The repository's root: three folders up from the compiled examples/dist/incomplete-data/main.js.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+const fixtures = pathToFileURL(join(root, 'packages', 'gaussian', 'fixtures', 'incomplete') + '/')
 
 // #region read
 const columns = ['Ozone', 'Solar.R', 'Wind', 'Temp']
