@@ -311,3 +311,26 @@ describe('uncertainty on incomplete data', () => {
     ).toBe(true)
   })
 })
+
+describe('sample weights on incomplete data', () => {
+  it('a row of weight 2 (missing cells included) is the row twice: the same trace and parameters', () => {
+    const data = synthetic(120, 3, 0.3, 9)
+    const weights = Float64Array.from({ length: data.n }, (_, i) => (i % 4 === 0 ? 2 : 1))
+    const rows: number[][] = []
+    for (let i = 0; i < data.n; i++) for (let t = 0; t < weights[i]!; t++) rows.push(DatasetRow(data, i))
+    const doubled = right(Dataset.fromRows(rows, { allowMissing: true }))
+    const weighted = { ...data, sampleWeights: weights }
+    const family = Gaussian.family({ covariance: 'full' })
+    const init = right(Mixture.fit(family, data, { k: 2, seed: 2, maxIterations: 2 })).params
+    const a = right(Mixture.fit(family, weighted, { k: 2, init, tolerance: 0, maxIterations: 20 }))
+    const b = right(Mixture.fit(family, doubled, { k: 2, init, tolerance: 0, maxIterations: 20 }))
+    expectClose(a.trace, b.trace, 1e-11, 0, 'trace')
+    expectClose(
+      a.params.components.map((c) => Array.from(c.covariance)),
+      b.params.components.map((c) => Array.from(c.covariance)),
+      1e-9,
+      1e-12,
+      'covariances',
+    )
+  })
+})
