@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundle, nodeLeftovers } from './build.js'
 import { CHROMIUM, withBrowser } from './chromium.js'
 import type { Outcome, ThreadsOutcome } from './scenarios.js'
-import { run, threadsData, threadsFit } from './scenarios.js'
+import { incompleteFit, run, threadsData, threadsFit } from './scenarios.js'
 import { serve } from './server.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -49,6 +49,8 @@ interface PageResults {
     readonly cores: number
     readonly one: ThreadsOutcome
     readonly many: ThreadsOutcome
+    readonly incompleteOne: ThreadsOutcome
+    readonly incompleteMany: ThreadsOutcome
   }
 }
 
@@ -72,6 +74,7 @@ describe.skipIf(CHROMIUM === undefined)('emkit in headless Chromium', () => {
   const data = threadsData()
   const nodeOne = threadsFit(data, 1)
   const nodeMany = threadsFit(data, 4)
+  const nodeIncomplete = incompleteFit(4)
 
   it('Node runs the threads scenario on four worker threads, equal to one thread to 1e-12', () => {
     expect(nodeMany.threads).toBe(4)
@@ -131,6 +134,10 @@ describe.skipIf(CHROMIUM === undefined)('emkit in headless Chromium', () => {
       expect(w.one.threads).toBe(1)
       expect(w.one.warnings).toEqual([])
       expectClose('worker, 1 thread, vs Node', w.one.trace, nodeOne.trace, 1e-12)
+      // Missing cells and partly known labels: the mask and the labels reach the Web Workers.
+      expectClose('missing cells and labels: worker, 1 thread, vs Node, 4 threads', w.incompleteOne.trace, nodeIncomplete.trace, 1e-12)
+      expectClose('missing cells and labels: worker, 4 threads, vs 1', w.incompleteMany.trace, w.incompleteOne.trace, 1e-12)
+      expect(w.incompleteMany.threads).toBe(isolated ? 4 : 1)
       if (isolated) {
         expect(w.started).toBe(3)
         expect(w.unavailable).toBeNull()

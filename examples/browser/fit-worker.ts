@@ -6,7 +6,7 @@
 import { Engine, Mixture, Workers } from '@emkit/core'
 import * as Gaussian from '@emkit/gaussian'
 import { either as E } from 'fp-ts'
-import { threadsData, threadsFit } from './scenarios.js'
+import { incompleteFit, threadsData, threadsFit } from './scenarios.js'
 
 interface WorkerScope {
   addEventListener(type: 'message', listener: () => void): void
@@ -27,6 +27,8 @@ scope.addEventListener('message', () => {
         unavailable: Workers.unavailable() ?? null,
         one: threadsFit(data, 1),
         many: threadsFit(data, 4),
+        incompleteOne: incompleteFit(1),
+        incompleteMany: incompleteFit(4),
         auto: E.isRight(auto) ? auto.right : auto.left.message,
         cores: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1,
         tooMany: E.isLeft(tooMany) ? `${tooMany.left._tag}: ${tooMany.left.message}` : `fitted on ${tooMany.right.threads} thread`,

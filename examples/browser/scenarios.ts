@@ -112,3 +112,36 @@ export const threadsFit = (data: Dataset.Dataset, workers: number): ThreadsOutco
     warnings: r.warnings.map((w) => ({ kind: w.kind, message: w.message })),
   }
 }
+
+/**
+ * {@link threadsData} with about 15 % of its cells missing (never a whole row) and every tenth
+ * row's cluster known: the mask and the labels travel to the Web Workers with the rows.
+ */
+export const incompleteData = (): { readonly data: Dataset.Dataset; readonly labels: number[] } => {
+  const full = threadsData()
+  const rng = Rng.seeded(15)
+  const rows: number[][] = []
+  for (let i = 0; i < full.n; i++) {
+    const row = Array.from(full.values.subarray(i * 3, i * 3 + 3))
+    const keep = Math.floor(rng.uniform() * 3)
+    rows.push(row.map((v, c) => (c !== keep && rng.uniform() < 0.15 ? Number.NaN : v)))
+  }
+  return {
+    data: orFail(Dataset.fromRows(rows, { allowMissing: true })),
+    labels: rows.map((_, i) => (i % 10 === 0 ? i % 3 : -1)),
+  }
+}
+
+/** A 3-component full-covariance semi-supervised fit of {@link incompleteData} on `workers` threads, 20 iterations exactly. */
+export const incompleteFit = (workers: number): ThreadsOutcome => {
+  const { data, labels } = incompleteData()
+  const r = orFail(
+    Mixture.fit(Gaussian.family({ covariance: 'full' }), data, { k: 3, workers, labels, seed: 5, tolerance: 0, maxIterations: 20 }),
+  )
+  return {
+    engine: r.engine,
+    threads: r.threads,
+    trace: [...r.trace],
+    warnings: r.warnings.map((w) => ({ kind: w.kind, message: w.message })),
+  }
+}
