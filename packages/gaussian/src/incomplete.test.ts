@@ -8,7 +8,7 @@
 import { either as E } from 'fp-ts'
 import { describe, expect, it } from 'vitest'
 import type { Dataset as DatasetNs } from '@emkit/core'
-import { Dataset, Mixture } from '@emkit/core'
+import { Dataset, Mixture, Source, Stepwise } from '@emkit/core'
 import * as Gaussian from './index.js'
 import type { CovarianceType } from './index.js'
 import { expectClose, fixture, right } from './test/helpers.js'
@@ -309,6 +309,17 @@ describe('uncertainty on incomplete data', () => {
     expect(
       E.isLeft(observed) && /the value is missing; the observed information is computed for complete data only/.test(observed.left.message),
     ).toBe(true)
+  })
+})
+
+describe('what does not take missing cells says so', () => {
+  it('stepwise (online) EM refuses a block with a missing cell, naming its global row and column', async () => {
+    const data = synthetic(300, 2, 0.1, 4)
+    const source = right(Source.fromDataset(data, 64))
+    const r = await Stepwise.fit(Gaussian.family(), source, { k: 2, batchSize: 32, seed: 1 })
+    const first = data.missing!.findIndex((v) => v === 1)
+    expect(E.isLeft(r) && r.left._tag === 'InvalidData' && [r.left.row, r.left.column]).toEqual([Math.floor(first / 2), first % 2])
+    expect(E.isLeft(r) && /stepwise EM does not take missing cells/.test(r.left.message)).toBe(true)
   })
 })
 
