@@ -196,9 +196,78 @@ const whiten = (
 
 /**
  * The Gaussian `incomplete` capability for a structure whose complete-data E-step kernel is
- * `complete` (the rows without missing cells go through it).
+ * `complete` (the rows without missing cells go through it); `diagonal` structures (diag,
+ * spherical) take the direct path of {@link diagonalIncomplete}.
  */
 export const incompleteData = (
+  complete: (data: Dataset.Dataset, components: readonly Component[], out: Float64Array) => void,
+  diagonal: boolean,
+): IncompleteData<Component, Statistics> => (diagonal ? diagonalIncomplete : generalIncomplete(complete, diagonal))
+
+/**
+ * A diagonal Σ (diag, spherical): the coordinates are independent under a component, so the
+ * marginal of the observed cells is the product of their normals, E[x_m | x_o] = μ_m and the
+ * conditional variance of a missing cell is its σ²; one pass over the cells, no factorisation.
+ */
+const diagonalIncomplete: IncompleteData<Component, Statistics> = {
+  logDensityInto: (data, components, out) => {
+    const { n, d, values: x } = data
+    const mask = data.missing!
+    for (let j = 0; j < components.length; j++) {
+      const comp = components[j]!
+      const mu = comp.mean
+      const p = comp.precisionCholesky
+      const o = j * n
+      for (let i = 0; i < n; i++) {
+        const row = i * d
+        let q = 0
+        let logDet = 0
+        let seen = 0
+        for (let c = 0; c < d; c++) {
+          if (mask[row + c] === 1) continue
+          const inv = p[c * d + c]!
+          const z = inv * (x[row + c]! - mu[c]!)
+          q += z * z
+          logDet += Math.log(inv)
+          seen++
+        }
+        // A complete row takes the component's own log-determinant, as the complete-data kernel.
+        out[o + i] = -seen * Linalg.HALF_LOG_2PI + (seen === d ? comp.logDetPrecisionCholesky : logDet) - 0.5 * q
+      }
+    }
+  },
+  summarize: (data, weights, offset, comp) => {
+    const { n, d } = data
+    const mask = data.missing!
+    const values = Float64Array.from(data.values)
+    const extra = new Float64Array(d)
+    for (let i = 0; i < n; i++) {
+      const row = i * d
+      const w = weights[offset + i]!
+      for (let c = 0; c < d; c++) {
+        if (mask[row + c] !== 1) continue
+        values[row + c] = comp.mean[c]!
+        extra[c] = extra[c]! + w * comp.covariance[c * d + c]!
+      }
+    }
+    return withExtra(summarize({ n, d, values }, weights, offset, true), extra)
+  },
+  conditionalMeanInto: (comp, data, i, out, offset) => {
+    const d = data.d
+    for (let c = 0; c < d; c++) out[offset + c] = data.missing?.[i * d + c] === 1 ? comp.mean[c]! : data.values[i * d + c]!
+  },
+}
+
+/** The statistics with `extra` (Σᵢ gᵢ Cov[x_m | x_o], in the scatter's layout) added into the scatter. */
+const withExtra = (stats: Statistics, extra: Float64Array): Statistics => {
+  if (!(stats.weight > 0)) return stats
+  const scatter = new Float64Array(stats.scatter.length)
+  for (let t = 0; t < scatter.length; t++) scatter[t] = stats.scatter[t]! + extra[t]!
+  return { weight: stats.weight, origin: stats.origin, offset: stats.offset, scatter }
+}
+
+/** A full Σ (full, tied): per pattern the factor of Σ_oo, conditional means and covariance. */
+const generalIncomplete = (
   complete: (data: Dataset.Dataset, components: readonly Component[], out: Float64Array) => void,
   diagonal: boolean,
 ): IncompleteData<Component, Statistics> => ({
@@ -274,11 +343,7 @@ export const incompleteData = (
         else for (let t = 0; t < q; t++) extra[m[s]! * d + m[t]!] = extra[m[s]! * d + m[t]!]! + g * f.conditional[s * q + t]!
       }
     }
-    const stats = summarize({ n, d, values }, weights, offset, diagonal)
-    if (!(stats.weight > 0)) return stats
-    const scatter = new Float64Array(stats.scatter.length)
-    for (let t = 0; t < scatter.length; t++) scatter[t] = stats.scatter[t]! + extra[t]!
-    return { weight: stats.weight, origin: stats.origin, offset: stats.offset, scatter }
+    return withExtra(summarize({ n, d, values }, weights, offset, diagonal), extra)
   },
   conditionalMeanInto: (comp, data, i, out, offset) => {
     const d = data.d
