@@ -141,7 +141,11 @@ export class FusedKernel<C, S> {
     const accelerated = this.accelerated
     // The family's accelerated block kernel folds complete, unlabelled blocks only: a mask of
     // missing cells or known labels take the path below.
-    if (block.missing === undefined && labels === undefined && accelerated?.fold(block, components, logWeights, base, sums, acc.statistics) === true) {
+    if (
+      block.missing === undefined &&
+      labels === undefined &&
+      accelerated?.fold(block, components, logWeights, base, sums, acc.statistics) === true
+    ) {
       addSums(acc, sums, m, firstRow)
       return
     }
